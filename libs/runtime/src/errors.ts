@@ -1,0 +1,43 @@
+/**
+ * The runtime's own error kinds. The API maps each to a status code in one place; the messages
+ * are written for the person who sent the model or the request.
+ */
+
+export abstract class RuntimeError extends Error {
+  abstract readonly kind: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The model file cannot be loaded or run (422 at upload). */
+export class ModelLoadError extends RuntimeError {
+  readonly kind = 'model-load';
+}
+
+/** A request's tensors do not match the signature (400). `input` names the offending input. */
+export class InputValidationError extends RuntimeError {
+  readonly kind = 'input-validation';
+  constructor(
+    message: string,
+    readonly input?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The version is not loaded in this process (503: not ready). */
+export class ModelNotLoadedError extends RuntimeError {
+  readonly kind = 'model-not-loaded';
+}
+
+/** The worker that held the request died; the request was not answered (503). */
+export class WorkerCrashedError extends RuntimeError {
+  readonly kind = 'worker-crashed';
+}
+
+/** The backend failed while running a valid request (500, message from the engine). */
+export class InferenceError extends RuntimeError {
+  readonly kind = 'inference';
+}

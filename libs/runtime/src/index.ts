@@ -1,0 +1,4 @@
+export * from './tensor';
+export * from './signature';
+export * from './errors';
+export * from './backends/backend';
