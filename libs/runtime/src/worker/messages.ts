@@ -1,0 +1,98 @@
+/**
+ * What the pool (main thread) and a model worker say to each other. Tensors travel as typed arrays
+ * whose buffers are moved, not copied (see `prepareTransfer`); errors travel as their kind and
+ * message and are rebuilt into the runtime's error classes on the other side.
+ */
+import type { LoadOptions } from '../backends/backend';
+import {
+  InferenceError,
+  InputValidationError,
+  ModelLoadError,
+  ModelNotLoadedError,
+  RuntimeError,
+  WorkerCrashedError,
+} from '../errors';
+import type { ModelFormat, ModelSignature } from '../signature';
+import type { NamedTensors } from '../tensor';
+
+/** Given to each worker at start (`workerData`). */
+export interface WorkerStartData {
+  /** Honour `crash` messages; only tests switch this on. */
+  testHooks: boolean;
+}
+
+export type ToWorkerMessage =
+  | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions }
+  | { type: 'run'; id: number; inputs: NamedTensors }
+  /** Finish what was started, release the session and end the thread. */
+  | { type: 'unload' }
+  | { type: 'crash'; how: CrashMode };
+
+export type FromWorkerMessage =
+  | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number }
+  | { type: 'load-failed'; error: SerializedError }
+  | { type: 'result'; id: number; outputs: NamedTensors; computeMs: number }
+  | { type: 'run-failed'; id: number; error: SerializedError };
+
+/** How the test hook kills a worker: `process.exit` in it, or an uncaught exception. */
+export type CrashMode = 'exit' | 'throw';
+
+export type RuntimeErrorKind = 'model-load' | 'input-validation' | 'model-not-loaded' | 'worker-crashed' | 'inference';
+
+export interface SerializedError {
+  kind: RuntimeErrorKind;
+  message: string;
+  input?: string;
+}
+
+/** Anything thrown that is not one of ours becomes `fallbackKind` (load failures, or run failures). */
+export function serializeError(error: unknown, fallbackKind: RuntimeErrorKind): SerializedError {
+  if (error instanceof RuntimeError) {
+    const input = error instanceof InputValidationError ? error.input : undefined;
+    return { kind: error.kind as RuntimeErrorKind, message: error.message, ...(input === undefined ? {} : { input }) };
+  }
+  return { kind: fallbackKind, message: error instanceof Error ? error.message : String(error) };
+}
+
+export function deserializeError(error: SerializedError): RuntimeError {
+  switch (error.kind) {
+    case 'model-load':
+      return new ModelLoadError(error.message);
+    case 'input-validation':
+      return new InputValidationError(error.message, error.input);
+    case 'model-not-loaded':
+      return new ModelNotLoadedError(error.message);
+    case 'worker-crashed':
+      return new WorkerCrashedError(error.message);
+    case 'inference':
+      return new InferenceError(error.message);
+    default:
+      return new InferenceError((error as SerializedError).message);
+  }
+}
+
+/**
+ * The buffers to move with a message. A typed array that views only part of its buffer (a slice of
+ * a request body, Node's pooled Buffers) is copied to a buffer of its own first: moving the shared
+ * buffer would empty every other view of it, and cloning it would copy all of it. Moved buffers
+ * are detached on the sending side, so the sender must not read the tensors afterwards.
+ * BYTES tensors (arrays of small byte strings) are cloned.
+ */
+export function prepareTransfer(tensors: NamedTensors): { tensors: NamedTensors; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  let prepared = tensors;
+  for (const name in tensors) {
+    const tensor = tensors[name];
+    let data = tensor.data;
+    if (Array.isArray(data) || data.buffer instanceof SharedArrayBuffer) continue;
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) {
+      data = data.slice();
+      if (prepared === tensors) prepared = { ...tensors };
+      prepared[name] = { ...tensor, data };
+    }
+    const buffer = data.buffer as ArrayBuffer;
+    // Two tensors may share one whole buffer; a buffer listed twice makes postMessage throw.
+    if (!transfer.includes(buffer)) transfer.push(buffer);
+  }
+  return { tensors: prepared, transfer };
+}

@@ -1,0 +1,175 @@
+/**
+ * The main thread's handle on one model worker thread: starts it, sends it requests, matches the
+ * answers to their callers, and notices when the thread dies.
+ */
+import { Worker } from 'node:worker_threads';
+import { InferenceError, ModelLoadError, WorkerCrashedError } from '../errors';
+import type { ModelSignature } from '../signature';
+import type { NamedTensors } from '../tensor';
+import {
+  deserializeError,
+  prepareTransfer,
+  type CrashMode,
+  type FromWorkerMessage,
+  type ToWorkerMessage,
+  type WorkerStartData,
+} from './messages';
+
+export interface InferResult {
+  outputs: NamedTensors;
+  /** Time the model itself ran, measured in the worker. */
+  computeMs: number;
+  /** Everything else: waiting in the queue and the hops to and from the worker. */
+  queueMs: number;
+  /** The instance (0-based) that answered. */
+  worker: number;
+}
+
+export interface PendingInference {
+  readonly id: number;
+  readonly inputs: NamedTensors;
+  readonly enqueuedAt: number;
+  resolve(result: InferResult): void;
+  reject(error: Error): void;
+}
+
+export interface LoadedInstance {
+  signature: ModelSignature;
+  engine: string;
+  loadMs: number;
+}
+
+export interface ModelWorkerEvents {
+  /** A request finished, so the worker can take another. */
+  onSettled(worker: ModelWorker): void;
+  /** The thread ended after it was ready, without being asked to. */
+  onCrash(worker: ModelWorker, reason: string): void;
+}
+
+type LoadMessage = Extract<ToWorkerMessage, { type: 'load' }>;
+
+export function workerCrashedMessage(key: string): string {
+  return `the model worker for ${key} stopped unexpectedly; the request was not completed, retry it`;
+}
+
+export class ModelWorker {
+  /** Resolves once the model is loaded and warmed up; rejects with ModelLoadError otherwise. */
+  readonly loaded: Promise<LoadedInstance>;
+  private readonly inFlight = new Map<number, PendingInference>();
+  private readonly thread: Worker;
+  private state: 'loading' | 'ready' | 'stopping' | 'exited' = 'loading';
+  private settleLoad!: { resolve(value: LoadedInstance): void; reject(error: Error): void };
+  private lastError: Error | undefined;
+  private stopped: Promise<void> | undefined;
+  private readonly exited: Promise<number>;
+
+  constructor(
+    readonly key: string,
+    readonly instance: number,
+    script: string,
+    startData: WorkerStartData,
+    load: LoadMessage,
+    private readonly events: ModelWorkerEvents,
+  ) {
+    this.loaded = new Promise((resolve, reject) => (this.settleLoad = { resolve, reject }));
+    // A worker stopped or crashed while nobody awaits `loaded` must not count as an unhandled rejection.
+    this.loaded.catch(() => undefined);
+    this.thread = new Worker(script, { workerData: startData });
+    this.exited = new Promise((resolve) => this.thread.once('exit', resolve));
+    this.thread.on('message', (message: FromWorkerMessage) => this.onMessage(message));
+    // Without a listener, an uncaught exception in the worker would be rethrown in this thread.
+    this.thread.on('error', (error) => (this.lastError = error));
+    this.thread.on('exit', (code) => this.onExit(code));
+    this.thread.postMessage(load);
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  run(request: PendingInference): void {
+    const { tensors, transfer } = prepareTransfer(request.inputs);
+    this.inFlight.set(request.id, request);
+    try {
+      this.thread.postMessage({ type: 'run', id: request.id, inputs: tensors } satisfies ToWorkerMessage, transfer);
+    } catch (error) {
+      this.inFlight.delete(request.id);
+      const reason = error instanceof Error ? error.message : String(error);
+      request.reject(new InferenceError(`the request could not be sent to the model worker: ${reason}`));
+    }
+  }
+
+  /** Rejects every request this worker holds; answers that arrive later are dropped. */
+  failInFlight(error: () => Error): void {
+    for (const request of this.inFlight.values()) request.reject(error());
+    this.inFlight.clear();
+  }
+
+  crashForTest(how: CrashMode): void {
+    this.thread.postMessage({ type: 'crash', how } satisfies ToWorkerMessage);
+  }
+
+  /**
+   * Asks the worker to finish what it started, release the session and end; resolves when it has.
+   * Never `terminate()`: ending a thread that is inside an onnxruntime-node call aborts the process.
+   */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.requestStop());
+  }
+
+  private async requestStop(): Promise<void> {
+    if (this.state === 'exited') return;
+    this.state = 'stopping';
+    this.thread.postMessage({ type: 'unload' } satisfies ToWorkerMessage);
+    await this.exited;
+  }
+
+  private onMessage(message: FromWorkerMessage): void {
+    switch (message.type) {
+      case 'loaded':
+        if (this.state === 'loading') this.state = 'ready';
+        this.settleLoad.resolve({ signature: message.signature, engine: message.engine, loadMs: message.loadMs });
+        return;
+      case 'load-failed': {
+        const error = deserializeError(message.error);
+        this.settleLoad.reject(error instanceof ModelLoadError ? error : new ModelLoadError(error.message));
+        return;
+      }
+      case 'result':
+      case 'run-failed':
+        return this.settleRequest(message);
+    }
+  }
+
+  private settleRequest(message: Extract<FromWorkerMessage, { type: 'result' | 'run-failed' }>): void {
+    const request = this.inFlight.get(message.id);
+    if (request === undefined) return;
+    this.inFlight.delete(message.id);
+    if (message.type === 'result') {
+      const queueMs = Math.max(0, performance.now() - request.enqueuedAt - message.computeMs);
+      request.resolve({ outputs: message.outputs, computeMs: message.computeMs, queueMs, worker: this.instance });
+    } else {
+      request.reject(deserializeError(message.error));
+    }
+    this.events.onSettled(this);
+  }
+
+  private onExit(code: number): void {
+    const previous = this.state;
+    this.state = 'exited';
+    const reason = this.lastError ? `${this.lastError.name}: ${this.lastError.message}` : `exit code ${code}`;
+    this.settleLoad.reject(
+      previous === 'stopping'
+        ? new ModelLoadError('the model was unloaded before it finished loading')
+        : new ModelLoadError(`the model worker stopped while loading the model (${reason})`),
+    );
+    if (previous === 'stopping') return;
+    // Let the owner stop routing here before the callers hear about it (and perhaps retry).
+    if (previous === 'ready') this.events.onCrash(this, reason);
+    this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.key)));
+  }
+}
