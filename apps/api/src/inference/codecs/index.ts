@@ -1,0 +1,22 @@
+export { decodeV2Request, encodeV2Response, type V2InferRequest, type V2InferResponseParts } from './v2.codec';
+export {
+  platformFor,
+  v2Error,
+  v2ModelMetadata,
+  v2ServerMetadata,
+  type V2ModelMetadata,
+  type V2ServerMetadata,
+  type V2TensorMetadata,
+} from './v2.metadata';
+export { decodePredictRequest, encodePredictResponse, type PredictFormat, type PredictRequest } from './tfserving.codec';
+export {
+  DEFAULT_SIGNATURE_NAME,
+  TF_DTYPES,
+  tfServingError,
+  tfServingMetadata,
+  tfServingModelStatus,
+  type TfServingMetadata,
+  type TfServingModelStatus,
+  type TfServingState,
+  type TfServingVersion,
+} from './tfserving.metadata';
