@@ -15,6 +15,11 @@
  * - FP16 travels as plain numbers, converted to and from half precision (round to nearest even).
  * - BYTES: one UTF-8 string per element (`{"b64": ...}` objects are accepted too); responses decode
  *   each element as UTF-8.
+ *
+ * The binary tensor data extension (Triton's `binary_tensor_data`) shares this decoding: an input
+ * whose `parameters.binary_data_size` is set takes its data from the bytes after the JSON header
+ * (v2.binary.ts reads them), and outputs asked for with `binary_data` / `binary_data_output` are
+ * recorded in `binaryOutputs` for encodeV2BinaryResponse.
  */
 import {
   DATA_TYPES,
@@ -22,9 +27,11 @@ import {
   InputValidationError,
   elementCount,
   isDataType,
+  type DataType,
   type ModelSignature,
   type NamedTensors,
   type Tensor,
+  type TensorData,
 } from '@modelgate/runtime';
 import { describeValue, formatShape, isPlainObject, quoteNames } from './describe';
 import { createDecodeTarget, type ElementContext } from './element-decoder';
@@ -38,7 +45,48 @@ export interface V2InferRequest {
   /** Output names the client asked for, in its order; absent means all outputs. */
   requestedOutputs?: string[];
   parameters?: Record<string, unknown>;
+  /**
+   * Outputs to answer as raw bytes (binary tensor data extension); absent when the request asked
+   * for none, in which case the answer is plain JSON (encodeV2Response).
+   */
+  binaryOutputs?: BinaryOutputSelection;
 }
+
+/**
+ * Which outputs go back as binary data: `binary_data` on a requested output decides for that output;
+ * otherwise the request's `binary_data_output` (false when absent) decides.
+ */
+export interface BinaryOutputSelection {
+  readonly byDefault: boolean;
+  readonly byName: ReadonlyMap<string, boolean>;
+}
+
+/**
+ * The binary part of a request (after the JSON header), read input by input in the order the
+ * inputs appear. Implemented in v2.binary.ts; both methods throw InputValidationError.
+ */
+export interface BinaryInputSource {
+  /** The next `byteSize` bytes as the data of an input of this datatype and shape. */
+  take(input: string, datatype: DataType, shape: readonly number[], byteSize: number): TensorData;
+  /** Called after the last input: every byte must have belonged to some input. */
+  finish(): void;
+}
+
+/**
+ * Data an input's JSON `data` array was already decoded into (the text fast path, v2.text.ts):
+ * decodeInput takes it as is when the datatype and element count match, which they do by
+ * construction; if not, it throws FastPathMiss and the caller decodes the request generically.
+ */
+export class PredecodedData {
+  constructor(
+    readonly datatype: DataType,
+    readonly count: number,
+    readonly data: TensorData,
+  ) {}
+}
+
+/** Internal signal of the text fast path: decode this request the generic way instead. */
+export class FastPathMiss extends Error {}
 
 export interface V2InferResponseParts {
   modelName: string;
@@ -54,19 +102,45 @@ const WRITE_OPTIONS: JsonWriteOptions = { nonFinite: 'quoted', bytesAsBase64: fa
 const BODY_SHAPE = 'request body must be a JSON object with an "inputs" array';
 
 export function decodeV2Request(body: unknown, signature: ModelSignature): V2InferRequest {
+  return decodeV2Body(body, signature, undefined);
+}
+
+/**
+ * A parsed request body (or the JSON header of a binary request, with its binary part as
+ * `binary`) as a request. Shared by the JSON, text and binary paths so that all validate alike.
+ */
+export function decodeV2Body(body: unknown, signature: ModelSignature, binary: BinaryInputSource | undefined): V2InferRequest {
   if (!isPlainObject(body) || !Array.isArray(body.inputs)) throw new InputValidationError(BODY_SHAPE);
-  const request: V2InferRequest = { inputs: decodeInputs(body.inputs) };
+  const request: V2InferRequest = { inputs: decodeInputs(body.inputs, binary) };
+  binary?.finish();
 
   if (body.id !== undefined) {
     if (typeof body.id !== 'string') throw new InputValidationError(`"id" must be a string, got ${describeValue(body.id)}`);
     request.id = body.id;
   }
-  if (body.parameters !== undefined) request.parameters = readParameters(body.parameters, '"parameters"');
-  if (body.outputs !== undefined) request.requestedOutputs = readRequestedOutputs(body.outputs, signature);
+  let byDefault = false;
+  if (body.parameters !== undefined) {
+    request.parameters = readParameters(body.parameters, '"parameters"');
+    byDefault = readFlag(request.parameters, BINARY_DATA_OUTPUT, '"parameters"') ?? false;
+  }
+  const byName = new Map<string, boolean>();
+  if (body.outputs !== undefined) request.requestedOutputs = readRequestedOutputs(body.outputs, signature, byName);
+  if (byDefault || [...byName.values()].includes(true)) request.binaryOutputs = { byDefault, byName };
   return request;
 }
 
-function decodeInputs(inputs: readonly unknown[]): NamedTensors {
+const BINARY_DATA_SIZE = 'binary_data_size';
+const BINARY_DATA = 'binary_data';
+const BINARY_DATA_OUTPUT = 'binary_data_output';
+
+/** A boolean parameter of the binary extension; undefined when absent. */
+function readFlag(parameters: Record<string, unknown>, key: string, where: string): boolean | undefined {
+  const value = parameters[key];
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new InputValidationError(`${where}: "${key}" must be true or false, got ${describeValue(value)}`);
+}
+
+function decodeInputs(inputs: readonly unknown[], binary: BinaryInputSource | undefined): NamedTensors {
   const tensors: NamedTensors = {};
   for (let position = 0; position < inputs.length; position++) {
     const input = inputs[position];
@@ -81,13 +155,34 @@ function decodeInputs(inputs: readonly unknown[]): NamedTensors {
     }
     // Assigning this key would replace the object's prototype instead of adding an input.
     if (name === '__proto__') throw new InputValidationError('input name "__proto__" is not allowed', name);
-    if (input.parameters !== undefined) readParameters(input.parameters, `input "${name}": "parameters"`);
-    tensors[name] = decodeInput(name, input);
+    const binarySize =
+      input.parameters === undefined
+        ? undefined
+        : readBinaryDataSize(name, readParameters(input.parameters, `input "${name}": "parameters"`));
+    tensors[name] = decodeInput(name, input, binarySize, binary);
   }
   return tensors;
 }
 
-function decodeInput(name: string, input: Record<string, unknown>): Tensor {
+/** `parameters.binary_data_size` of an input: undefined when absent, else a byte count. */
+function readBinaryDataSize(name: string, parameters: Record<string, unknown>): number | undefined {
+  const size = parameters[BINARY_DATA_SIZE];
+  if (size === undefined) return undefined;
+  if (!Number.isSafeInteger(size) || (size as number) < 0) {
+    throw new InputValidationError(
+      `input "${name}": "binary_data_size" must be a whole number of bytes (0 or more), got ${describeValue(size)}`,
+      name,
+    );
+  }
+  return size as number;
+}
+
+function decodeInput(
+  name: string,
+  input: Record<string, unknown>,
+  binarySize: number | undefined,
+  binary: BinaryInputSource | undefined,
+): Tensor {
   const { datatype, data } = input;
   if (!isDataType(datatype)) {
     throw new InputValidationError(
@@ -96,8 +191,32 @@ function decodeInput(name: string, input: Record<string, unknown>): Tensor {
     );
   }
   const shape = readShape(name, input.shape);
+  if (binarySize !== undefined) {
+    if (binary === undefined) {
+      throw new InputValidationError(
+        `input "${name}": "binary_data_size" is set but the request has no binary data; send the tensor bytes after ` +
+          'the JSON with an Inference-Header-Content-Length header giving the JSON length, or send "data" instead',
+        name,
+      );
+    }
+    if (data !== undefined) {
+      throw new InputValidationError(
+        `input "${name}": has both "data" and "binary_data_size"; send its elements one way, in "data" or as binary data`,
+        name,
+      );
+    }
+    return { datatype, shape, data: binary.take(name, datatype, shape, binarySize) };
+  }
+  if (data instanceof PredecodedData) {
+    if (data.datatype !== datatype || data.count !== elementCount(shape)) throw new FastPathMiss();
+    return { datatype, shape, data: data.data };
+  }
   if (!Array.isArray(data)) {
-    throw new InputValidationError(`input "${name}": "data" must be an array (flat or nested), got ${describeValue(data)}`, name);
+    const hint = binary === undefined ? '' : ' (or "parameters": {"binary_data_size": <bytes>} for binary data)';
+    throw new InputValidationError(
+      `input "${name}": "data" must be an array (flat or nested)${hint}, got ${describeValue(data)}`,
+      name,
+    );
   }
 
   const needed = elementCount(shape);
@@ -149,7 +268,7 @@ function readParameters(parameters: unknown, where: string): Record<string, unkn
   return parameters;
 }
 
-function readRequestedOutputs(outputs: unknown, signature: ModelSignature): string[] {
+function readRequestedOutputs(outputs: unknown, signature: ModelSignature, binaryByName: Map<string, boolean>): string[] {
   if (!Array.isArray(outputs)) {
     throw new InputValidationError(`"outputs" must be an array of {"name": ...} objects, got ${describeValue(outputs)}`);
   }
@@ -164,7 +283,11 @@ function readRequestedOutputs(outputs: unknown, signature: ModelSignature): stri
         `requested output "${output.name}" is not an output of this model; its outputs are ${quoteNames(known)}`,
       );
     }
-    if (output.parameters !== undefined) readParameters(output.parameters, `output "${output.name}": "parameters"`);
+    if (output.parameters !== undefined) {
+      const where = `output "${output.name}": "parameters"`;
+      const binary = readFlag(readParameters(output.parameters, where), BINARY_DATA, where);
+      if (binary !== undefined) binaryByName.set(output.name, binary);
+    }
     if (!names.includes(output.name)) names.push(output.name);
   }
   return names;
@@ -176,6 +299,17 @@ function readRequestedOutputs(outputs: unknown, signature: ModelSignature): stri
  * post-processing added).
  */
 export function encodeV2Response(parts: V2InferResponseParts): string {
+  return writeV2ResponseJson(parts, undefined);
+}
+
+/**
+ * Called for each output in response order; returns the byte size of its binary data when it goes
+ * as binary data (it then gets `parameters.binary_data_size` and no `data`), undefined for JSON.
+ */
+export type BinaryOutputPicker = (name: string, tensor: Tensor) => number | undefined;
+
+/** The response JSON (the whole body, or the header of a binary response). */
+export function writeV2ResponseJson(parts: V2InferResponseParts, binary: BinaryOutputPicker | undefined): string {
   let text = '{"model_name":' + JSON.stringify(parts.modelName) + ',"model_version":' + JSON.stringify(String(parts.modelVersion));
   if (parts.id !== undefined) text += ',"id":' + JSON.stringify(parts.id);
   if (parts.parameters !== undefined) text += ',"parameters":' + JSON.stringify(parts.parameters);
@@ -187,11 +321,12 @@ export function encodeV2Response(parts: V2InferResponseParts): string {
     if (tensor === undefined) throw new InferenceError(`the model produced no output "${name}"`);
     checkOutputSize(name, tensor);
     if (position > 0) text += ',';
+    text += '{"name":' + JSON.stringify(name) + ',"datatype":"' + tensor.datatype + '","shape":' + formatDims(tensor.shape);
+    const binarySize = binary?.(name, tensor);
     text +=
-      '{"name":' + JSON.stringify(name) +
-      ',"datatype":"' + tensor.datatype +
-      '","shape":' + formatDims(tensor.shape) +
-      ',"data":' + writeFlat(tensor, WRITE_OPTIONS) + '}';
+      binarySize === undefined
+        ? ',"data":' + writeFlat(tensor, WRITE_OPTIONS) + '}'
+        : ',"parameters":{"' + BINARY_DATA_SIZE + '":' + binarySize + '}}';
   }
   return text + ']}';
 }

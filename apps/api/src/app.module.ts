@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import type { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { InferenceModule } from './inference/inference.module';
+import { RegistryModule } from './registry/registry.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string, embeddedDatabase: boolean): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl, embeddedDatabase),
+        AuthModule,
+        InferenceModule,
+        RegistryModule,
+        TelemetryModule,
+        DemoModule,
+      ],
+    };
+  }
+}

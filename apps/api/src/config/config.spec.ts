@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('needs no variable at all', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.demo).toBe(true);
+  });
+
+  it('reads the documented variables', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://user:pw@db:5432/modelgate',
+      MODELGATE_DATA_DIR: '/srv/modelgate',
+      MODELGATE_ADMIN_KEY: 'mg_abcdefgh_' + 'x'.repeat(30),
+      MODELGATE_DEMO: 'false',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config).toMatchObject({ port: 9000, dataDir: '/srv/modelgate', demo: false, redisUrl: 'redis://127.0.0.1:6379' });
+    expect(config.databaseUrl).toBe('postgres://user:pw@db:5432/modelgate');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535, got "eighty"'],
+    [{ PORT: '70000' }, 'PORT must be a whole number'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL must start with postgres: or postgresql:'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL'],
+    [{ MODELGATE_DEMO: 'maybe' }, 'MODELGATE_DEMO must be true or false, got "maybe"'],
+    [{ MODELGATE_ADMIN_KEY: 'secret' }, 'MODELGATE_ADMIN_KEY must look like mg_<id>_<secret>'],
+    [{ MODELGATE_ADMIN_PASSWORD: 'short' }, 'MODELGATE_ADMIN_PASSWORD must be at least 12 characters'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must start with redis: or rediss:'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lists every problem at once and never prints a database password', () => {
+    try {
+      loadConfig({ PORT: 'x', DATABASE_URL: 'mysql://user:hunter2@db/x' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+});

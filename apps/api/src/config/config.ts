@@ -1,0 +1,139 @@
+import { resolve } from 'node:path';
+
+/**
+ * Modelgate's configuration, read once from the environment at start. Every variable has an
+ * embedded default so that `npm start` needs none; a bad value stops the start with a message
+ * that names the variable and says what would be accepted.
+ */
+export interface AppConfig {
+  host: string;
+  port: number;
+  /** Unset: the embedded PGlite database under `<dataDir>/pgdata`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Bootstrap admin API key; unset: generated on first start and saved under the data dir. */
+  adminKey: string | undefined;
+  /** Bootstrap operator password (used by operator logins). */
+  adminPassword: string | undefined;
+  redisUrl: string | undefined;
+  /** Register a small demo model on an empty registry. */
+  demo: boolean;
+  /** Largest model file accepted by an upload, in bytes. */
+  maxUploadBytes: number;
+  /** Largest JSON/binary request body, in bytes. */
+  maxBodyBytes: number;
+  /** Largest unpacked size of an uploaded archive, in bytes. */
+  maxUnpackedBytes: number;
+  /** Most entries an uploaded archive may hold. */
+  maxArchiveEntries: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const ADMIN_KEY_PATTERN = /^mg_[A-Za-z0-9]{8,32}_[A-Za-z0-9_-]{20,128}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const MIB = 1024 * 1024;
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false, got "${this.raw(name)}"`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.problems.push(`${name} must be a URL like ${protocols[0]}//host:port/..., got "${redact(value)}"`);
+      return undefined;
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      this.problems.push(`${name} must start with ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+      return undefined;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+}
+
+/** Hides the password of a URL so that it never reaches a log line. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new Reader(env);
+  const adminKey = read.raw('MODELGATE_ADMIN_KEY');
+  if (adminKey !== undefined && !ADMIN_KEY_PATTERN.test(adminKey)) {
+    read.problems.push(
+      'MODELGATE_ADMIN_KEY must look like mg_<id>_<secret> (id: 8-32 letters or digits; secret: 20-128 of letters, digits, "-" or "_"); ' +
+        'leave it unset to have one generated on first start',
+    );
+  }
+  const adminPassword = read.raw('MODELGATE_ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    read.problems.push('MODELGATE_ADMIN_PASSWORD must be at least 12 characters long');
+  }
+  const config: AppConfig = {
+    host: read.raw('HOST') ?? '0.0.0.0',
+    port: read.integer('PORT', 8080, 0, 65535),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: resolve(read.raw('MODELGATE_DATA_DIR') ?? './data'),
+    adminKey,
+    adminPassword,
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    demo: read.boolean('MODELGATE_DEMO', true),
+    maxUploadBytes: read.integer('MODELGATE_MAX_UPLOAD_MB', 1024, 1, 1024 * 1024) * MIB,
+    maxBodyBytes: read.integer('MODELGATE_MAX_BODY_MB', 32, 1, 4096) * MIB,
+    maxUnpackedBytes: read.integer('MODELGATE_MAX_UNPACKED_MB', 4096, 1, 1024 * 1024) * MIB,
+    maxArchiveEntries: read.integer('MODELGATE_MAX_ARCHIVE_ENTRIES', 10_000, 1, 1_000_000),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
+
+export { redact as redactUrl };

@@ -1,0 +1,29 @@
+import { mlpModel } from '@modelgate/runtime';
+
+export const DEMO_MODEL_NAME = 'iris';
+
+/**
+ * A small iris classifier, written by code rather than shipped as a file: inputs
+ * [sepal length, sepal width, petal length, petal width] in cm, FP32 [-1, 4]; output softmax
+ * probabilities of [setosa, versicolor, virginica]. The weights encode the textbook rule (short
+ * petals: setosa; wide petals: virginica; otherwise versicolor), enough to answer sensibly.
+ */
+export function irisModel(): Uint8Array {
+  return mlpModel({
+    inputName: 'features',
+    outputName: 'probabilities',
+    producer: 'modelgate-demo',
+    layers: [
+      {
+        weights: [
+          [0, 0, 0],
+          [0, 0, 0],
+          [-3, 0, 0],
+          [0, 0, 4],
+        ],
+        bias: [7.5, 0, -6.8],
+        activation: 'linear',
+      },
+    ],
+  });
+}

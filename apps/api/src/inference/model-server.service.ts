@@ -1,0 +1,165 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ModelRuntime,
+  type Device,
+  type ModelFormat,
+  type ModelSignature,
+  type NamedTensors,
+} from '@modelgate/runtime';
+import { NotFoundError, ServiceUnavailableError } from '../common/errors';
+
+export interface LoadSpec {
+  format: ModelFormat;
+  artifactPath: string;
+  instances: number;
+  device: Device;
+}
+
+/** A version as the prediction path sees it: everything needed to answer without the database. */
+export interface ServedVersion {
+  /** The version's row id. */
+  id: string;
+  /** Its key in the runtime; changes when the version is reloaded with new settings. */
+  runtimeKey: string;
+  modelName: string;
+  version: number;
+  format: ModelFormat;
+  signature: ModelSignature;
+  state: 'loading' | 'ready' | 'unavailable';
+  /** Why the version is unavailable (load failure at start). */
+  reason?: string;
+}
+
+interface ServedModel {
+  versions: Map<number, ServedVersion>;
+}
+
+/**
+ * The serving side of the registry: which versions of which models this process can answer,
+ * held in memory for the hot path, and the runtime that runs them. The registry tells it about
+ * versions as they are uploaded, deleted or found at start; requests never touch the database.
+ */
+@Injectable()
+export class ModelServer implements OnApplicationShutdown {
+  private readonly logger = new Logger(ModelServer.name);
+  private readonly runtime = new ModelRuntime();
+  private readonly models = new Map<string, ServedModel>();
+
+  /** Loads a version into workers, reads its signature and warms it up (ModelLoadError if it cannot). */
+  async load(runtimeKey: string, spec: LoadSpec): Promise<{ signature: ModelSignature; engine: string }> {
+    const loaded = await this.runtime.load(runtimeKey, {
+      format: spec.format,
+      artifactPath: spec.artifactPath,
+      instances: spec.instances,
+      device: spec.device,
+    });
+    return { signature: loaded.signature, engine: loaded.engine };
+  }
+
+  /** Makes a loaded version answer requests. */
+  publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, signature: ModelSignature): void {
+    this.modelEntry(modelName).versions.set(version, {
+      id,
+      runtimeKey,
+      modelName,
+      version,
+      format,
+      signature,
+      state: 'ready',
+    });
+  }
+
+  /** Records a version that should serve but could not be loaded, so requests get a clear 503. */
+  markUnavailable(modelName: string, version: number, id: string, format: ModelFormat, signature: ModelSignature, reason: string): void {
+    this.modelEntry(modelName).versions.set(version, {
+      id,
+      runtimeKey: id,
+      modelName,
+      version,
+      format,
+      signature,
+      state: 'unavailable',
+      reason,
+    });
+  }
+
+  /** Stops routing to a version, then releases its workers. */
+  async retire(modelName: string, version: number): Promise<void> {
+    const model = this.models.get(modelName);
+    const served = model?.versions.get(version);
+    model?.versions.delete(version);
+    if (model && model.versions.size === 0) this.models.delete(modelName);
+    if (served) await this.unload(served.runtimeKey);
+  }
+
+  /** The version currently published under a model and number, if any. */
+  find(modelName: string, version: number): ServedVersion | undefined {
+    return this.models.get(modelName)?.versions.get(version);
+  }
+
+  async unload(runtimeKey: string): Promise<void> {
+    if (this.runtime.isLoaded(runtimeKey)) await this.runtime.unload(runtimeKey);
+  }
+
+  /**
+   * The version a request goes to: the pinned one, or the latest ready version (until the rollout
+   * router takes over this choice). 404 for an unknown model or version, 503 for one not loaded.
+   */
+  resolve(modelName: string, version?: number): ServedVersion {
+    const model = this.models.get(modelName);
+    if (!model) throw new NotFoundError(`model "${modelName}" not found; GET /api/models lists the models`);
+    if (version !== undefined) {
+      const served = model.versions.get(version);
+      if (!served) throw new NotFoundError(`model "${modelName}" has no version ${version}; available: ${this.versionList(model)}`);
+      if (served.state !== 'ready') {
+        throw new ServiceUnavailableError(`version ${version} of model "${modelName}" is not loaded on this server${served.reason ? `: ${served.reason}` : ''}`);
+      }
+      return served;
+    }
+    let latest: ServedVersion | undefined;
+    for (const served of model.versions.values()) {
+      if (served.state === 'ready' && (!latest || served.version > latest.version)) latest = served;
+    }
+    if (!latest) throw new ServiceUnavailableError(`model "${modelName}" has no version ready to serve`);
+    return latest;
+  }
+
+  /** Every version this process knows of a model, ready or not (for status and metadata routes). */
+  versionsOf(modelName: string): ServedVersion[] {
+    const model = this.models.get(modelName);
+    if (!model) throw new NotFoundError(`model "${modelName}" not found; GET /api/models lists the models`);
+    return [...model.versions.values()].sort((a, b) => a.version - b.version);
+  }
+
+  /** True when every version that should serve is loaded. */
+  allReady(): boolean {
+    for (const model of this.models.values()) {
+      for (const served of model.versions.values()) if (served.state !== 'ready') return false;
+    }
+    return true;
+  }
+
+  async predict(served: ServedVersion, inputs: NamedTensors): Promise<NamedTensors> {
+    // The runtime checks the inputs against the signature (compiled once at load) before queueing.
+    const result = await this.runtime.infer(served.runtimeKey, inputs);
+    return result.outputs;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.close();
+  }
+
+  private modelEntry(modelName: string): ServedModel {
+    let model = this.models.get(modelName);
+    if (!model) {
+      model = { versions: new Map() };
+      this.models.set(modelName, model);
+    }
+    return model;
+  }
+
+  private versionList(model: ServedModel): string {
+    const numbers = [...model.versions.keys()].sort((a, b) => a - b);
+    return numbers.length > 0 ? numbers.join(', ') : 'none';
+  }
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { parseVersionNumber } from '../common/version-number.pipe';
+import { InferenceService } from './inference.service';
+import { setPredictionHeaders } from './response-headers';
+
+const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
+const PREDICT_RESPONSE_EXAMPLE = { predictions: [[0.96, 0.04, 0.0]] };
+const STATUS_EXAMPLE = { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] };
+
+/**
+ * TensorFlow Serving's REST API, so that a client or gateway written for TF Serving (port 8501)
+ * works unchanged when pointed here. For Fastify's router the literal ":predict" is written
+ * "::predict", and the parameter before it needs a pattern that stops at the colon.
+ */
+@ApiTags('inference: TensorFlow Serving REST')
+@Controller('v1/models')
+export class TfServingController {
+  constructor(private readonly inference: InferenceService) {}
+
+  @Post(':name(^[^/:]+)::predict')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Predict (row "instances" or columnar "inputs"); the deployment chooses the version' })
+  @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
+  @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 413, 503)
+  async predict(@Param('name') name: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.send(reply, await this.inference.tfPredict(name, undefined, body));
+  }
+
+  @Post(':name/versions/:version(^[^/:]+)::predict')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Predict with one version' })
+  @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
+  @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 413, 503)
+  async predictVersion(
+    @Param('name') name: string,
+    @Param('version') version: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.send(reply, await this.inference.tfPredict(name, parseVersionNumber(version), body));
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'Model status: the state of each version' })
+  @ApiOkResponse({ schema: { example: STATUS_EXAMPLE } })
+  @ApiErrors(401, 404)
+  status(@Param('name') name: string) {
+    return this.inference.tfStatus(name);
+  }
+
+  @Get(':name/versions/:version')
+  @ApiOperation({ summary: 'Status of one version' })
+  @ApiOkResponse({ schema: { example: STATUS_EXAMPLE } })
+  @ApiErrors(400, 401, 404)
+  versionStatus(@Param('name') name: string, @Param('version') version: string) {
+    return this.inference.tfStatus(name, parseVersionNumber(version));
+  }
+
+  @Get(':name/metadata')
+  @ApiOperation({ summary: 'Model metadata: the serving_default signature' })
+  @ApiErrors(401, 404, 503)
+  metadata(@Param('name') name: string) {
+    return this.inference.tfMetadata(name);
+  }
+
+  @Get(':name/versions/:version/metadata')
+  @ApiOperation({ summary: 'Metadata of one version' })
+  @ApiErrors(400, 401, 404, 503)
+  versionMetadata(@Param('name') name: string, @Param('version') version: string) {
+    return this.inference.tfMetadata(name, parseVersionNumber(version));
+  }
+
+  private send(reply: FastifyReply, answer: Awaited<ReturnType<InferenceService['tfPredict']>>): string {
+    setPredictionHeaders(reply, answer);
+    void reply.header('Content-Type', 'application/json; charset=utf-8');
+    return answer.body;
+  }
+}

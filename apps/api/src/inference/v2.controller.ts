@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { parseVersionNumber } from '../common/version-number.pipe';
+import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
+import { InferenceService } from './inference.service';
+import { setPredictionHeaders } from './response-headers';
+import { V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
+
+const SERVER_VERSION = '0.1.0';
+
+/** Open Inference Protocol (KServe v2) REST. */
+@ApiTags('inference: Open Inference Protocol v2')
+@Controller('v2')
+export class V2Controller {
+  constructor(private readonly inference: InferenceService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Server metadata' })
+  @ApiOkResponse({ schema: { example: { name: 'modelgate', version: SERVER_VERSION, extensions: [] } } })
+  @ApiErrors(401)
+  serverMetadata(): V2ServerMetadata {
+    return v2ServerMetadata(SERVER_VERSION);
+  }
+
+  @Get('models/:name')
+  @ApiOperation({ summary: 'Model metadata (latest ready version), with the ready versions' })
+  @ApiOkResponse({ schema: { example: V2_METADATA_EXAMPLE } })
+  @ApiErrors(401, 404, 503)
+  modelMetadata(@Param('name') name: string): V2ModelMetadata {
+    return this.inference.v2Metadata(name);
+  }
+
+  @Get('models/:name/versions/:version')
+  @ApiOperation({ summary: 'Model version metadata' })
+  @ApiParam({ name: 'version', example: '1' })
+  @ApiOkResponse({ schema: { example: V2_METADATA_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 503)
+  versionMetadata(@Param('name') name: string, @Param('version') version: string): V2ModelMetadata {
+    return this.inference.v2Metadata(name, parseVersionNumber(version));
+  }
+
+  @Get('models/:name/ready')
+  @ApiOperation({ summary: 'Model ready: 200 when a version can answer, 503 when none is loaded' })
+  @ApiOkResponse({ schema: { example: { name: 'iris', ready: true } } })
+  @ApiErrors(401, 404, 503)
+  modelReady(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.readyAnswer(reply, name, undefined);
+  }
+
+  @Get('models/:name/versions/:version/ready')
+  @ApiOperation({ summary: 'Model version ready' })
+  @ApiOkResponse({ schema: { example: { name: 'iris', version: '1', ready: true } } })
+  @ApiErrors(400, 401, 404, 503)
+  versionReady(@Param('name') name: string, @Param('version') version: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.readyAnswer(reply, name, parseVersionNumber(version));
+  }
+
+  @Post('models/:name/infer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Inference; the deployment chooses the version (X-Model-Version says which)' })
+  @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
+  @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 413, 503)
+  async infer(@Param('name') name: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.send(reply, await this.inference.v2Infer(name, undefined, body));
+  }
+
+  @Post('models/:name/versions/:version/infer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Inference pinned to one version' })
+  @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
+  @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 413, 503)
+  async inferVersion(
+    @Param('name') name: string,
+    @Param('version') version: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.send(reply, await this.inference.v2Infer(name, parseVersionNumber(version), body));
+  }
+
+  private send(reply: FastifyReply, answer: Awaited<ReturnType<InferenceService['v2Infer']>>): string {
+    setPredictionHeaders(reply, answer);
+    void reply.header('Content-Type', 'application/json; charset=utf-8');
+    return answer.body;
+  }
+
+  private readyAnswer(reply: FastifyReply, name: string, version: number | undefined) {
+    const ready = this.inference.isReady(name, version);
+    if (!ready) void reply.status(503);
+    return version === undefined ? { name, ready } : { name, version: String(version), ready };
+  }
+}

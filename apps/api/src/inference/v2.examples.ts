@@ -1,0 +1,20 @@
+/** Examples for the OpenAPI document, matching the demo model. */
+export const V2_INFER_REQUEST_EXAMPLE = {
+  id: 'request-1',
+  inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }],
+};
+
+export const V2_INFER_RESPONSE_EXAMPLE = {
+  model_name: 'iris',
+  model_version: '1',
+  id: 'request-1',
+  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.96, 0.04, 0.0] }],
+};
+
+export const V2_METADATA_EXAMPLE = {
+  name: 'iris',
+  versions: ['1'],
+  platform: 'onnxruntime_onnx',
+  inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }],
+  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }],
+};

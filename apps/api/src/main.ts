@@ -1,0 +1,14 @@
+import { ConfigError, loadConfig } from './config/config';
+import { createModelgate } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const modelgate = await createModelgate(config);
+  const url = await modelgate.listen();
+  process.stdout.write(`Modelgate is serving on ${url.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : ((error as Error)?.stack ?? String(error))}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+/** URL-safe: the name appears in /v2/models/{name} and /v1/models/{name}:predict. */
+export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/;
+export const MODEL_NAME_RULE =
+  'name must be 1-63 characters of lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit (e.g. "iris-classifier")';
+
+export class CreateModelDto {
+  @ApiProperty({ example: 'iris', description: MODEL_NAME_RULE })
+  @IsString()
+  @Matches(MODEL_NAME_PATTERN, { message: MODEL_NAME_RULE })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Iris species from sepal and petal sizes' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'classification', description: 'What the model does, free text' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  task?: string;
+
+  @ApiPropertyOptional({ example: { team: 'botany' }, description: 'String labels for filtering and ownership' })
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+}
+
+export class UpdateModelDto {
+  @ApiPropertyOptional({ example: 'Iris species, retrained monthly' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'classification' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  task?: string;
+
+  @ApiPropertyOptional({ example: { team: 'botany' } })
+  @IsOptional()
+  @IsObject()
+  labels?: Record<string, string>;
+}
+
+export class ModelDto {
+  @ApiProperty({ example: 'iris' })
+  name!: string;
+
+  @ApiProperty({ example: 'Iris species from sepal and petal sizes' })
+  description!: string;
+
+  @ApiProperty({ example: 'classification', nullable: true, type: String })
+  task!: string | null;
+
+  @ApiProperty({ example: { team: 'botany' } })
+  labels!: Record<string, string>;
+
+  @ApiProperty({ example: 2, description: 'Highest version number handed out so far (0: none yet)' })
+  latestVersion!: number;
+
+  @ApiProperty()
+  createdAt!: string;
+
+  @ApiProperty()
+  updatedAt!: string;
+}
+
+export class ModelListDto {
+  @ApiProperty({ type: [ModelDto] })
+  items!: ModelDto[];
+
+  @ApiProperty({ example: 1 })
+  total!: number;
+}
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
+  limit?: string;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Matches(/^\d{1,9}$/, { message: 'offset must be a whole number, 0 or more' })
+  offset?: string;
+}

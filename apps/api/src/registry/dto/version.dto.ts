@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { MODEL_FORMATS, type ModelFormat } from '@modelgate/runtime';
+import { VersionConfigDto } from './version-config.dto';
+
+export class TensorSpecDto {
+  @ApiProperty({ example: 'features' })
+  name!: string;
+
+  @ApiProperty({ example: 'FP32', description: 'Open Inference Protocol datatype' })
+  datatype!: string;
+
+  @ApiProperty({ example: [-1, 4], type: [Number], description: '-1 marks a free dimension' })
+  shape!: number[];
+}
+
+export class SignatureDto {
+  @ApiProperty({ type: [TensorSpecDto] })
+  inputs!: TensorSpecDto[];
+
+  @ApiProperty({ type: [TensorSpecDto] })
+  outputs!: TensorSpecDto[];
+}
+
+export class ArtifactDto {
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+  sha256!: string;
+
+  @ApiProperty({ example: 2048, description: 'Size of the uploaded file in bytes' })
+  size!: number;
+
+  @ApiProperty({ example: 'iris.onnx', nullable: true, type: String })
+  filename!: string | null;
+}
+
+export class VersionDto {
+  @ApiProperty({ example: 'iris' })
+  model!: string;
+
+  @ApiProperty({ example: 2 })
+  version!: number;
+
+  @ApiProperty({ enum: ['validating', 'ready', 'failed', 'retired'], example: 'ready' })
+  status!: string;
+
+  @ApiPropertyOptional({ description: 'Why the version failed', type: String })
+  statusDetail?: string;
+
+  @ApiProperty({ enum: MODEL_FORMATS, example: 'onnx' })
+  format!: ModelFormat;
+
+  @ApiProperty({ type: SignatureDto })
+  signature!: SignatureDto;
+
+  @ApiProperty({ type: VersionConfigDto })
+  config!: VersionConfigDto;
+
+  @ApiProperty({ type: ArtifactDto })
+  artifact!: ArtifactDto;
+
+  @ApiProperty({ example: 'onnxruntime-node 1.30.0 (cpu)', nullable: true, type: String })
+  engine!: string | null;
+
+  @ApiProperty({ example: '' })
+  description!: string;
+
+  @ApiProperty()
+  createdAt!: string;
+}
+
+export class UpdateVersionDto {
+  @ApiPropertyOptional({ example: 'retrained on November data' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: VersionConfigDto, description: 'Serving settings; the version is reloaded with them without a restart' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => VersionConfigDto)
+  config?: VersionConfigDto;
+
+  @ApiPropertyOptional({ enum: ['ready', 'retired'], description: 'retired: stop serving the version but keep it in the registry' })
+  @IsOptional()
+  @IsIn(['ready', 'retired'], { message: 'status must be "ready" or "retired"' })
+  status?: 'ready' | 'retired';
+}
+
+export class UploadVersionBodyDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: '.onnx file, or .zip / .tar.gz of a TF.js model folder or TF SavedModel' })
+  file!: unknown;
+
+  @ApiPropertyOptional({ type: 'string', description: 'JSON object of serving settings, e.g. {"instances": 2}', example: '{"instances": 1}' })
+  config?: string;
+
+  @ApiPropertyOptional({ type: 'string', description: 'Free-text description of this version' })
+  description?: string;
+}

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModelLoadError } from '@modelgate/runtime';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { BadRequestError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
+import { validateDto } from '../common/validation';
+import { ModelServer } from '../inference/model-server.service';
+import { ArtifactStore } from './artifact-store';
+import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
+import { UpdateVersionDto, VersionDto } from './dto/version.dto';
+import { VersionConfigDto } from './dto/version-config.dto';
+import { ModelEntity } from './model.entity';
+import { ModelVersionEntity } from './model-version.entity';
+import { prepareModelFolder } from './model-files';
+import { RegistryRepository } from './registry.repository';
+import { effectiveConfig, type VersionConfig } from './version-config';
+
+/** One part of a multipart upload, as the controller hands it over. */
+export type UploadPart =
+  | { kind: 'file'; fieldname: string; filename: string; stream: Readable & { truncated?: boolean } }
+  | { kind: 'field'; fieldname: string; value: unknown };
+
+@Injectable()
+export class RegistryService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RegistryService.name);
+  private readonly store: ArtifactStore;
+  private reloads = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: RegistryRepository,
+    private readonly modelServer: ModelServer,
+  ) {
+    this.store = new ArtifactStore(config.dataDir);
+  }
+
+  /** Loads every ready version so that a restart serves what was served before. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.init();
+    for (const { modelName, version } of await this.repository.listServableVersions()) {
+      try {
+        await this.modelServer.load(version.id, this.loadSpec(version, version.config));
+        this.modelServer.publish(modelName, version.version, version.id, version.id, version.format, version.signature);
+      } catch (error) {
+        const reason = (error as Error).message;
+        this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded at start: ${reason}`);
+        this.modelServer.markUnavailable(modelName, version.version, version.id, version.format, version.signature, reason);
+      }
+    }
+  }
+
+  async createModel(dto: CreateModelDto): Promise<ModelDto> {
+    const model = await this.repository.createModel({
+      name: dto.name,
+      description: dto.description ?? '',
+      task: dto.task ?? null,
+      labels: dto.labels ?? {},
+    });
+    return toModelDto(model);
+  }
+
+  async listModels(limit: number, offset: number): Promise<{ items: ModelDto[]; total: number }> {
+    const [models, total] = await this.repository.listModels(limit, offset);
+    return { items: models.map(toModelDto), total };
+  }
+
+  async getModel(name: string): Promise<ModelDto> {
+    return toModelDto(await this.requireModel(name));
+  }
+
+  async updateModel(name: string, dto: UpdateModelDto): Promise<ModelDto> {
+    const model = await this.requireModel(name);
+    return toModelDto(await this.repository.updateModel(model, dto));
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    const model = await this.requireModel(name);
+    const versions = await this.repository.listVersions(model.id);
+    await this.repository.deleteModel(model);
+    for (const version of versions) await this.releaseVersion(name, version);
+  }
+
+  /**
+   * Stores, validates and registers a new version. The file streams to a scratch folder (hashed
+   * on the way), is unpacked and classified, moved into the content-addressed store, loaded and
+   * warmed up in workers, and only then gets its row. Any failure removes what was written.
+   */
+  async uploadVersion(modelName: string, parts: AsyncIterable<UploadPart>, createdBy: string | null): Promise<VersionDto> {
+    const model = await this.requireModel(modelName);
+    const workspace = await this.store.createWorkspace();
+    let location: string | undefined;
+    let runtimeKey: string | undefined;
+    try {
+      const upload = await this.receiveParts(parts, workspace);
+      const folder = join(workspace, 'model');
+      await mkdir(folder);
+      const prepared = await prepareModelFolder(upload.file.path, upload.filename, folder, {
+        maxEntries: this.config.maxArchiveEntries,
+        maxUnpackedBytes: this.config.maxUnpackedBytes,
+      });
+      location = await this.store.commit(upload.file.sha256, folder);
+      const artifactLocation = prepared.entry ? `${location}/${prepared.entry}` : location;
+      const id = randomUUID();
+      runtimeKey = id;
+      let loaded;
+      try {
+        loaded = await this.modelServer.load(id, {
+          format: prepared.format,
+          artifactPath: this.store.pathOf(artifactLocation),
+          ...effectiveConfig(upload.config),
+        });
+      } catch (error) {
+        if (error instanceof ModelLoadError) {
+          throw new UnprocessableModelError(`the model cannot be loaded: ${error.message}`, { format: prepared.format });
+        }
+        throw error;
+      }
+      const version = await this.repository.insertVersion(model.id, {
+        id,
+        format: prepared.format,
+        artifactSha256: upload.file.sha256,
+        artifactSize: upload.file.size,
+        artifactLocation,
+        originalFilename: upload.filename,
+        signature: loaded.signature,
+        config: upload.config,
+        status: 'ready',
+        statusDetail: null,
+        engine: loaded.engine,
+        description: upload.description,
+        createdBy,
+      });
+      this.modelServer.publish(model.name, version.version, version.id, id, version.format, version.signature);
+      runtimeKey = undefined;
+      location = undefined;
+      return toVersionDto(model.name, version);
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+      if (runtimeKey) await this.modelServer.unload(runtimeKey);
+      if (location) await this.removeArtifactIfUnused(location);
+    }
+  }
+
+  async listVersions(modelName: string): Promise<VersionDto[]> {
+    const model = await this.requireModel(modelName);
+    return (await this.repository.listVersions(model.id)).map((version) => toVersionDto(model.name, version));
+  }
+
+  async getVersion(modelName: string, versionNumber: number): Promise<VersionDto> {
+    const { model, version } = await this.requireVersion(modelName, versionNumber);
+    return toVersionDto(model.name, version);
+  }
+
+  /**
+   * Changes a version's description, serving settings or status. New settings take effect without a
+   * restart: the version is loaded again with them, switched to, and the old workers released.
+   */
+  async updateVersion(modelName: string, versionNumber: number, dto: UpdateVersionDto): Promise<VersionDto> {
+    const { model, version } = await this.requireVersion(modelName, versionNumber);
+    if (version.status === 'failed' && dto.status === 'ready') {
+      throw new BadRequestError(`version ${versionNumber} failed validation and cannot serve; upload a corrected file as a new version`);
+    }
+    const config: VersionConfig = dto.config ? { ...version.config, ...dto.config } : version.config;
+    const status = dto.status ?? version.status;
+    const reload = status === 'ready' && (dto.config !== undefined || version.status !== 'ready');
+    if (reload) await this.reload(model.name, version, config);
+    if (status === 'retired' && version.status !== 'retired') await this.modelServer.retire(model.name, version.version);
+    const updated = await this.repository.updateVersion(version, {
+      description: dto.description ?? version.description,
+      config,
+      status,
+    });
+    return toVersionDto(model.name, updated);
+  }
+
+  async deleteVersion(modelName: string, versionNumber: number): Promise<void> {
+    const { model, version } = await this.requireVersion(modelName, versionNumber);
+    await this.repository.deleteVersion(version);
+    await this.releaseVersion(model.name, version);
+  }
+
+  private async reload(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
+    const runtimeKey = `${version.id}@${++this.reloads}`;
+    try {
+      await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
+    } catch (error) {
+      if (error instanceof ModelLoadError) throw new UnprocessableModelError(`the version cannot be loaded with these settings: ${error.message}`);
+      throw error;
+    }
+    const previous = this.modelServer.find(modelName, version.version);
+    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, version.signature);
+    if (previous) await this.modelServer.unload(previous.runtimeKey);
+  }
+
+  private loadSpec(version: ModelVersionEntity, config: VersionConfig) {
+    return { format: version.format, artifactPath: this.store.pathOf(version.artifactLocation), ...effectiveConfig(config) };
+  }
+
+  private async releaseVersion(modelName: string, version: ModelVersionEntity): Promise<void> {
+    await this.modelServer.retire(modelName, version.version);
+    await this.removeArtifactIfUnused(version.artifactSha256);
+  }
+
+  /** Artifacts are stored per content hash and shared by every version uploaded with the same bytes. */
+  private async removeArtifactIfUnused(sha256: string): Promise<void> {
+    if ((await this.repository.countVersionsUsingArtifact(sha256)) === 0) await this.store.remove(sha256);
+  }
+
+  private async receiveParts(parts: AsyncIterable<UploadPart>, workspace: string) {
+    let file: { path: string; sha256: string; size: number } | undefined;
+    let filename = '';
+    let config: VersionConfig = {};
+    let description = '';
+    for await (const part of parts) {
+      if (part.kind === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.stream.resume();
+          throw new BadRequestError(
+            file ? 'send exactly one model file per upload' : `unexpected file field "${part.fieldname}": send the model in a field named "file"`,
+          );
+        }
+        filename = part.filename || 'model';
+        file = await this.receiveFile(part.stream, join(workspace, 'upload'));
+      } else if (part.fieldname === 'config') {
+        config = parseConfigField(part.value);
+      } else if (part.fieldname === 'description') {
+        description = String(part.value).slice(0, 2000);
+      } else {
+        throw new BadRequestError(`unexpected form field "${part.fieldname}": the upload takes "file", and optionally "config" and "description"`);
+      }
+    }
+    if (!file) throw new BadRequestError('no model file: send it as multipart/form-data in a field named "file"');
+    if (file.size === 0) throw new BadRequestError('the model file is empty');
+    return { file, filename, config, description };
+  }
+
+  private async receiveFile(stream: Readable & { truncated?: boolean }, target: string) {
+    try {
+      const staged = await this.store.receive(stream, target);
+      if (stream.truncated) throw this.tooLarge();
+      return staged;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw this.tooLarge();
+      throw error;
+    }
+  }
+
+  private tooLarge(): PayloadTooLargeError {
+    const megabytes = Math.floor(this.config.maxUploadBytes / (1024 * 1024));
+    return new PayloadTooLargeError(`the model file is larger than the ${megabytes} MiB upload limit; raise MODELGATE_MAX_UPLOAD_MB to accept it`);
+  }
+
+  private async requireModel(name: string): Promise<ModelEntity> {
+    const model = await this.repository.findModel(name);
+    if (!model) throw new NotFoundError(`model "${name}" not found; GET /api/models lists the models`);
+    return model;
+  }
+
+  private async requireVersion(modelName: string, versionNumber: number) {
+    const model = await this.requireModel(modelName);
+    const version = await this.repository.findVersion(model.id, versionNumber);
+    if (!version) throw new NotFoundError(`model "${modelName}" has no version ${versionNumber}`);
+    return { model, version };
+  }
+}
+
+function parseConfigField(value: unknown): VersionConfig {
+  let parsed: unknown;
+  try {
+    parsed = typeof value === 'string' ? JSON.parse(value) : value;
+  } catch (error) {
+    throw new BadRequestError(`the "config" field is not valid JSON (${(error as Error).message}); send an object such as {"instances": 2}`);
+  }
+  const dto = validateDto(VersionConfigDto, parsed, 'the "config" field');
+  return { ...dto };
+}
+
+export function toModelDto(model: ModelEntity): ModelDto {
+  return {
+    name: model.name,
+    description: model.description,
+    task: model.task,
+    labels: model.labels,
+    latestVersion: model.versionCounter,
+    createdAt: model.createdAt.toISOString(),
+    updatedAt: model.updatedAt.toISOString(),
+  };
+}
+
+export function toVersionDto(modelName: string, version: ModelVersionEntity): VersionDto {
+  return {
+    model: modelName,
+    version: version.version,
+    status: version.status,
+    ...(version.statusDetail ? { statusDetail: version.statusDetail } : {}),
+    format: version.format,
+    signature: version.signature,
+    config: version.config,
+    artifact: { sha256: version.artifactSha256, size: version.artifactSize, filename: version.originalFilename },
+    engine: version.engine,
+    description: version.description,
+    createdAt: version.createdAt.toISOString(),
+  };
+}
