@@ -1,0 +1,126 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase } from './support/server';
+
+const MAIN = join(__dirname, '..', 'apps', 'api', 'dist', 'main.js');
+
+interface Started {
+  process: ChildProcessWithoutNullStreams;
+  output: () => string;
+  url: string;
+}
+
+/** Starts the built server as `npm start` does and waits for its "serving" line. */
+function startBuiltServer(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "serving" line within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Modelgate is serving on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ process: child, output: () => output, url: match[1]! });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function stop(started: Started): Promise<void> {
+  started.process.removeAllListeners('exit');
+  const exited = new Promise((resolve) => started.process.once('exit', resolve));
+  started.process.kill('SIGTERM');
+  await exited;
+}
+
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let database: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'modelgate-start-'));
+    database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
+    env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MODELGATE_DATA_DIR: dataDir,
+      MODELGATE_ADMIN_KEY: '',
+      MODELGATE_DEMO: '',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database?.url ?? '',
+    };
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the demo model to the README curl, prints the admin key once, and keeps its data across a restart', async () => {
+    const first = await startBuiltServer(env);
+    let key: string;
+    try {
+      key = (await readFile(join(dataDir, 'admin-key'), 'utf8')).trim();
+      expect(first.output()).toContain(key);
+      const answer = await fetch(`${first.url}/v2/models/iris/infer`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] }),
+      });
+      expect(answer.status).toBe(200);
+      const body = (await answer.json()) as { outputs: Array<{ name: string; data: number[] }> };
+      expect(body.outputs[0]!.name).toBe('probabilities');
+      const [setosa, versicolor, virginica] = body.outputs[0]!.data;
+      expect(setosa).toBeGreaterThan(versicolor!);
+      expect(setosa).toBeGreaterThan(virginica!);
+      // A TF Serving client pointed here works too.
+      const tf = await fetch(`${first.url}/v1/models/iris:predict`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}` },
+        body: JSON.stringify({ instances: [[6.3, 3.3, 6.0, 2.5]] }),
+      });
+      const predictions = ((await tf.json()) as { predictions: number[][] }).predictions[0]!;
+      expect(predictions.indexOf(Math.max(...predictions))).toBe(2);
+    } finally {
+      await stop(first);
+    }
+
+    const second = await startBuiltServer(env);
+    try {
+      expect(second.output()).not.toContain(key);
+      const models = await fetch(`${second.url}/api/models`, { headers: { Authorization: `Bearer ${key}` } });
+      const list = (await models.json()) as { items: Array<{ name: string; latestVersion: number }> };
+      // The demo is registered once: a restart neither duplicates nor re-uploads it.
+      expect(list.items).toEqual([expect.objectContaining({ name: 'iris', latestVersion: 1 })]);
+      if (!database) expect(existsSync(join(dataDir, 'pgdata'))).toBe(true);
+    } finally {
+      await stop(second);
+    }
+  });
+
+  it('refuses to start on a bad setting, naming the variable', async () => {
+    const result = await runToExit({ ...env, PORT: 'eighty', MODELGATE_DEMO: 'perhaps' });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('PORT must be a whole number from 0 to 65535, got "eighty"');
+    expect(result.output).toContain('MODELGATE_DEMO must be true or false, got "perhaps"');
+    expect(result.output).not.toContain('    at ');
+  });
+});

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../../apps/api/src/config/config';
+import { createModelgate, type Modelgate } from '../../apps/api/src/app';
+
+/** The admin key every test server starts with. */
+export const ADMIN_KEY = 'mg_testadmin01_' + 'k'.repeat(40);
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  /** Where the app's data lives: a fresh database on DATABASE_URL's server, or the embedded one. */
+  databaseUrl: string;
+  modelgate: Modelgate;
+  /** fetch against the server with the admin key unless `key: null` or another key is given. */
+  fetch(path: string, init?: RequestInit & { key?: string | null }): Promise<Response>;
+  json<T = unknown>(path: string, init?: RequestInit & { key?: string | null }): Promise<{ status: number; body: T; headers: Headers }>;
+  /** Stops and starts the server on the same data and database, as a restart would. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+}
+
+/**
+ * Boots the real app over HTTP on a free port. With DATABASE_URL set (CI: the real PostgreSQL),
+ * each server gets its own freshly created database, dropped at close; without it, the embedded
+ * PGlite database under a temporary data dir.
+ */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'modelgate-test-'));
+  const serverUrl = process.env.DATABASE_URL;
+  const database = serverUrl ? await createDatabase(serverUrl) : undefined;
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MODELGATE_DATA_DIR: dataDir,
+    MODELGATE_ADMIN_KEY: ADMIN_KEY,
+    MODELGATE_DEMO: 'false',
+    LOG_LEVEL: 'error',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  };
+  const boot = async () => {
+    const modelgate = await createModelgate(loadConfig(env));
+    const url = (await modelgate.listen()).replace('[::1]', '127.0.0.1');
+    return { modelgate, url };
+  };
+  let current = await boot();
+
+  const server: TestServer = {
+    get url() {
+      return current.url;
+    },
+    get modelgate() {
+      return current.modelgate;
+    },
+    get databaseUrl() {
+      return current.modelgate.databaseUrl;
+    },
+    dataDir,
+    fetch(path, init = {}) {
+      const { key, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      const presented = key === undefined ? (env.MODELGATE_ADMIN_KEY ?? ADMIN_KEY) : key;
+      if (presented !== null && !headers.has('authorization')) headers.set('authorization', `Bearer ${presented}`);
+      return fetch(current.url + path, { ...rest, headers });
+    },
+    async json<T>(path: string, init: RequestInit & { key?: string | null } = {}) {
+      const headers = new Headers(init.headers);
+      if (init.body !== undefined && typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      const response = await server.fetch(path, { ...init, headers });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+    },
+    async restart() {
+      await current.modelgate.close();
+      current = await boot();
+    },
+    async close() {
+      await current.modelgate.close();
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+export async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `modelgate_test_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A multipart body with the model file and optional fields. */
+export function uploadForm(file: Uint8Array | Buffer, filename: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([file]), filename);
+  return form;
+}
