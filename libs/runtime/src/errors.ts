@@ -41,3 +41,31 @@ export class WorkerCrashedError extends RuntimeError {
 export class InferenceError extends RuntimeError {
   readonly kind = 'inference';
 }
+
+/**
+ * The version's queue holds `maxQueueSize` requests already (429 with Retry-After). The request
+ * was not queued; `retryAfterMs` estimates when the queue will have drained enough to take it.
+ */
+export class QueueFullError extends RuntimeError {
+  readonly kind = 'queue-full';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The request's deadline passed (504). `stage` says where: still `queued` (it was dropped and never
+ * computed) or `computing` (its batch was running; the result is discarded when it arrives).
+ */
+export class DeadlineExceededError extends RuntimeError {
+  readonly kind = 'deadline-exceeded';
+  constructor(
+    message: string,
+    readonly stage: 'queued' | 'computing',
+  ) {
+    super(message);
+  }
+}

@@ -8,7 +8,49 @@ import { join } from 'node:path';
 import { InputValidationError, ModelLoadError, ModelNotLoadedError, WorkerCrashedError } from './errors';
 import { ModelRuntime, type WorkerEvent } from './pool';
 import type { NamedTensors } from './tensor';
-import { encodeTinyOnnxModel, int64BoolModel, linearReluModel, linearReluReference } from './testing/tiny-onnx';
+import { buildOnnxModel, mlpModel, mlpReference, type DenseLayer } from './onnx-builder';
+
+/** y = relu(x · W + b), x: FP32 [batch, 3], W = [[1, -1], [2, 0.5], [-3, 1]], b = [0.5, -2]. */
+const LINEAR_LAYERS: DenseLayer[] = [
+  {
+    weights: [
+      [1, -1],
+      [2, 0.5],
+      [-3, 1],
+    ],
+    bias: [0.5, -2],
+    activation: 'relu',
+  },
+];
+
+function linearReluModel(): Uint8Array {
+  return mlpModel({ layers: LINEAR_LAYERS, softmax: false, outputName: 'y' });
+}
+
+/** What linearReluModel computes, for `rows` rows of x (exact here: small whole numbers and halves). */
+function linearReluReference(x: ArrayLike<number>, rows: number): number[] {
+  const inputRows = Array.from({ length: rows }, (_, row) => Array.from({ length: 3 }, (_, column) => x[row * 3 + column]));
+  return mlpReference(LINEAR_LAYERS, inputRows, false).flat();
+}
+
+/** ids: INT64 [n] -> ids + 1000; mask: BOOL [n] -> not(mask). Exercises the 64-bit and bool paths. */
+function int64BoolModel(): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: 'ids', datatype: 'INT64', shape: ['n'] },
+      { name: 'mask', datatype: 'BOOL', shape: ['n'] },
+    ],
+    outputs: [
+      { name: 'shifted', datatype: 'INT64', shape: ['n'] },
+      { name: 'inverted', datatype: 'BOOL', shape: ['n'] },
+    ],
+    initializers: [{ name: 'offset', datatype: 'INT64', shape: [], data: [1000] }],
+    nodes: [
+      { opType: 'Add', inputs: ['ids', 'offset'], outputs: ['shifted'] },
+      { opType: 'Not', inputs: ['mask'], outputs: ['inverted'] },
+    ],
+  });
+}
 
 let dir: string;
 let linearPath: string;
@@ -26,10 +68,10 @@ beforeAll(() => {
   // Loads, but Reshape to [3] fails on the warm-up's [1, 2] input: valid file, unusable model.
   writeFileSync(
     join(dir, 'bad-reshape.onnx'),
-    encodeTinyOnnxModel({
-      inputs: [{ name: 'x', elemType: 'float', shape: ['batch', 2] }],
-      outputs: [{ name: 'y', elemType: 'float', shape: [3] }],
-      initializers: [{ name: 'target', elemType: 'int64', dims: [1], values: BigInt64Array.from([3n]) }],
+    buildOnnxModel({
+      inputs: [{ name: 'x', datatype: 'FP32', shape: ['batch', 2] }],
+      outputs: [{ name: 'y', datatype: 'FP32', shape: [3] }],
+      initializers: [{ name: 'target', datatype: 'INT64', shape: [1], data: [3] }],
       nodes: [{ opType: 'Reshape', inputs: ['x', 'target'], outputs: ['y'] }],
     }),
   );
@@ -195,10 +237,10 @@ describe('ModelRuntime', () => {
     const slowPath = join(dir, 'slow.onnx');
     writeFileSync(
       slowPath,
-      encodeTinyOnnxModel({
-        inputs: [{ name: 'x', elemType: 'float', shape: ['batch', width] }],
-        outputs: [{ name: 'y', elemType: 'float', shape: ['batch', width] }],
-        initializers: [{ name: 'W', elemType: 'float', dims: [width, width], values: new Float32Array(width * width).fill(0.01) }],
+      buildOnnxModel({
+        inputs: [{ name: 'x', datatype: 'FP32', shape: ['batch', width] }],
+        outputs: [{ name: 'y', datatype: 'FP32', shape: ['batch', width] }],
+        initializers: [{ name: 'W', datatype: 'FP32', shape: [width, width], data: new Float32Array(width * width).fill(0.01) }],
         nodes: [
           { opType: 'MatMul', inputs: ['x', 'W'], outputs: ['h'] },
           { opType: 'MatMul', inputs: ['h', 'W'], outputs: ['y'] },

@@ -5,32 +5,46 @@
  * (`npx tsc -p libs/runtime/tsconfig.lib.json`) before it is used, tests and vitest included.
  */
 import { availableParallelism } from 'node:os';
-import type { Device, LoadOptions } from './backends/backend';
+import type { Device } from './backends/backend';
+import { probeBatching } from './batch-probe';
+import { planBatching, resolveBatchingConfig, type BatchingConfig, type BatchPlan } from './batching';
 import { ModelLoadError, ModelNotLoadedError, WorkerCrashedError } from './errors';
 import { compileInputCheck, type InputCheck } from './input-check';
 import type { ModelFormat, ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
-import { VersionQueue } from './version-queue';
-import type { CrashMode, ToWorkerMessage } from './worker/messages';
+import { VersionQueue, type InferOptions, type QueueStats } from './version-queue';
+import type { CrashMode } from './worker/messages';
 import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstance } from './worker/model-worker';
 
 export type { InferResult } from './worker/model-worker';
+export type { InferOptions, QueueStats } from './version-queue';
 
 export interface ModelRuntimeOptions {
   /** The worker entry point; defaults to the built `@modelgate/runtime/worker`. */
   workerScript?: string;
   /** Cores the intra-op threads of all instances share; defaults to os.availableParallelism(). */
   totalThreads?: number;
-  /** Allow simulateWorkerCrash(); defaults to MODELGATE_TEST_HOOKS=1. */
+  /** Allow simulateWorkerCrash() and simulateWorkerStall(); defaults to MODELGATE_TEST_HOOKS=1. */
   testHooks?: boolean;
   /** Worker life events, for logs and metrics. */
   onWorkerEvent?: (event: WorkerEvent) => void;
+  /**
+   * Restart instances whose intra-op thread count no longer matches the budget after versions are
+   * loaded or unloaded (see `rebalanceThreads`); default true.
+   */
+  rebalanceThreads?: boolean;
+  /** Quiet time after the last load or unload before rebalancing; default 1000 ms. */
+  rebalanceDelayMs?: number;
 }
 
 export interface WorkerEvent {
   key: string;
   instance: number;
-  type: 'crashed' | 'replaced' | 'replacement-failed' | 'stopped';
+  /**
+   * `rebalanced`: the instance was restarted with the current thread budget and took over;
+   * `rebalance-failed`: the restart failed and the instance keeps its old budget.
+   */
+  type: 'crashed' | 'replaced' | 'replacement-failed' | 'stopped' | 'rebalanced' | 'rebalance-failed';
   message: string;
 }
 
@@ -40,8 +54,10 @@ export interface LoadSpec {
   artifactPath: string;
   /** Worker threads serving this model; default 1. */
   instances?: number;
-  /** Default `cpu`. */
-  device?: Device;
+  /** Default `cpu`. A list pins instance i to `device[i % length]` (e.g. ['gpu:0', 'gpu:1']). */
+  device?: Device | readonly Device[];
+  /** Dynamic batching, deadlines and the queue bound; see BatchingConfig for the defaults. */
+  batching?: Partial<BatchingConfig>;
 }
 
 export interface LoadedModelInfo {
@@ -49,6 +65,31 @@ export interface LoadedModelInfo {
   engine: string;
   /** Slowest instance's load plus warm-up. */
   loadMs: number;
+  /** The settings in force, the axis requests are joined along (null: one by one) and why. */
+  batching: BatchingConfig & Pick<BatchPlan, 'axis' | 'reason'>;
+}
+
+/** A version's numbers at one moment: pure data, for metrics and dashboards. */
+export interface VersionStats extends QueueStats {
+  key: string;
+  workers: {
+    /** Instances configured. */
+    total: number;
+    /** Loaded and taking requests. */
+    ready: number;
+    /** Ready and holding at least one batch. */
+    busy: number;
+    instances: InstanceStats[];
+  };
+}
+
+export interface InstanceStats {
+  instance: number;
+  device: Device;
+  intraOpThreads: number;
+  ready: boolean;
+  /** Batches sent to it and not yet answered (at most 2). */
+  inFlightBatches: number;
 }
 
 /** How long unload() waits for its workers to end; later, they still end on their own. */
@@ -61,6 +102,8 @@ class LoadedModel {
   state: 'loading' | 'ready' | 'unloaded' = 'loading';
   /** One slot per instance; a replacement takes the slot of the worker it replaces. */
   readonly workers: (ModelWorker | undefined)[];
+  /** Per slot: a worker loading with a new thread budget, to take over from the one in the slot. */
+  readonly successors: (ModelWorker | undefined)[];
   readonly queue: VersionQueue;
   readonly retryTimers = new Set<NodeJS.Timeout>();
   signature: ModelSignature | undefined;
@@ -69,11 +112,15 @@ class LoadedModel {
 
   constructor(
     readonly key: string,
-    readonly loadMessage: Extract<ToWorkerMessage, { type: 'load' }>,
+    readonly format: ModelFormat,
+    readonly artifactPath: string,
+    readonly devices: readonly Device[],
     instances: number,
+    batching: BatchingConfig,
   ) {
     this.workers = new Array<ModelWorker | undefined>(instances).fill(undefined);
-    this.queue = new VersionQueue(key);
+    this.successors = new Array<ModelWorker | undefined>(instances).fill(undefined);
+    this.queue = new VersionQueue(key, batching);
   }
 }
 
@@ -82,6 +129,7 @@ export class ModelRuntime {
   private readonly totalThreads: number;
   private readonly testHooks: boolean;
   private workerScript: string | undefined;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ModelRuntimeOptions = {}) {
     this.totalThreads = Math.max(1, Math.floor(options.totalThreads ?? availableParallelism()));
@@ -99,11 +147,12 @@ export class ModelRuntime {
     if (!Number.isInteger(instances) || instances < 1) {
       throw new ModelLoadError(`instances must be a whole number of at least 1, got ${instances}`);
     }
+    const devices: readonly Device[] = spec.device === undefined ? ['cpu'] : typeof spec.device === 'string' ? [spec.device] : spec.device;
+    if (devices.length === 0) throw new ModelLoadError('device must name at least one device, such as "cpu" or "gpu:0"');
+    const batching = resolveBatchingConfig(spec.batching);
     // Fails before anything changes when the runtime has not been built.
     this.resolveWorkerScript();
-    const options: LoadOptions = { device: spec.device ?? 'cpu', intraOpThreads: this.intraOpThreadsFor(instances) };
-    const loadMessage = { type: 'load', format: spec.format, artifactPath: spec.artifactPath, options } as const;
-    const model = new LoadedModel(key, loadMessage, instances);
+    const model = new LoadedModel(key, spec.format, spec.artifactPath, devices, instances, batching);
     this.models.set(key, model);
 
     const starting = Array.from({ length: instances }, (_, instance) => this.startWorker(model, instance));
@@ -118,27 +167,88 @@ export class ModelRuntime {
 
     const loaded = settled.map((result) => (result as PromiseFulfilledResult<LoadedInstance>).value);
     const { signature, engine } = loaded[0];
+    let plan: BatchPlan;
+    try {
+      plan = await this.planBatching(signature, batching, starting[0]);
+    } catch (error) {
+      await this.teardown(model);
+      throw error instanceof ModelLoadError ? error : new ModelLoadError(String((error as Error).message ?? error));
+    }
+    // Unloaded while probing: unload() has stopped the workers already.
+    if ((model.state as LoadedModel['state']) === 'unloaded') {
+      throw new ModelLoadError(`model "${key}" was unloaded before it finished loading`);
+    }
     model.signature = signature;
     model.check = compileInputCheck(signature);
+    model.queue.setPlan(signature, plan);
     model.state = 'ready';
     starting.forEach((worker, instance) => {
       // One that loaded and then died while the others were still loading is replaced like any crash.
       if (worker.isReady) model.queue.attach(worker);
       else this.replaceWorker(model, instance, 0);
     });
-    return { signature, engine, loadMs: Math.max(...loaded.map((instance) => instance.loadMs)) };
+    this.scheduleRebalance();
+    return {
+      signature,
+      engine,
+      loadMs: Math.max(...loaded.map((instance) => instance.loadMs)),
+      batching: { ...batching, axis: plan.axis, reason: plan.reason },
+    };
   }
 
   /**
-   * Runs one request on the least busy instance. The inputs are checked against the signature
-   * first (InputValidationError). Their buffers are moved to the worker: the caller's typed arrays
-   * are empty afterwards, so copy them first if they are needed again (a shadow request).
+   * Queues one request for the version's batcher and resolves with its outputs and where its time
+   * went. The inputs are checked against the signature first (InputValidationError). Their buffers
+   * may be moved to a worker: the caller's typed arrays can be empty afterwards, so copy them first
+   * if they are needed again (a shadow request). Outputs may be views into a buffer shared with the
+   * other requests of the batch (see sliceOutputs). Refusals: QueueFullError (429),
+   * DeadlineExceededError (504), ModelNotLoadedError and WorkerCrashedError (503), InferenceError.
    */
-  async infer(key: string, inputs: NamedTensors): Promise<InferResult> {
+  async infer(key: string, inputs: NamedTensors, options?: InferOptions): Promise<InferResult> {
     const model = this.models.get(key);
     if (model === undefined || model.state !== 'ready') throw new ModelNotLoadedError(`model "${key}" is not loaded`);
     model.check(inputs);
-    return model.queue.submit(inputs);
+    return model.queue.submit(inputs, options);
+  }
+
+  /**
+   * Joins requests only where the signature allows it (planBatching) and a probe run confirms that
+   * joining changes no answer (probeBatching). A configured batchAxis that fails either check fails
+   * the load; the default axis 0 falls back to serving one by one, saying why.
+   */
+  private async planBatching(signature: ModelSignature, batching: BatchingConfig, worker: ModelWorker): Promise<BatchPlan> {
+    const plan = planBatching(signature, batching);
+    if (plan.axis === null || !worker.isReady) return plan;
+    const refusal = await probeBatching(worker, signature, plan.axis);
+    if (refusal === undefined) return plan;
+    if (batching.batchAxis !== undefined) {
+      throw new ModelLoadError(`batching.batchAxis is ${plan.axis}, but joining requests along it changes the answers: ${refusal}`);
+    }
+    return { axis: null, reason: `served one by one: ${refusal}`, shapesVary: false };
+  }
+
+  /** The version's counters, batch-size histogram, queue depth and workers; undefined if not loaded. */
+  stats(key: string): VersionStats | undefined {
+    const model = this.models.get(key);
+    if (model === undefined) return undefined;
+    const instances: InstanceStats[] = model.workers.map((worker, instance) => ({
+      instance,
+      device: worker?.device ?? model.devices[instance % model.devices.length],
+      intraOpThreads: worker?.intraOpThreads ?? 0,
+      ready: worker?.isReady === true,
+      inFlightBatches: worker?.inFlightCount ?? 0,
+    }));
+    const ready = instances.filter((instance) => instance.ready);
+    return {
+      key,
+      ...model.queue.stats(),
+      workers: {
+        total: instances.length,
+        ready: ready.length,
+        busy: ready.filter((instance) => instance.inFlightBatches > 0).length,
+        instances,
+      },
+    };
   }
 
   /**
@@ -165,14 +275,28 @@ export class ModelRuntime {
   /** Unloads everything; the runtime can still load again afterwards. */
   async close(): Promise<void> {
     await Promise.all([...this.models.keys()].map((key) => this.unload(key)));
+    clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = undefined;
   }
 
   /** Test hook: makes one instance's thread die as a crashing model would. */
   simulateWorkerCrash(key: string, instance = 0, how: CrashMode = 'exit'): void {
-    if (!this.testHooks) throw new Error('simulateWorkerCrash needs the testHooks option (or MODELGATE_TEST_HOOKS=1)');
+    this.testWorker('simulateWorkerCrash', key, instance).crashForTest(how);
+  }
+
+  /**
+   * Test hook: blocks one instance's thread for `ms`, as a long engine call would, without the
+   * queue knowing: requests sent to it meanwhile count as in flight and wait in its message port.
+   */
+  simulateWorkerStall(key: string, instance: number, ms: number): void {
+    this.testWorker('simulateWorkerStall', key, instance).stallForTest(ms);
+  }
+
+  private testWorker(hook: string, key: string, instance: number): ModelWorker {
+    if (!this.testHooks) throw new Error(`${hook} needs the testHooks option (or MODELGATE_TEST_HOOKS=1)`);
     const worker = this.models.get(key)?.workers[instance];
     if (worker === undefined) throw new ModelNotLoadedError(`model "${key}" has no instance ${instance}`);
-    worker.crashForTest(how);
+    return worker;
   }
 
   private teardown(model: LoadedModel): Promise<void> {
@@ -188,8 +312,11 @@ export class ModelRuntime {
     const notLoaded = () => new ModelNotLoadedError(`model "${key}" was unloaded before the request completed`);
     model.queue.rejectWaiting(notLoaded);
     for (const worker of model.workers) worker?.failInFlight(notLoaded);
+    const workers = [...model.workers, ...model.successors];
+    model.successors.fill(undefined);
+    this.scheduleRebalance();
     const stopped = Promise.all(
-      model.workers.map(async (worker) => {
+      workers.map(async (worker) => {
         if (worker === undefined) return;
         await worker.stop();
         this.emit({ key, instance: worker.instance, type: 'stopped', message: 'worker stopped' });
@@ -202,16 +329,69 @@ export class ModelRuntime {
   }
 
   /**
-   * Thread budget: the new model's instances share the cores with every instance already loaded,
-   * each getting max(1, floor(totalThreads / all instances)). Instances loaded earlier keep the
-   * budget they started with (sessions cannot change it without a reload), so loading many models
-   * one by one can oversubscribe until they are reloaded; max(1, ...) oversubscribes when there are
-   * more instances than cores, which is the lesser evil against refusing to load.
+   * Thread budget: every instance of every version (loading ones included) gets
+   * max(1, floor(totalThreads / all instances)) intra-op threads, so together they match the cores;
+   * max(1, ...) oversubscribes when there are more instances than cores, the lesser evil against
+   * refusing to load. Every worker starts with the budget of its moment.
    */
-  private intraOpThreadsFor(newInstances: number): number {
-    let instances = newInstances;
+  private threadsPerInstance(): number {
+    let instances = 0;
     for (const model of this.models.values()) instances += model.workers.length;
-    return Math.max(1, Math.floor(this.totalThreads / instances));
+    return Math.max(1, Math.floor(this.totalThreads / Math.max(1, instances)));
+  }
+
+  /**
+   * ONNX Runtime cannot change a live session's intraOpNumThreads, so when loads and unloads change
+   * the budget, the instances started with another one are restarted with it, one successor per
+   * instance: the old worker keeps serving until its successor has loaded and warmed up, then stops
+   * taking requests, answers those it holds and ends. Memory for both is held meanwhile. Debounced,
+   * so a start that loads many versions restarts each instance once at most, after the last load.
+   * A version's own settings (instances, device, batching) change by loading it again under a new
+   * key, then unloading the old one.
+   */
+  private scheduleRebalance(): void {
+    if (this.options.rebalanceThreads === false) return;
+    clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = setTimeout(() => this.rebalanceThreads(), this.options.rebalanceDelayMs ?? 1_000);
+    this.rebalanceTimer.unref();
+  }
+
+  private rebalanceThreads(): void {
+    this.rebalanceTimer = undefined;
+    const threads = this.threadsPerInstance();
+    for (const model of this.models.values()) {
+      if (model.state !== 'ready') continue;
+      model.workers.forEach((worker, instance) => {
+        if (worker === undefined || !worker.isReady || worker.intraOpThreads === threads) return;
+        if (model.successors[instance] === undefined) this.startSuccessor(model, instance);
+      });
+    }
+  }
+
+  private startSuccessor(model: LoadedModel, instance: number): void {
+    const successor = this.startWorker(model, instance);
+    model.successors[instance] = successor;
+    successor.loaded.then(
+      () => {
+        if (model.successors[instance] !== successor) return;
+        model.successors[instance] = undefined;
+        if (model.state !== 'ready') return void successor.stop();
+        const previous = model.workers[instance];
+        model.workers[instance] = successor;
+        model.queue.attach(successor);
+        if (previous !== undefined) {
+          model.queue.detach(previous);
+          void previous.stop();
+        }
+        const message = `restarted with ${successor.intraOpThreads} intra-op threads (was ${previous?.intraOpThreads ?? 'none'})`;
+        this.emit({ key: model.key, instance, type: 'rebalanced', message });
+      },
+      (error: Error) => {
+        if (model.successors[instance] !== successor) return;
+        model.successors[instance] = undefined;
+        this.emit({ key: model.key, instance, type: 'rebalance-failed', message: error.message });
+      },
+    );
   }
 
   private startWorker(model: LoadedModel, instance: number): ModelWorker {
@@ -220,13 +400,19 @@ export class ModelRuntime {
       onCrash: (worker: ModelWorker, reason: string) => this.onWorkerCrash(model, worker, reason),
     };
     const startData = { testHooks: this.testHooks };
-    return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, model.loadMessage, events);
+    const options = { device: model.devices[instance % model.devices.length], intraOpThreads: this.threadsPerInstance() };
+    const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options } as const;
+    return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, load, events);
   }
 
   private onWorkerCrash(model: LoadedModel, worker: ModelWorker, reason: string): void {
     model.queue.detach(worker);
     this.emit({ key: model.key, instance: worker.instance, type: 'crashed', message: reason });
     if (model.state === 'ready' && model.workers[worker.instance] === worker) {
+      // The replacement starts with the current budget, so a successor still loading is not needed.
+      const successor = model.successors[worker.instance];
+      model.successors[worker.instance] = undefined;
+      void successor?.stop();
       this.replaceWorker(model, worker.instance, 0);
     }
   }
@@ -264,6 +450,9 @@ export class ModelRuntime {
   private resolveWorkerScript(): string {
     if (this.workerScript !== undefined) return this.workerScript;
     try {
+      // The built script, by package name: also when this file runs from source (vitest), where a
+      // relative path would point at a .ts file that a worker thread cannot run.
+      // eslint-disable-next-line @nx/enforce-module-boundaries
       this.workerScript = require.resolve('@modelgate/runtime/worker');
     } catch {
       throw new Error(

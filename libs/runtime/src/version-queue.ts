@@ -1,44 +1,234 @@
+import {
+  batchRows,
+  checkBatchedOutputs,
+  joinInputs,
+  shapeKey,
+  sliceOutputs,
+  type BatchingConfig,
+  type BatchPlan,
+  type Priority,
+} from './batching';
+import { DeadlineExceededError, InferenceError, QueueFullError } from './errors';
+import { QueuedRequest, RequestLane } from './request-lane';
+import type { ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
-import type { InferResult, ModelWorker, PendingInference } from './worker/model-worker';
+import type { InferResult, ModelWorker, WorkerJob } from './worker/model-worker';
+
+/** What a caller may say about one request. */
+export interface InferOptions {
+  /**
+   * Relative: milliseconds from this call until the request is answered or dropped. It can only
+   * shorten the version's `defaultTimeoutMs`; zero or less fails at once. Past it, a waiting request
+   * is removed from the queue without being computed, and one being computed is answered with
+   * DeadlineExceededError at the deadline (its result is discarded when it arrives).
+   */
+  deadlineMs?: number;
+  /** 'online' (default) always goes before 'batch'. */
+  priority?: Priority;
+}
+
+/** The queue's side of a version's stats (the pool adds its workers). */
+export interface QueueStats {
+  batching: BatchingConfig & Pick<BatchPlan, 'axis' | 'reason'>;
+  /** Requests waiting, by priority. */
+  queueDepth: Record<Priority, number>;
+  inFlight: { batches: number; requests: number };
+  requests: {
+    accepted: number;
+    completed: number;
+    /** Engine errors, crashed or stopped workers. */
+    failed: number;
+    refusedQueueFull: number;
+    /** Dropped from the queue at their deadline: never computed. */
+    deadlineExceededQueued: number;
+    /** Answered 504 while their batch ran; the result was discarded. */
+    deadlineExceededComputing: number;
+  };
+  batches: {
+    /** Engine calls. */
+    count: number;
+    /** Requests handed to the engine, over all batches. */
+    computedRequests: number;
+    /** Sent at once to an idle instance: the low-load route, no waiting. */
+    dispatchedIdle: number;
+    /** Sent to a busy instance's second slot because waiting could not grow the batch. */
+    dispatchedFull: number;
+    /** Sent to a busy instance's second slot once the oldest had waited maxQueueDelayMs. */
+    dispatchedAfterDelay: number;
+    /** Times the queue armed its maxQueueDelayMs timer. */
+    delayWaits: number;
+    /** Requests per engine call -> number of engine calls. */
+    sizes: Record<number, number>;
+  };
+}
 
 /**
- * Requests a worker may hold at once: one running and one already posted, so the worker never idles
- * between two messages. The rest wait here, where the queue (and later the batcher) can see them.
+ * Batches a worker may hold at once: one running and one already posted, so the worker never idles
+ * between two messages. The rest wait here, where they can still join each other.
  */
-const DEFAULT_MAX_IN_FLIGHT_PER_WORKER = 2;
+const MAX_IN_FLIGHT_PER_WORKER = 2;
 
-/** Compact the backing array once this many slots at its front are spent. */
-const COMPACT_AFTER = 1_024;
+/** Weight of the newest batch in the compute-time average behind Retry-After. */
+const COMPUTE_AVERAGE_WEIGHT = 0.1;
+
+type DispatchReason = 'idle' | 'full' | 'delay';
+
+/** One engine call: the requests it answers, in the order their rows were joined. */
+class Batch implements WorkerJob {
+  constructor(
+    readonly id: number,
+    readonly members: QueuedRequest[],
+    /** Rows along `axis` (-1 for a lone request that cannot join others). */
+    readonly rows: number,
+    /** The axis the members were joined along; -1 for a lone request. */
+    readonly axis: number,
+    readonly inputs: NamedTensors,
+    private readonly queue: VersionQueue,
+  ) {}
+
+  complete(outputs: NamedTensors, computeMs: number, worker: number): void {
+    this.queue.completeBatch(this, outputs, computeMs, worker);
+  }
+
+  fail(error: Error): void {
+    this.queue.failBatch(this, error);
+  }
+}
+
+/** Lets the Promise constructor hand over its functions without a closure per request. */
+let capturedResolve: (result: InferResult) => void;
+let capturedReject: (error: Error) => void;
+function captureSettlers(resolve: (result: InferResult) => void, reject: (error: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
 
 /**
- * The requests for one loaded version and the ready workers that serve it. `infer` only enqueues;
- * the queue decides when and where each request runs. This is where the dynamic batcher will slot
- * in: take several waiting requests at once, join them along dimension 0, split the outputs.
+ * The dynamic batcher of one loaded version: its waiting requests, by priority, and the ready
+ * workers that serve them.
+ *
+ * Policy. Latency at low load comes first, so a request never waits for company while an instance
+ * is idle: an idle instance takes at once everything waiting (up to maxBatchSize rows), and a lone
+ * request goes straight to it. Batches grow only under load: while every instance is busy, requests
+ * wait here and join. Each instance holds at most two batches (one running, one posted, so it never
+ * idles between messages); its second slot is filled when waiting would not make the batch bigger
+ * (maxBatchSize rows are waiting, or the version joins nothing), or once the oldest waiting request
+ * has waited maxQueueDelayMs; otherwise the batch leaves when an instance becomes idle.
+ *
+ * Triton's dynamic batcher instead holds every batch smaller than its preferred size for up to
+ * max_queue_delay_microseconds, even when an instance is idle, which adds that delay to every
+ * request at low load (its default delay is 0 for that reason); TF Serving's batch_timeout_micros
+ * behaves alike. Here the delay only decides how long a busy instance's second slot stays empty.
+ *
+ * Online requests always go first: a batch is made of one priority, and batch-priority requests run
+ * only when no online request is waiting (an online request still waits for the engine call in
+ * progress). Batches never mix versions: each version has its own queue.
  */
 export class VersionQueue {
-  private readonly waiting: (PendingInference | undefined)[] = [];
-  private head = 0;
+  private readonly online = new RequestLane();
+  private readonly background = new RequestLane();
   private readonly workers = new Set<ModelWorker>();
-  private nextRequestId = 1;
+  private readonly inFlight = new Set<Batch>();
+  private plan: BatchPlan = { axis: null, reason: 'not loaded yet', shapesVary: false };
+  private inputNames: string[] = [];
+  private nextBatchId = 1;
+  private delayTimer: NodeJS.Timeout | undefined;
+  private delayTimerAt = Infinity;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimerAt = Infinity;
+  /** Average engine milliseconds per request, for Retry-After. */
+  private msPerRequest = 0;
+  private readonly requestCounts: QueueStats['requests'] = {
+    accepted: 0,
+    completed: 0,
+    failed: 0,
+    refusedQueueFull: 0,
+    deadlineExceededQueued: 0,
+    deadlineExceededComputing: 0,
+  };
+  private readonly batchCounts = { count: 0, computedRequests: 0, dispatchedIdle: 0, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0 };
+  /** Index: requests per engine call. */
+  private readonly batchSizeCounts: number[];
+  private readonly expireQueued = (request: QueuedRequest) => this.expire(request, 'queued');
+  private readonly onDelayElapsed = () => {
+    this.delayTimer = undefined;
+    this.delayTimerAt = Infinity;
+    this.dispatch();
+  };
+  private readonly onDeadline = () => this.sweepDeadlines();
 
   constructor(
     readonly key: string,
-    private readonly maxInFlightPerWorker = DEFAULT_MAX_IN_FLIGHT_PER_WORKER,
-  ) {}
+    readonly config: BatchingConfig,
+  ) {
+    this.batchSizeCounts = new Array<number>(config.maxBatchSize + 1).fill(0);
+  }
+
+  /** Called once the signature is known, before the first worker is attached. */
+  setPlan(signature: ModelSignature, plan: BatchPlan): void {
+    this.plan = plan;
+    this.inputNames = signature.inputs.map((spec) => spec.name);
+  }
+
+  get batchPlan(): BatchPlan {
+    return this.plan;
+  }
 
   get waitingCount(): number {
-    return this.waiting.length - this.head;
+    return this.online.size + this.background.size;
   }
 
   get readyWorkerCount(): number {
     return this.workers.size;
   }
 
-  submit(inputs: NamedTensors): Promise<InferResult> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ id: this.nextRequestId++, inputs, enqueuedAt: performance.now(), resolve, reject });
-      this.dispatch();
-    });
+  /** Inputs must have passed the version's input check. Their buffers may be moved to a worker. */
+  submit(inputs: NamedTensors, options?: InferOptions): Promise<InferResult> {
+    const { config } = this;
+    const requested = options?.deadlineMs;
+    const timeoutMs = requested === undefined ? config.defaultTimeoutMs : Math.min(requested, config.defaultTimeoutMs);
+    if (!(timeoutMs > 0)) {
+      this.requestCounts.deadlineExceededQueued++;
+      return Promise.reject(new DeadlineExceededError(`the request's deadline (${requested} ms) had passed before it was queued; it was not computed`, 'queued'));
+    }
+    const waiting = this.waitingCount;
+    if (waiting >= config.maxQueueSize) {
+      this.requestCounts.refusedQueueFull++;
+      const retryAfterMs = this.estimateDrainMs(waiting);
+      return Promise.reject(
+        new QueueFullError(
+          `the queue of ${this.key} is full (${waiting} requests waiting, batching.maxQueueSize ${config.maxQueueSize}); retry in about ${retryAfterMs} ms`,
+          retryAfterMs,
+        ),
+      );
+    }
+
+    const axis = this.plan.axis;
+    let rows = -1;
+    let key = '';
+    if (axis !== null) {
+      rows = batchRows(inputs, axis);
+      if (rows >= 0 && this.plan.shapesVary) key = shapeKey(inputs, this.inputNames, axis);
+    }
+    const now = performance.now();
+    const deadline = now + timeoutMs;
+    const request = new QueuedRequest(inputs, rows, key, options?.priority ?? 'online', now, timeoutMs, deadline);
+    const promise = new Promise<InferResult>(captureSettlers);
+    request.resolve = capturedResolve;
+    request.reject = capturedReject;
+    this.requestCounts.accepted++;
+    if (deadline < this.deadlineTimerAt) this.armDeadlineTimer(deadline, now);
+
+    if (waiting === 0) {
+      const worker = this.idleWorker();
+      if (worker !== undefined) {
+        this.send([request], rows, worker, 'idle');
+        return promise;
+      }
+    }
+    (request.priority === 'online' ? this.online : this.background).push(request);
+    this.dispatch();
+    return promise;
   }
 
   /** A worker finished loading and can take requests. */
@@ -47,46 +237,226 @@ export class VersionQueue {
     this.dispatch();
   }
 
-  /** A worker is gone; whatever it held is its own to fail. */
+  /** A worker is gone or going; whatever it holds is its own to answer or fail. */
   detach(worker: ModelWorker): void {
     this.workers.delete(worker);
   }
 
-  /** Hands waiting requests, oldest first, to the least busy workers that have room. */
+  /** Sends waiting requests to workers as the policy above allows. */
   dispatch(): void {
-    while (this.head < this.waiting.length) {
-      const worker = this.leastBusyWorker();
-      if (worker === undefined) break;
-      const request = this.waiting[this.head] as PendingInference;
-      this.waiting[this.head++] = undefined;
-      worker.run(request);
+    let now = -1;
+    while (this.online.size + this.background.size > 0) {
+      const worker = this.availableWorker();
+      if (worker === undefined) return;
+      const lane = this.online.size > 0 ? this.online : this.background;
+      if (now < 0) now = performance.now();
+      let reason: DispatchReason = 'idle';
+      if (worker.inFlightCount > 0) {
+        const { maxBatchSize, maxQueueDelayMs } = this.config;
+        const head = lane.peek() as QueuedRequest;
+        if (this.plan.axis === null || lane.rows >= maxBatchSize || head.rows < 0 || head.rows >= maxBatchSize) {
+          reason = 'full';
+        } else if (now - head.enqueuedAt >= maxQueueDelayMs) {
+          reason = 'delay';
+        } else {
+          this.armDelayTimer(head.enqueuedAt + maxQueueDelayMs, now);
+          return;
+        }
+      }
+      const members: QueuedRequest[] = [];
+      const rows = lane.collect(members, this.config.maxBatchSize, this.plan.axis !== null, now, this.expireQueued);
+      if (members.length > 0) this.send(members, rows, worker, reason);
     }
-    this.compact();
   }
 
   /** Rejects the requests still waiting; those already with a worker are not affected. */
   rejectWaiting(error: () => Error): void {
-    for (let index = this.head; index < this.waiting.length; index++) this.waiting[index]?.reject(error());
-    this.waiting.length = 0;
-    this.head = 0;
+    clearTimeout(this.delayTimer);
+    this.delayTimer = undefined;
+    this.delayTimerAt = Infinity;
+    const reject = (request: QueuedRequest) => {
+      request.settled = true;
+      this.requestCounts.failed++;
+      request.reject(error());
+    };
+    this.online.drain(reject);
+    this.background.drain(reject);
+    if (this.inFlight.size === 0) this.clearDeadlineTimer();
   }
 
-  private leastBusyWorker(): ModelWorker | undefined {
+  stats(): QueueStats {
+    let requests = 0;
+    for (const batch of this.inFlight) requests += batch.members.length;
+    const sizes: Record<number, number> = {};
+    this.batchSizeCounts.forEach((count, size) => {
+      if (count > 0) sizes[size] = count;
+    });
+    return {
+      batching: { ...this.config, axis: this.plan.axis, reason: this.plan.reason },
+      queueDepth: { online: this.online.size, batch: this.background.size },
+      inFlight: { batches: this.inFlight.size, requests },
+      requests: { ...this.requestCounts },
+      batches: { ...this.batchCounts, sizes },
+    };
+  }
+
+  /** Called by a Batch when its worker answers. */
+  completeBatch(batch: Batch, outputs: NamedTensors, computeMs: number, worker: number): void {
+    this.inFlight.delete(batch);
+    const members = batch.members;
+    const size = members.length;
+    this.msPerRequest += COMPUTE_AVERAGE_WEIGHT * (computeMs / size - this.msPerRequest);
+    const now = performance.now();
+    if (size === 1) {
+      const request = members[0];
+      if (request.settled) return;
+      request.settled = true;
+      this.requestCounts.completed++;
+      const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
+      return request.resolve({ outputs, computeMs, queueMs, batchSize: 1, worker });
+    }
+    try {
+      checkBatchedOutputs(outputs, batch.axis, batch.rows);
+    } catch (error) {
+      // The signature promised rows along the axis and the engine did not keep that promise.
+      this.plan = { axis: null, reason: `served one by one: ${(error as Error).message}`, shapesVary: false };
+      return this.failBatch(batch, error as Error);
+    }
+    let start = 0;
+    for (const request of members) {
+      if (!request.settled) {
+        request.settled = true;
+        this.requestCounts.completed++;
+        const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
+        const part = sliceOutputs(outputs, batch.axis, batch.rows, start, request.rows);
+        request.resolve({ outputs: part, computeMs, queueMs, batchSize: size, worker });
+      }
+      start += request.rows;
+    }
+  }
+
+  /** Called by a Batch when its worker failed it (engine error, crash, unload). */
+  failBatch(batch: Batch, error: Error): void {
+    this.inFlight.delete(batch);
+    for (const request of batch.members) {
+      if (request.settled) continue;
+      request.settled = true;
+      this.requestCounts.failed++;
+      request.reject(error);
+    }
+  }
+
+  private send(members: QueuedRequest[], rows: number, worker: ModelWorker, reason: DispatchReason): void {
+    const size = members.length;
+    let inputs: NamedTensors;
+    let axis = -1;
+    if (size === 1) {
+      inputs = members[0].inputs as NamedTensors;
+    } else {
+      axis = this.plan.axis as number;
+      try {
+        inputs = joinInputs(members, this.inputNames, axis, rows);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return this.failBatch(new Batch(0, members, rows, axis, {}, this), new InferenceError(`the batch could not be joined: ${reason}`));
+      }
+    }
+    for (const request of members) request.inputs = undefined;
+    const batch = new Batch(this.nextBatchId++, members, rows, axis, inputs, this);
+    const counts = this.batchCounts;
+    counts.count++;
+    counts.computedRequests += size;
+    if (reason === 'idle') counts.dispatchedIdle++;
+    else if (reason === 'full') counts.dispatchedFull++;
+    else counts.dispatchedAfterDelay++;
+    this.batchSizeCounts[Math.min(size, this.batchSizeCounts.length - 1)]++;
+    this.inFlight.add(batch);
+    worker.run(batch);
+  }
+
+  private idleWorker(): ModelWorker | undefined {
+    for (const worker of this.workers) if (worker.inFlightCount === 0) return worker;
+    return undefined;
+  }
+
+  /** An idle worker if there is one, else the least busy with room for another batch. */
+  private availableWorker(): ModelWorker | undefined {
     let best: ModelWorker | undefined;
     for (const worker of this.workers) {
       const load = worker.inFlightCount;
-      if (load < this.maxInFlightPerWorker && (best === undefined || load < best.inFlightCount)) best = worker;
+      if (load === 0) return worker;
+      if (load < MAX_IN_FLIGHT_PER_WORKER && (best === undefined || load < best.inFlightCount)) best = worker;
     }
     return best;
   }
 
-  private compact(): void {
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
-      this.head = 0;
-    } else if (this.head >= COMPACT_AFTER) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
+  private expire(request: QueuedRequest, stage: 'queued' | 'computing'): void {
+    request.settled = true;
+    const waitedMs = Math.round(performance.now() - request.enqueuedAt);
+    if (stage === 'queued') {
+      this.requestCounts.deadlineExceededQueued++;
+      request.reject(
+        new DeadlineExceededError(
+          `the request waited ${waitedMs} ms in the queue of ${this.key} and passed its deadline of ${request.timeoutMs} ms; it was not computed`,
+          'queued',
+        ),
+      );
+    } else {
+      this.requestCounts.deadlineExceededComputing++;
+      request.reject(
+        new DeadlineExceededError(
+          `the request passed its deadline of ${request.timeoutMs} ms while ${this.key} was computing it; the result is discarded`,
+          'computing',
+        ),
+      );
     }
+  }
+
+  private armDelayTimer(at: number, now: number): void {
+    if (at >= this.delayTimerAt) return;
+    clearTimeout(this.delayTimer);
+    this.delayTimerAt = at;
+    this.batchCounts.delayWaits++;
+    this.delayTimer = setTimeout(this.onDelayElapsed, Math.max(1, at - now));
+    this.delayTimer.unref();
+  }
+
+  /**
+   * One timer per version, set for the earliest deadline it knows of; a new request re-arms it only
+   * when its deadline is earlier (a shortened timeout). When it fires, one pass fails what has
+   * expired, waiting or running, and sets it for the next.
+   */
+  private armDeadlineTimer(at: number, now: number): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimerAt = at;
+    this.deadlineTimer = setTimeout(this.onDeadline, Math.max(1, at - now));
+    this.deadlineTimer.unref();
+  }
+
+  private clearDeadlineTimer(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineTimerAt = Infinity;
+  }
+
+  private sweepDeadlines(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineTimerAt = Infinity;
+    const now = performance.now();
+    let earliest = Math.min(this.online.removeExpired(now, this.expireQueued), this.background.removeExpired(now, this.expireQueued));
+    for (const batch of this.inFlight) {
+      for (const request of batch.members) {
+        if (request.settled) continue;
+        if (request.deadline <= now) this.expire(request, 'computing');
+        else if (request.deadline < earliest) earliest = request.deadline;
+      }
+    }
+    if (earliest < Infinity) this.armDeadlineTimer(earliest, now);
+  }
+
+  /** How long until the queue has room again: its requests times the average engine time each. */
+  private estimateDrainMs(waiting: number): number {
+    const perRequest = this.msPerRequest > 0 ? this.msPerRequest : 1;
+    return Math.max(1, Math.ceil((waiting * perRequest) / Math.max(1, this.workers.size)));
   }
 }

@@ -26,7 +26,9 @@ export type ToWorkerMessage =
   | { type: 'run'; id: number; inputs: NamedTensors }
   /** Finish what was started, release the session and end the thread. */
   | { type: 'unload' }
-  | { type: 'crash'; how: CrashMode };
+  | { type: 'crash'; how: CrashMode }
+  /** Test hook: block the thread for `ms`, as a long engine call would. */
+  | { type: 'stall'; ms: number };
 
 export type FromWorkerMessage =
   | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number }

@@ -3,6 +3,7 @@
  * answers to their callers, and notices when the thread dies.
  */
 import { Worker } from 'node:worker_threads';
+import type { Device } from '../backends/backend';
 import { InferenceError, ModelLoadError, WorkerCrashedError } from '../errors';
 import type { ModelSignature } from '../signature';
 import type { NamedTensors } from '../tensor';
@@ -17,20 +18,23 @@ import {
 
 export interface InferResult {
   outputs: NamedTensors;
-  /** Time the model itself ran, measured in the worker. */
+  /** Time the engine ran the batch this request was part of, measured in the worker. */
   computeMs: number;
   /** Everything else: waiting in the queue and the hops to and from the worker. */
   queueMs: number;
+  /** How many requests ran together in that engine call (1: alone). */
+  batchSize: number;
   /** The instance (0-based) that answered. */
   worker: number;
 }
 
-export interface PendingInference {
+/** One engine call handed to a worker: a lone request or a joined batch. */
+export interface WorkerJob {
   readonly id: number;
+  /** Moved to the worker (see prepareTransfer); empty afterwards. */
   readonly inputs: NamedTensors;
-  readonly enqueuedAt: number;
-  resolve(result: InferResult): void;
-  reject(error: Error): void;
+  complete(outputs: NamedTensors, computeMs: number, worker: number): void;
+  fail(error: Error): void;
 }
 
 export interface LoadedInstance {
@@ -55,7 +59,7 @@ export function workerCrashedMessage(key: string): string {
 export class ModelWorker {
   /** Resolves once the model is loaded and warmed up; rejects with ModelLoadError otherwise. */
   readonly loaded: Promise<LoadedInstance>;
-  private readonly inFlight = new Map<number, PendingInference>();
+  private readonly inFlight = new Map<number, WorkerJob>();
   private readonly thread: Worker;
   private state: 'loading' | 'ready' | 'stopping' | 'exited' = 'loading';
   private settleLoad!: { resolve(value: LoadedInstance): void; reject(error: Error): void };
@@ -68,7 +72,7 @@ export class ModelWorker {
     readonly instance: number,
     script: string,
     startData: WorkerStartData,
-    load: LoadMessage,
+    private readonly loadMessage: LoadMessage,
     private readonly events: ModelWorkerEvents,
   ) {
     this.loaded = new Promise((resolve, reject) => (this.settleLoad = { resolve, reject }));
@@ -80,37 +84,52 @@ export class ModelWorker {
     // Without a listener, an uncaught exception in the worker would be rethrown in this thread.
     this.thread.on('error', (error) => (this.lastError = error));
     this.thread.on('exit', (code) => this.onExit(code));
-    this.thread.postMessage(load);
+    this.thread.postMessage(loadMessage);
   }
 
   get isReady(): boolean {
     return this.state === 'ready';
   }
 
+  /** Jobs sent and not yet answered. */
   get inFlightCount(): number {
     return this.inFlight.size;
   }
 
-  run(request: PendingInference): void {
-    const { tensors, transfer } = prepareTransfer(request.inputs);
-    this.inFlight.set(request.id, request);
+  get device(): Device {
+    return this.loadMessage.options.device;
+  }
+
+  get intraOpThreads(): number {
+    return this.loadMessage.options.intraOpThreads;
+  }
+
+  run(job: WorkerJob): void {
+    const { tensors, transfer } = prepareTransfer(job.inputs);
+    this.inFlight.set(job.id, job);
     try {
-      this.thread.postMessage({ type: 'run', id: request.id, inputs: tensors } satisfies ToWorkerMessage, transfer);
+      this.thread.postMessage({ type: 'run', id: job.id, inputs: tensors } satisfies ToWorkerMessage, transfer);
     } catch (error) {
-      this.inFlight.delete(request.id);
+      this.inFlight.delete(job.id);
       const reason = error instanceof Error ? error.message : String(error);
-      request.reject(new InferenceError(`the request could not be sent to the model worker: ${reason}`));
+      job.fail(new InferenceError(`the request could not be sent to the model worker: ${reason}`));
     }
   }
 
-  /** Rejects every request this worker holds; answers that arrive later are dropped. */
+  /** Fails every job this worker holds; answers that arrive later are dropped. */
   failInFlight(error: () => Error): void {
-    for (const request of this.inFlight.values()) request.reject(error());
+    const jobs = [...this.inFlight.values()];
     this.inFlight.clear();
+    for (const job of jobs) job.fail(error());
   }
 
   crashForTest(how: CrashMode): void {
     this.thread.postMessage({ type: 'crash', how } satisfies ToWorkerMessage);
+  }
+
+  /** Blocks the thread for `ms`, as a long engine call would; messages wait meanwhile. */
+  stallForTest(ms: number): void {
+    this.thread.postMessage({ type: 'stall', ms } satisfies ToWorkerMessage);
   }
 
   /**
@@ -146,15 +165,11 @@ export class ModelWorker {
   }
 
   private settleRequest(message: Extract<FromWorkerMessage, { type: 'result' | 'run-failed' }>): void {
-    const request = this.inFlight.get(message.id);
-    if (request === undefined) return;
+    const job = this.inFlight.get(message.id);
+    if (job === undefined) return;
     this.inFlight.delete(message.id);
-    if (message.type === 'result') {
-      const queueMs = Math.max(0, performance.now() - request.enqueuedAt - message.computeMs);
-      request.resolve({ outputs: message.outputs, computeMs: message.computeMs, queueMs, worker: this.instance });
-    } else {
-      request.reject(deserializeError(message.error));
-    }
+    if (message.type === 'result') job.complete(message.outputs, message.computeMs, this.instance);
+    else job.fail(deserializeError(message.error));
     this.events.onSettled(this);
   }
 
@@ -167,7 +182,10 @@ export class ModelWorker {
         ? new ModelLoadError('the model was unloaded before it finished loading')
         : new ModelLoadError(`the model worker stopped while loading the model (${reason})`),
     );
-    if (previous === 'stopping') return;
+    if (previous === 'stopping') {
+      // A worker asked to stop answers what it holds first; anything left was lost with the thread.
+      return this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.key)));
+    }
     // Let the owner stop routing here before the callers hear about it (and perhaps retry).
     if (previous === 'ready') this.events.onCrash(this, reason);
     this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.key)));

@@ -42,6 +42,9 @@ port.on('message', (message: ToWorkerMessage) => {
     case 'crash':
       if (testHooks) crash(message.how);
       return;
+    case 'stall':
+      if (testHooks) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, message.ms);
+      return;
   }
 });
 

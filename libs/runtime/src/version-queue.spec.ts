@@ -1,0 +1,506 @@
+/**
+ * The dynamic batcher end to end, on real worker threads (build the runtime first:
+ * `npx tsc -p libs/runtime/tsconfig.lib.json`). Batches are formed without relying on timing: a test
+ * hook stalls the only instance, a first request goes to it, and the requests under test wait in
+ * the queue (maxQueueDelayMs is long) until the instance is idle again, then leave together.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// The generators live with the e2e fixtures so that both test the same models.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  onnxMlp,
+  onnxMultiInput,
+  tfjsGraphDtypesModel,
+  tfjsGraphDynamicModel,
+  tfjsGraphModel,
+  tfjsLayersModel,
+} from '../../../test/fixtures/models';
+import type { BatchingConfig } from './batching';
+import { DeadlineExceededError, ModelLoadError, QueueFullError } from './errors';
+import { buildOnnxModel, mlpModel, type DenseLayer } from './onnx-builder';
+import { ModelRuntime, type InferOptions, type InferResult, type WorkerEvent } from './pool';
+import type { ModelFormat, ModelSignature } from './signature';
+import type { NamedTensors, Tensor } from './tensor';
+
+/** Long enough that everything a test submits queues up behind the stalled instance. */
+const STALL_MS = 250;
+/** Batches leave when the instance is idle, not on a timer. */
+const HOLD: Partial<BatchingConfig> = { maxQueueDelayMs: 1_000 };
+
+let dir: string;
+let runtime: ModelRuntime;
+let events: WorkerEvent[];
+let fixtureCount = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'modelgate-batcher-'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeEach(() => {
+  events = [];
+  runtime = new ModelRuntime({ totalThreads: 2, testHooks: true, onWorkerEvent: (event) => events.push(event) });
+});
+
+afterEach(() => runtime.close());
+
+/** A new empty folder for a fixture generator. */
+function freshFolder(name: string): string {
+  const folder = join(dir, `${++fixtureCount}-${name}`);
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+function writeModel(name: string, model: Uint8Array): string {
+  const path = join(dir, `${++fixtureCount}-${name}.onnx`);
+  writeFileSync(path, model);
+  return path;
+}
+
+function deterministicLayer(inputs: number, outputs: number, seed: number): DenseLayer {
+  const value = (row: number, column: number) => Math.sin(seed * 97.1 + row * 13.7 + column * 3.1) * 0.2;
+  return {
+    weights: Array.from({ length: inputs }, (_, row) => Array.from({ length: outputs }, (_, column) => value(row, column))),
+    bias: Array.from({ length: outputs }, (_, column) => value(-1, column)),
+  };
+}
+
+/** The benchmark's MLP: 64 -> 256 -> 256 -> 10 (softmax), free batch. */
+const MLP_LAYERS = [deterministicLayer(64, 256, 1), deterministicLayer(256, 256, 2), deterministicLayer(256, 10, 3)];
+
+/** Inputs for any signature: free dimensions are `rows`; values vary with the seed, per datatype. */
+function inputsFor(signature: ModelSignature, rows: number, seed: number): NamedTensors {
+  const inputs: NamedTensors = {};
+  for (const spec of signature.inputs) {
+    const shape = spec.shape.map((dim) => (dim < 0 ? rows : dim));
+    const count = shape.reduce((product, dim) => product * dim, 1);
+    const value = (index: number) => ((index * 7 + seed * 13) % 17) - 8;
+    let data: Tensor['data'];
+    switch (spec.datatype) {
+      case 'FP32':
+        data = Float32Array.from({ length: count }, (_, index) => value(index) / 4);
+        break;
+      case 'FP64':
+        data = Float64Array.from({ length: count }, (_, index) => value(index) / 4);
+        break;
+      case 'INT64':
+        data = BigInt64Array.from({ length: count }, (_, index) => BigInt((index + seed) % 5));
+        break;
+      case 'INT32':
+        data = Int32Array.from({ length: count }, (_, index) => (index + seed) % 5);
+        break;
+      case 'UINT8':
+      case 'BOOL':
+        data = Uint8Array.from({ length: count }, (_, index) => (index + seed) % (spec.datatype === 'BOOL' ? 2 : 7));
+        break;
+      default:
+        throw new Error(`no test values for ${spec.datatype}`);
+    }
+    inputs[spec.name] = { datatype: spec.datatype, shape, data };
+  }
+  return inputs;
+}
+
+/**
+ * Batched answers against unbatched ones: integers and booleans exactly; floats within 1e-6, since
+ * ONNX Runtime and TF.js may pick other kernels for another batch size (MLAS blocks its GEMM by
+ * the number of rows), which may round differently. On this machine they are bit-exact.
+ */
+function expectSameOutputs(actual: NamedTensors, expected: NamedTensors): void {
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const name in expected) {
+    expect(actual[name].datatype).toBe(expected[name].datatype);
+    expect(actual[name].shape).toEqual(expected[name].shape);
+    const isFloat = expected[name].datatype === 'FP32' || expected[name].datatype === 'FP64';
+    const got = Array.from(actual[name].data as ArrayLike<number | bigint>);
+    const want = Array.from(expected[name].data as ArrayLike<number | bigint>);
+    if (!isFloat) {
+      expect(got).toEqual(want);
+      continue;
+    }
+    expect(got).toHaveLength(want.length);
+    const worst = Math.max(0, ...got.map((value, index) => Math.abs((value as number) - (want[index] as number))));
+    expect(worst).toBeLessThanOrEqual(1e-6);
+  }
+}
+
+/** Answers each request on its own, one after the other (each takes the idle route). */
+async function alone(key: string, requests: NamedTensors[]): Promise<InferResult[]> {
+  const results: InferResult[] = [];
+  for (const inputs of requests) results.push(await runtime.infer(key, inputs));
+  return results;
+}
+
+/**
+ * Stalls the instance, sends `blocker` to it, then submits `requests`: they wait in the queue and
+ * leave together when the instance is free. Resolves with the requests' results (not the blocker's).
+ */
+async function underLoad(key: string, blocker: NamedTensors, requests: { inputs: NamedTensors; options?: InferOptions }[]): Promise<InferResult[]> {
+  runtime.simulateWorkerStall(key, 0, STALL_MS);
+  const first = runtime.infer(key, blocker);
+  const results = await Promise.all(requests.map(({ inputs, options }) => runtime.infer(key, inputs, options)));
+  await first;
+  return results;
+}
+
+function statsOf(key: string) {
+  const stats = runtime.stats(key);
+  if (stats === undefined) throw new Error(`${key} is not loaded`);
+  return stats;
+}
+
+describe('dynamic batching', () => {
+  it('joins an MLP\'s requests, multi-row ones among single rows, and answers each as if alone', async () => {
+    const path = writeModel('mlp', mlpModel({ layers: MLP_LAYERS }));
+    const info = await runtime.load('mlp:1', { format: 'onnx', artifactPath: path, batching: HOLD });
+    expect(info.batching).toMatchObject({ axis: 0, reason: 'joined along axis 0', maxBatchSize: 32 });
+    const rowCounts = [1, 3, 1, 2, 1];
+    const requests = () => rowCounts.map((rows, seed) => inputsFor(info.signature, rows, seed));
+
+    const expected = await alone('mlp:1', requests());
+    const batched = await underLoad('mlp:1', inputsFor(info.signature, 1, 99), requests().map((inputs) => ({ inputs })));
+
+    batched.forEach((result, index) => {
+      expect(result.batchSize).toBe(rowCounts.length);
+      expect(result.outputs.probabilities.shape).toEqual([rowCounts[index], 10]);
+      expectSameOutputs(result.outputs, expected[index].outputs);
+    });
+    const stats = statsOf('mlp:1');
+    // 5 alone, the blocker alone, then the 5 together.
+    expect(stats.batches.sizes).toEqual({ 1: 6, 5: 1 });
+    expect(stats.batches.computedRequests).toBe(11);
+    expect(stats.requests).toMatchObject({ accepted: 11, completed: 11, failed: 0 });
+  });
+
+  it('caps a batch at maxBatchSize rows and runs a larger request alone', async () => {
+    const path = writeModel('mlp', mlpModel({ layers: MLP_LAYERS }));
+    const info = await runtime.load('mlp:1', { format: 'onnx', artifactPath: path, batching: { ...HOLD, maxBatchSize: 4 } });
+    const rowCounts = [6, 2, 2, 1, 3];
+    const batched = await underLoad(
+      'mlp:1',
+      inputsFor(info.signature, 1, 99),
+      rowCounts.map((rows, seed) => ({ inputs: inputsFor(info.signature, rows, seed) })),
+    );
+    // [6] alone (more than 4 rows), [2, 2] (4 rows), then [1, 3] (4 rows).
+    expect(batched.map((result) => result.batchSize)).toEqual([1, 2, 2, 2, 2]);
+    expect(batched.map((result) => result.outputs.probabilities.shape[0])).toEqual(rowCounts);
+  });
+
+  it('joins only requests whose other free dimensions match', async () => {
+    const path = writeModel(
+      'relu',
+      buildOnnxModel({
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, -1] }],
+        outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, -1] }],
+        nodes: [{ opType: 'Relu', inputs: ['x'], outputs: ['y'] }],
+      }),
+    );
+    const info = await runtime.load('relu:1', { format: 'onnx', artifactPath: path, batching: HOLD });
+    expect(info.batching.axis).toBe(0);
+    const shapes = [
+      [1, 3],
+      [1, 5],
+      [2, 3],
+      [1, 5],
+    ];
+    const input = (shape: number[], seed: number): NamedTensors => {
+      const data = Float32Array.from({ length: shape[0] * shape[1] }, (_, index) => index - seed);
+      return { x: { datatype: 'FP32', shape, data } };
+    };
+    const results = await underLoad(
+      'relu:1',
+      input([1, 3], 9),
+      shapes.map((shape, seed) => ({ inputs: input(shape, seed) })),
+    );
+    results.forEach((result, seed) => {
+      const expected = Array.from(input(shapes[seed], seed).x.data as Float32Array, (value) => Math.max(0, value));
+      expect(result.outputs.y.shape).toEqual(shapes[seed]);
+      expect(Array.from(result.outputs.y.data as Float32Array)).toEqual(expected);
+      expect(result.batchSize).toBe(2);
+    });
+    expect(statsOf('relu:1').batches.sizes).toEqual({ 1: 1, 2: 2 });
+  });
+
+  it('never joins a model with a fixed batch of 1', async () => {
+    const weights = [0.5, -1, 2, 1, 0.25, -0.5, 1.5, -2, 1, 0, 1, -1];
+    const path = writeModel(
+      'fixed-batch',
+      buildOnnxModel({
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4] }],
+        outputs: [{ name: 'y', datatype: 'FP32', shape: [1, 3] }],
+        initializers: [{ name: 'W', datatype: 'FP32', shape: [4, 3], data: weights }],
+        nodes: [{ opType: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] }],
+      }),
+    );
+    const info = await runtime.load('fixed:1', { format: 'onnx', artifactPath: path, batching: HOLD });
+    expect(info.batching.axis).toBeNull();
+    expect(info.batching.reason).toMatch(/^served one by one: dimension 0 of input "x" is fixed \(shape \[1, 4\]\)/);
+
+    const input = (seed: number): NamedTensors => ({ x: { datatype: 'FP32', shape: [1, 4], data: Float32Array.from([seed, 1, -1, 2]) } });
+    const results = await underLoad('fixed:1', input(9), [0, 1, 2, 3, 4].map((seed) => ({ inputs: input(seed) })));
+    results.forEach((result, seed) => {
+      const x = [seed, 1, -1, 2];
+      const expected = [0, 1, 2].map((column) => x.reduce((sum, value, row) => sum + value * weights[row * 3 + column], 0));
+      expect(Array.from(result.outputs.y.data as Float32Array)).toEqual(expected);
+      expect(result.batchSize).toBe(1);
+    });
+    expect(statsOf('fixed:1').batches.sizes).toEqual({ 1: 6 });
+  });
+
+  describe('a model with the batch on axis 1 (recurrent state [layers, batch, units])', () => {
+    // next = relu(state * scale + shift), scale and shift per layer and unit: a request's rows only
+    // come back right if they were joined and split along axis 1, keeping their layer.
+    const scale = [0.5, -1, 2, 1.5, 1, 0.25, -0.5, 3];
+    const shift = [0.25, 0.5, -0.75, 0, -1, 1, 0.5, -0.25];
+    const recurrentModel = () =>
+      writeModel(
+        'recurrent',
+        buildOnnxModel({
+          inputs: [{ name: 'state', datatype: 'FP32', shape: [2, 'batch', 4] }],
+          outputs: [{ name: 'next_state', datatype: 'FP32', shape: [2, 'batch', 4] }],
+          initializers: [
+            { name: 'scale', datatype: 'FP32', shape: [2, 1, 4], data: scale },
+            { name: 'shift', datatype: 'FP32', shape: [2, 1, 4], data: shift },
+          ],
+          nodes: [
+            { opType: 'Mul', inputs: ['state', 'scale'], outputs: ['scaled'] },
+            { opType: 'Add', inputs: ['scaled', 'shift'], outputs: ['shifted'] },
+            { opType: 'Relu', inputs: ['shifted'], outputs: ['next_state'] },
+          ],
+        }),
+      );
+    const state = (rows: number, seed: number): NamedTensors => ({
+      state: { datatype: 'FP32', shape: [2, rows, 4], data: Float32Array.from({ length: 8 * rows }, (_, index) => ((index * 5 + seed * 3) % 11) / 2 - 2) },
+    });
+    const rowCounts = [1, 2, 1];
+
+    it('is served one by one without configuration', async () => {
+      const info = await runtime.load('recurrent:1', { format: 'onnx', artifactPath: recurrentModel(), batching: HOLD });
+      expect(info.batching.axis).toBeNull();
+      const results = await underLoad('recurrent:1', state(1, 9), rowCounts.map((rows, seed) => ({ inputs: state(rows, seed) })));
+      expect(results.map((result) => result.batchSize)).toEqual([1, 1, 1]);
+      expect(statsOf('recurrent:1').batches.sizes).toEqual({ 1: 4 });
+    });
+
+    it('is joined along axis 1 with batchAxis: 1, and each request gets exactly its own answer', async () => {
+      const info = await runtime.load('recurrent:1', { format: 'onnx', artifactPath: recurrentModel(), batching: { ...HOLD, batchAxis: 1 } });
+      expect(info.batching).toMatchObject({ axis: 1, batchAxis: 1, reason: 'joined along axis 1 (batchAxis)' });
+      const expected = await alone('recurrent:1', rowCounts.map((rows, seed) => state(rows, seed)));
+      const results = await underLoad('recurrent:1', state(1, 9), rowCounts.map((rows, seed) => ({ inputs: state(rows, seed) })));
+      results.forEach((result, index) => {
+        expect(result.batchSize).toBe(3);
+        expect(result.outputs.next_state.shape).toEqual([2, rowCounts[index], 4]);
+        // Bit-exact: elementwise Mul, Add and Relu compute each element the same way whatever the batch.
+        expect(result.outputs.next_state.data).toEqual(expected[index].outputs.next_state.data);
+      });
+      expect(statsOf('recurrent:1').batches.sizes).toEqual({ 1: 4, 3: 1 });
+    });
+
+    it('refuses a batchAxis that is not free in every input and output', async () => {
+      const load = runtime.load('recurrent:1', { format: 'onnx', artifactPath: recurrentModel(), batching: { batchAxis: 0 } });
+      await expect(load).rejects.toBeInstanceOf(ModelLoadError);
+      await expect(load).rejects.toThrow('batching.batchAxis is 0, but dimension 0 of input "state" is fixed (shape [2, -1, 4])');
+      expect(runtime.isLoaded('recurrent:1')).toBe(false);
+    });
+  });
+
+  describe('every fixture model answers the same batched as alone', () => {
+    const fixtures: [string, (dir: string) => Promise<{ format: ModelFormat; path?: string; dir?: string }>, number | null][] = [
+      ['ONNX MLP', (folder) => onnxMlp(folder), 0],
+      ['ONNX model with a scalar input (one by one)', (folder) => onnxMultiInput(folder), null],
+      ['TF.js layers MLP', (folder) => tfjsLayersModel(folder), 0],
+      ['TF.js graph MLP', (folder) => tfjsGraphModel(folder), 0],
+      ['TF.js graph of int64, double and bool tensors', (folder) => tfjsGraphDtypesModel(folder), 0],
+      // x [-1] -> positions [-1, 1]: dimension 0 is free but is no batch; the load probe finds out.
+      ['TF.js graph returning the positions of positive inputs (one by one)', (folder) => tfjsGraphDynamicModel(folder), null],
+    ];
+
+    for (const [name, generate, axis] of fixtures) {
+      it(name, async () => {
+        const fixture = await generate(freshFolder('fixture'));
+        const info = await runtime.load('fixture:1', { format: fixture.format, artifactPath: (fixture.path ?? fixture.dir) as string, batching: HOLD });
+        expect(info.batching.axis).toBe(axis);
+        const rowCounts = [1, 2, 1, 3];
+        const requests = () => rowCounts.map((rows, seed) => inputsFor(info.signature, rows, seed));
+        const expected = await alone('fixture:1', requests());
+        const batched = await underLoad('fixture:1', inputsFor(info.signature, 1, 99), requests().map((inputs) => ({ inputs })));
+        batched.forEach((result, index) => expectSameOutputs(result.outputs, expected[index].outputs));
+        expect(batched.map((result) => result.batchSize)).toEqual(rowCounts.map(() => (axis === null ? 1 : rowCounts.length)));
+      });
+    }
+
+    it('explains why a model whose first dimension is no batch is served one by one', async () => {
+      const fixture = await tfjsGraphDynamicModel(freshFolder('where'));
+      const info = await runtime.load('where:1', { format: fixture.format, artifactPath: fixture.dir });
+      expect(info.batching.reason).toMatch(/^served one by one: output "positions" (does not follow the batch|changes when requests are joined)/);
+      expect(statsOf('where:1').batching.reason).toBe(info.batching.reason);
+    });
+  });
+});
+
+describe('deadlines, queue bound and priority', () => {
+  let mlpPath: string;
+  let signature: ModelSignature;
+
+  beforeAll(async () => {
+    const fixture = await onnxMlp(freshFolder('iris'));
+    mlpPath = fixture.path;
+    signature = fixture.signature;
+  });
+
+  const row = (seed = 0) => inputsFor(signature, 1, seed);
+
+  it('drops a request whose deadline passes while it waits, without computing it', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: { ...HOLD, defaultTimeoutMs: 60_000 } });
+    runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
+    const first = runtime.infer('mlp:1', row());
+    const late = runtime.infer('mlp:1', row(1), { deadlineMs: 30 });
+    const error = await late.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as DeadlineExceededError).stage).toBe('queued');
+    expect((error as Error).message).toMatch(/^the request waited \d+ ms in the queue of mlp:1 and passed its deadline of 30 ms; it was not computed$/);
+    await first;
+
+    const stats = statsOf('mlp:1');
+    expect(stats.requests).toMatchObject({ accepted: 2, completed: 1, deadlineExceededQueued: 1, deadlineExceededComputing: 0 });
+    // Only the first request ever reached the engine.
+    expect(stats.batches.computedRequests).toBe(1);
+    expect(stats.queueDepth).toEqual({ online: 0, batch: 0 });
+  });
+
+  it('applies the version\'s default deadline, which a request can shorten but not extend', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: { ...HOLD, defaultTimeoutMs: 40 } });
+    runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
+    const first = runtime.infer('mlp:1', row()).catch((caught: unknown) => caught);
+    const waiting = runtime.infer('mlp:1', row(1), { deadlineMs: 60_000 });
+    await expect(waiting).rejects.toThrow(/passed its deadline of 40 ms; it was not computed/);
+    // The first one was already with the instance: it is answered at its deadline, its result dropped.
+    const error = await first;
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as DeadlineExceededError).stage).toBe('computing');
+    await expect(runtime.infer('mlp:1', row(), { deadlineMs: 0 })).rejects.toBeInstanceOf(DeadlineExceededError);
+  });
+
+  it('answers a request at its deadline while it is being computed, and drops the late result', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath });
+    runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
+    const error = await runtime.infer('mlp:1', row(), { deadlineMs: 30 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toBe('the request passed its deadline of 30 ms while mlp:1 was computing it; the result is discarded');
+    // Answered at the deadline: its batch is still running.
+    expect(statsOf('mlp:1').inFlight.batches).toBe(1);
+
+    const next = await runtime.infer('mlp:1', row(2));
+    expect(next.outputs.probabilities.shape).toEqual([1, 3]);
+    expect(statsOf('mlp:1').requests).toMatchObject({ completed: 1, deadlineExceededComputing: 1 });
+  });
+
+  it('refuses a request when the queue is full, with a Retry-After estimate, and computes none of it', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: { ...HOLD, maxQueueSize: 2 } });
+    runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
+    const accepted = [runtime.infer('mlp:1', row(0)), runtime.infer('mlp:1', row(1)), runtime.infer('mlp:1', row(2))];
+    const error = await runtime.infer('mlp:1', row(3)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(QueueFullError);
+    expect((error as QueueFullError).retryAfterMs).toBeGreaterThanOrEqual(1);
+    expect((error as Error).message).toMatch(/^the queue of mlp:1 is full \(2 requests waiting, batching.maxQueueSize 2\); retry in about \d+ ms$/);
+    expect(statsOf('mlp:1').queueDepth.online).toBe(2);
+
+    await Promise.all(accepted);
+    const stats = statsOf('mlp:1');
+    expect(stats.requests).toMatchObject({ accepted: 3, completed: 3, refusedQueueFull: 1 });
+    expect(stats.batches.computedRequests).toBe(3);
+  });
+
+  it('under load, answers online requests before batch requests queued earlier', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: { ...HOLD, maxBatchSize: 4 } });
+    const finished: string[] = [];
+    const submit = (label: string, priority: 'online' | 'batch') =>
+      runtime.infer('mlp:1', row(), { priority }).then(() => void finished.push(label));
+
+    runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
+    const blocker = submit('blocker', 'online');
+    const backgroundJobs = ['b1', 'b2', 'b3'].map((label) => submit(label, 'batch'));
+    const onlineRequests = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6'].map((label) => submit(label, 'online'));
+    expect(statsOf('mlp:1').queueDepth).toEqual({ online: 2, batch: 3 });
+    await Promise.all([blocker, ...backgroundJobs, ...onlineRequests]);
+
+    // o1-o4 filled a batch of 4 and took the instance's second slot at once; o5 and o6 still went
+    // before the batch jobs, which had waited longer.
+    expect(finished).toEqual(['blocker', 'o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'b1', 'b2', 'b3']);
+    expect(statsOf('mlp:1').batches.sizes).toEqual({ 1: 1, 4: 1, 2: 1, 3: 1 });
+  });
+
+  it('sends a lone request straight to an idle instance: batch size 1, no waiting for company', async () => {
+    // A delay of a whole second: had any request waited for it, the stats would say so.
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: { maxQueueDelayMs: 1_000 } });
+    for (let seed = 0; seed < 20; seed++) {
+      const result = await runtime.infer('mlp:1', row(seed));
+      expect(result.batchSize).toBe(1);
+    }
+    const { batches, queueDepth } = statsOf('mlp:1');
+    expect(batches).toMatchObject({ count: 20, dispatchedIdle: 20, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0, sizes: { 1: 20 } });
+    expect(queueDepth).toEqual({ online: 0, batch: 0 });
+  });
+
+  it('shows queue depth and busy workers while it is loaded', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: HOLD });
+    runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
+    const pending = [runtime.infer('mlp:1', row(0)), runtime.infer('mlp:1', row(1)), runtime.infer('mlp:1', row(2), { priority: 'batch' })];
+    const stats = statsOf('mlp:1');
+    expect(stats.key).toBe('mlp:1');
+    expect(stats.queueDepth).toEqual({ online: 1, batch: 1 });
+    expect(stats.inFlight).toEqual({ batches: 1, requests: 1 });
+    expect(stats.workers).toMatchObject({ total: 1, ready: 1, busy: 1 });
+    expect(stats.batches.delayWaits).toBe(1);
+    await Promise.all(pending);
+    expect(statsOf('mlp:1').workers.busy).toBe(0);
+    expect(runtime.stats('nope:1')).toBeUndefined();
+  });
+});
+
+describe('instances and threads', () => {
+  let mlpPath: string;
+
+  beforeAll(async () => {
+    mlpPath = (await onnxMlp(freshFolder('iris'))).path;
+  });
+
+  it('pins each instance to its device and splits the cores between them', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, instances: 2, device: ['cpu', 'cpu'] });
+    expect(statsOf('mlp:1').workers.instances).toEqual([
+      { instance: 0, device: 'cpu', intraOpThreads: 1, ready: true, inFlightBatches: 0 },
+      { instance: 1, device: 'cpu', intraOpThreads: 1, ready: true, inFlightBatches: 0 },
+    ]);
+  });
+
+  it('restarts instances with the new thread budget when versions come and go, serving throughout', async () => {
+    const rebalancing = new ModelRuntime({ totalThreads: 2, rebalanceDelayMs: 10, onWorkerEvent: (event) => events.push(event) });
+    const threadsOf = (key: string) => rebalancing.stats(key)?.workers.instances.map((instance) => instance.intraOpThreads);
+    const waitFor = async (condition: () => boolean) => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const iris = { datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.from([5.1, 3.5, 1.4, 0.2]) };
+    try {
+      await rebalancing.load('a:1', { format: 'onnx', artifactPath: mlpPath });
+      expect(threadsOf('a:1')).toEqual([2]);
+
+      await rebalancing.load('b:1', { format: 'onnx', artifactPath: mlpPath });
+      expect(threadsOf('b:1')).toEqual([1]);
+      // Requests keep being answered while a:1's instance is restarted with 1 thread.
+      const during = Array.from({ length: 20 }, () => rebalancing.infer('a:1', { x: { ...iris, data: iris.data.slice() } }));
+      await waitFor(() => threadsOf('a:1')?.[0] === 1);
+      expect((await Promise.all(during)).every((result) => result.outputs.probabilities.shape[0] === 1)).toBe(true);
+      expect(events).toContainEqual({ key: 'a:1', instance: 0, type: 'rebalanced', message: 'restarted with 1 intra-op threads (was 2)' });
+
+      await rebalancing.unload('b:1');
+      await waitFor(() => threadsOf('a:1')?.[0] === 2);
+      const after = await rebalancing.infer('a:1', { x: iris });
+      expect(after.outputs.probabilities.shape).toEqual([1, 3]);
+    } finally {
+      await rebalancing.close();
+    }
+  });
+});
