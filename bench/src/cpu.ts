@@ -1,0 +1,117 @@
+/**
+ * Where the CPU went during a cell (Linux /proc; empty elsewhere): the server process, its main
+ * thread alone (a main thread near 1.0 core is an event loop that cannot keep up), the load
+ * generator (this process), and everything else on the machine. "Other" above a few tenths of a
+ * core means the numbers of that cell were disturbed by something outside the bench.
+ */
+import { readFile } from 'node:fs/promises';
+
+/** CPU used by processes outside the bench above which a measurement counts as disturbed (BUSY). */
+export const BUSY_MACHINE_CORES = 0.25;
+
+export interface CpuUse {
+  /** Cores used on average over the cell. */
+  serverCores: number;
+  serverMainThreadCores: number;
+  generatorCores: number;
+  otherCores: number;
+}
+
+interface Snapshot {
+  at: number;
+  busyTicks: number;
+  serverTicks: number;
+  serverMainTicks: number;
+  generatorTicks: number;
+}
+
+/** USER_HZ: /proc reports CPU time in 1/100 s on every Linux the bench targets. */
+const TICKS_PER_SECOND = 100;
+
+export class CpuMeter {
+  private start: Snapshot | undefined;
+
+  constructor(private readonly serverPid: number) {}
+
+  async begin(): Promise<void> {
+    this.start = await this.snapshot();
+  }
+
+  async end(): Promise<CpuUse | undefined> {
+    const end = await this.snapshot();
+    const start = this.start;
+    if (!start || !end) return undefined;
+    const seconds = (end.at - start.at) / 1000;
+    const cores = (ticks: number) => ticks / TICKS_PER_SECOND / seconds;
+    const server = end.serverTicks - start.serverTicks;
+    const generator = end.generatorTicks - start.generatorTicks;
+    return {
+      serverCores: cores(server),
+      serverMainThreadCores: cores(end.serverMainTicks - start.serverMainTicks),
+      generatorCores: cores(generator),
+      otherCores: Math.max(0, cores(end.busyTicks - start.busyTicks - server - generator)),
+    };
+  }
+
+  private async snapshot(): Promise<Snapshot | undefined> {
+    try {
+      const [stat, server, serverMain, generator] = await Promise.all([
+        readFile('/proc/stat', 'utf8'),
+        processTicks(`/proc/${this.serverPid}/stat`),
+        processTicks(`/proc/${this.serverPid}/task/${this.serverPid}/stat`),
+        processTicks('/proc/self/stat'),
+      ]);
+      const busyTicks = busyTicksOf(stat);
+      return { at: performance.now(), busyTicks, serverTicks: server, serverMainTicks: serverMain, generatorTicks: generator };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Non-idle CPU time of the whole machine from /proc/stat's first line: cpu user nice system idle iowait irq softirq steal ... */
+function busyTicksOf(stat: string): number {
+  const fields = stat.split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return fields.reduce((total, value) => total + value, 0) - fields[3] - fields[4];
+}
+
+/** utime + stime of a process (all its threads) or of one thread. */
+async function processTicks(path: string): Promise<number> {
+  const stat = await readFile(path, 'utf8');
+  // The command name may hold spaces and parentheses: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Cores used by every process but this one between begin() and end() (Linux only). */
+export class OtherCpuMeter {
+  private start: { at: number; busy: number; own: number } | undefined;
+
+  async begin(): Promise<void> {
+    this.start = await OtherCpuMeter.read();
+  }
+
+  async end(): Promise<number | undefined> {
+    const end = await OtherCpuMeter.read();
+    const start = this.start;
+    if (!start || !end) return undefined;
+    return Math.max(0, (end.busy - start.busy - (end.own - start.own)) / TICKS_PER_SECOND / ((end.at - start.at) / 1000));
+  }
+
+  private static async read(): Promise<{ at: number; busy: number; own: number } | undefined> {
+    try {
+      const [stat, own] = await Promise.all([readFile('/proc/stat', 'utf8'), processTicks('/proc/self/stat')]);
+      return { at: performance.now(), busy: busyTicksOf(stat), own };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Cores the rest of the machine uses while the bench sits idle for `milliseconds`. */
+export async function backgroundCores(milliseconds: number): Promise<number | undefined> {
+  const meter = new OtherCpuMeter();
+  await meter.begin();
+  await new Promise((resolve) => setTimeout(resolve, milliseconds));
+  return meter.end();
+}

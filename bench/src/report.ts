@@ -1,0 +1,291 @@
+/** Ratios, the targets of issue 3, and the printed report. */
+import { BUSY_MACHINE_CORES } from './cpu';
+import { errorCount } from './load';
+import type { ModelKey } from './models';
+import { PROTOCOL_LABELS, PROTOCOLS, type Protocol } from './protocols';
+import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type RawModel, type Ratio, type TargetCheck } from './results';
+
+type CellFinder = (target: HttpTarget, protocol: Protocol, model: ModelKey, concurrency: number) => Cell | undefined;
+
+function finder(cells: readonly Cell[]): CellFinder {
+  return (target, protocol, model, concurrency) =>
+    cells.find((cell) => cell.target === target && cell.protocol === protocol && cell.model === model && cell.concurrency === concurrency);
+}
+
+function measured(cell: Cell | undefined): cell is Cell & { load: NonNullable<Cell['load']> } {
+  return cell?.status === 'measured' && cell.load !== undefined && cell.load.completed > 0;
+}
+
+export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]): Ratio[] {
+  const find = finder(cells);
+  const ratios: Ratio[] = [];
+  for (const cell of cells) {
+    if (cell.target !== 'modelgate' || !measured(cell)) continue;
+    const rps = cell.load.requestsPerSecond;
+    const rawModel = raw.find((entry) => entry.model === cell.model);
+    const bare = find('bare-http', 'v2-json', cell.model, cell.concurrency);
+    const naive = find('naive', 'v2-json', cell.model, cell.concurrency);
+    ratios.push({
+      model: cell.model,
+      protocol: cell.protocol,
+      concurrency: cell.concurrency,
+      requestsPerSecond: rps,
+      ofRawBest: rawModel?.best ? rps / rawModel.best.examplesPerSecond : undefined,
+      ofRawBatch1: rawModel?.batch1 ? rps / rawModel.batch1.examplesPerSecond : undefined,
+      ofBare: measured(bare) ? rps / bare.load.requestsPerSecond : undefined,
+      ofNaive: measured(naive) ? rps / naive.load.requestsPerSecond : undefined,
+      addedP50Ms: measured(naive) ? cell.load.p50Ms - naive.load.p50Ms : undefined,
+    });
+  }
+  return ratios;
+}
+
+/** The targets of issue 3, for every Modelgate protocol that was measured. */
+export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]): TargetCheck[] {
+  const find = finder(cells);
+  const checks: TargetCheck[] = [];
+  const protocols = PROTOCOLS.filter((protocol) => cells.some((cell) => cell.target === 'modelgate' && cell.protocol === protocol));
+
+  /** `baseline` null: the target needs none; undefined: it was not measured. */
+  const check = (
+    description: string,
+    required: string,
+    cell: Cell | undefined,
+    baseline: Cell | undefined | null,
+    judge: (load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']> | undefined) => { pass: boolean; measured: string },
+  ) => {
+    if (cell === undefined || baseline === undefined) {
+      checks.push({ description, required, measured: 'not measured in this run', verdict: 'SKIP' });
+    } else if (cell.status === 'unsupported') {
+      checks.push({ description, required, measured: 'not supported yet', verdict: 'SKIP' });
+    } else if (!measured(cell)) {
+      checks.push({ description, required, measured: cell.note ?? 'failed', verdict: 'FAIL' });
+    } else if (baseline !== null && !measured(baseline)) {
+      checks.push({ description, required, measured: `baseline could not be measured: ${baseline.note ?? 'failed'}`, verdict: 'SKIP' });
+    } else {
+      const verdict = judge(cell.load, baseline === null ? undefined : baseline.load!);
+      const errors = errorCount(cell.load);
+      checks.push({
+        description,
+        required,
+        measured: verdict.measured + (errors > 0 ? ` (${errors} errors)` : '') + (cell.note ? ` [${cell.note}]` : ''),
+        verdict: verdict.pass && errors === 0 && !cell.note ? 'PASS' : 'FAIL',
+      });
+    }
+  };
+
+  for (const protocol of protocols) {
+    const label = PROTOCOL_LABELS[protocol];
+    if (models.includes('mlp')) {
+      const cell = find('modelgate', protocol, 'mlp', 64);
+      check(`MLP c=64 ${label}: throughput vs bare HTTP`, '>= 60% of (b)', cell, find('bare-http', 'v2-json', 'mlp', 64), (load, base) => ({
+        pass: load.requestsPerSecond >= 0.6 * base!.requestsPerSecond,
+        measured: percent(load.requestsPerSecond / base!.requestsPerSecond),
+      }));
+      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', 'v2-json', 'mlp', 64), (load, base) => ({
+        pass: load.requestsPerSecond >= 1.5 * base!.requestsPerSecond,
+        measured: times(load.requestsPerSecond / base!.requestsPerSecond),
+      }));
+      check(`MLP c=64 ${label}: p99`, '< 10 ms', cell, null, (load) => ({ pass: load.p99Ms < 10, measured: `${ms(load.p99Ms)} ms` }));
+    }
+    if (models.includes('cnn')) {
+      const cell = find('modelgate', protocol, 'cnn', 64);
+      const factor = protocol === 'v2-binary' ? 2 : 1.3;
+      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', 'v2-json', 'cnn', 64), (load, base) => ({
+        pass: load.requestsPerSecond >= factor * base!.requestsPerSecond,
+        measured: times(load.requestsPerSecond / base!.requestsPerSecond),
+      }));
+      check(`CNN c=64 ${label}: p99 / p50`, '<= 10', cell, null, (load) => ({
+        pass: load.p99Ms <= 10 * load.p50Ms,
+        measured: `${(load.p99Ms / load.p50Ms).toFixed(1)} (p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms)`,
+      }));
+    }
+    for (const model of models) {
+      check(`${model.toUpperCase()} c=1 ${label}: p50 added over naive`, '<= 0.3 ms', find('modelgate', protocol, model, 1), find('naive', 'v2-json', model, 1), (load, base) => {
+        const added = load.p50Ms - base!.p50Ms;
+        return { pass: added <= 0.3, measured: `${added >= 0 ? '+' : ''}${ms(added)} ms (${ms(load.p50Ms)} vs ${ms(base!.p50Ms)})` };
+      });
+    }
+  }
+  return checks;
+}
+
+export function formatReport(result: BenchResult): string {
+  const lines: string[] = [];
+  const { meta } = result;
+  lines.push(
+    `Modelgate bench: ${meta.quick ? 'quick' : 'full'} run, ${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s per cell, ` +
+      `${meta.cores} cores (${meta.cpus}), Node ${meta.node}, onnxruntime-node ${meta.onnxruntime}, commit ${meta.gitCommit}`,
+  );
+  if (meta.modelgateDir) lines.push(`Modelgate measured from ${meta.modelgateDir}`);
+  if (meta.modelgateConfig) lines.push(`Modelgate version config: ${meta.modelgateConfig}`);
+  if (meta.note) lines.push(meta.note);
+  if (meta.backgroundCoresAtStart !== undefined) lines.push(`Other processes used ${meta.backgroundCoresAtStart.toFixed(2)} cores when the run started.`);
+  lines.push('');
+
+  for (const model of result.models) {
+    lines.push(`${model.model.toUpperCase()}: ${model.description}; file ${bytes(model.fileBytes)}; request ${Object.entries(model.requestBytes).map(([protocol, size]) => `${PROTOCOL_LABELS[protocol as Protocol]} ${bytes(size)}`).join(', ')}`);
+  }
+
+  if (result.raw.some((entry) => entry.batches.length > 0)) {
+    lines.push('', '(a) raw onnxruntime-node in process, main thread, default threads: examples/s (median ms per run)');
+    const batchSizes = [...new Set(result.raw.flatMap((entry) => entry.batches.map((batch) => batch.batchSize)))];
+    const rows = result.raw.map((entry) => [
+      entry.model,
+      ...batchSizes.map((size) => {
+        const batch = entry.batches.find((candidate) => candidate.batchSize === size);
+        if (!batch) return '-';
+        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)})${(batch.otherCores ?? 0) > BUSY_MACHINE_CORES ? ' BUSY' : ''}`;
+      }),
+      entry.best ? `${count(entry.best.examplesPerSecond)} @ batch ${entry.best.batchSize}` : '-',
+    ]);
+    lines.push(...table(['model', ...batchSizes.map((size) => `batch ${size}`), 'best'], rows));
+  }
+
+  lines.push(
+    '',
+    'HTTP targets: one load generator (autocannon, keep-alive, in the bench process), one instance per request.',
+    'srv CPU: cores the server process used (all threads); main thr: its main thread alone; other CPU: cores used outside the bench.',
+  );
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const noteNumber = (note: string) => {
+    if (!notes.includes(note)) notes.push(note);
+    return `[${notes.indexOf(note) + 1}]`;
+  };
+  for (const model of result.models) {
+    const modelCells = result.cells.filter((cell) => cell.model === model.model);
+    const order = (cell: Cell) => ['bare-http', 'naive', 'modelgate'].indexOf(cell.target) * 10 + PROTOCOLS.indexOf(cell.protocol);
+    const sorted = [...modelCells].sort((a, b) => order(a) - order(b) || a.concurrency - b.concurrency);
+    for (const [index, cell] of sorted.entries()) {
+      const label = [HTTP_TARGET_LABELS[cell.target], cell.target === 'modelgate' ? PROTOCOL_LABELS[cell.protocol] : ''].join(' ').trim();
+      if (!measured(cell)) {
+        // One row for all concurrencies of a protocol that was refused or could not be measured.
+        const previous = sorted[index - 1];
+        if (previous && order(previous) === order(cell) && previous.status === cell.status && previous.note === cell.note) continue;
+        const concurrencies = sorted.filter((other) => order(other) === order(cell) && other.status === cell.status).map((other) => other.concurrency);
+        const what = cell.status === 'unsupported' ? 'not supported yet' : 'FAILED';
+        rows.push([label, cell.model, concurrencies.join(','), `${what} ${noteNumber(cell.note ?? cell.status)}`]);
+        continue;
+      }
+      const load = cell.load;
+      const errors = errorCount(load);
+      const errorText = errors === 0 ? '0' : `${errors} FLAGGED (${describeErrors(load)})`;
+      const cpu = cell.cpu;
+      rows.push([
+        label,
+        cell.model,
+        String(cell.concurrency),
+        count(load.requestsPerSecond),
+        ms(load.p50Ms),
+        ms(load.p99Ms),
+        ms(load.maxMs),
+        cpu ? cpu.serverCores.toFixed(2) : '-',
+        cpu ? cpu.serverMainThreadCores.toFixed(2) : '-',
+        cpu ? `${cpu.otherCores.toFixed(2)}${cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''}` : '-',
+        cell.note ? `${errorText} ${noteNumber(cell.note)}` : errorText,
+      ]);
+    }
+  }
+  lines.push(...table(['target', 'model', 'c', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU', 'main thr', 'other CPU', 'errors'], rows));
+  if (result.cells.some((cell) => (cell.cpu?.otherCores ?? 0) > BUSY_MACHINE_CORES)) {
+    lines.push(`BUSY: processes outside the bench used more than ${BUSY_MACHINE_CORES} core during that cell in every attempt; its numbers are disturbed.`);
+  }
+  notes.forEach((note, index) => lines.push(`[${index + 1}] ${note}`));
+
+  if (result.ratios.length > 0) {
+    lines.push('', 'Modelgate against the baselines (req/s over req/s; (a) in examples/s, so "of raw" is the share of the compute ceiling)');
+    lines.push(
+      ...table(
+        ['model', 'protocol', 'c', 'req/s', 'of raw best', 'of raw b=1', 'of (b) bare', 'of (c) naive', 'p50 vs naive'],
+        result.ratios.map((ratio) => [
+          ratio.model,
+          PROTOCOL_LABELS[ratio.protocol],
+          String(ratio.concurrency),
+          count(ratio.requestsPerSecond),
+          optional(ratio.ofRawBest, percent),
+          optional(ratio.ofRawBatch1, percent),
+          optional(ratio.ofBare, times),
+          optional(ratio.ofNaive, times),
+          optional(ratio.addedP50Ms, (value) => `${value >= 0 ? '+' : ''}${ms(value)} ms`),
+        ]),
+      ),
+    );
+  }
+
+  if (result.targets.length > 0) {
+    lines.push('', 'Targets of issue 3');
+    lines.push(...table(['', 'target', 'required', 'measured'], result.targets.map((check) => [check.verdict, check.description, check.required, check.measured])));
+    const tally = (verdict: TargetCheck['verdict']) => result.targets.filter((check) => check.verdict === verdict).length;
+    lines.push(`${tally('PASS')} pass, ${tally('FAIL')} fail, ${tally('SKIP')} skipped`);
+  }
+
+  if (result.memory.length > 0) {
+    lines.push(
+      '',
+      `Resident memory. Modelgate (RSS once settled): ${optional(result.modelgateRssBaseBytes, bytes)} with no model loaded, ` +
+        `${optional(result.modelgateRssAfterLoadBytes, bytes)} after the load runs. Probe: one worker thread with one ORT session, in a process of its own.`,
+    );
+    lines.push(
+      ...table(
+        ['model', 'file size', 'instances', 'RSS before upload', 'RSS after upload', 'upload growth per instance', 'probe: 1st instance', 'probe: next instance'],
+        result.memory.map((row) => [
+          row.model,
+          bytes(row.fileBytes),
+          String(row.instances),
+          optional(row.rssBeforeBytes, bytes),
+          optional(row.rssAfterBytes, bytes),
+          optional(row.perInstanceBytes, (value) => (value >= 0 ? `+${bytes(value)}` : `${bytes(value)} (RSS fell meanwhile)`)),
+          optional(row.probeFirstInstanceBytes, (value) => `+${bytes(value)}`),
+          optional(row.probeNextInstanceBytes, (value) => `+${bytes(value)}`),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function describeErrors(load: NonNullable<Cell['load']>): string {
+  const parts = Object.entries(load.non2xx).map(([status, total]) => `${status} x${total}`);
+  if (load.timeouts > 0) parts.push(`timeout x${load.timeouts}`);
+  if (load.errors - load.timeouts > 0) parts.push(`socket x${load.errors - load.timeouts}${load.firstError ? `: ${load.firstError}` : ''}`);
+  return parts.join(', ');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (column < row.length - 1 || row.length === header.length ? (row[column] ?? '').length : 0))));
+  const format = (row: string[]) =>
+    row
+      .map((value, column) => (column === row.length - 1 ? value : value.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format)];
+}
+
+function optional<T>(value: T | undefined, render: (value: T) => string): string {
+  return value === undefined ? '-' : render(value);
+}
+
+export function count(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function ms(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  return Math.abs(value) < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
+}
+
+function times(value: number): string {
+  return `${value.toFixed(2)}x`;
+}
+
+export function bytes(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1024 * 1024) return `${(value / 1024 / 1024).toFixed(1)} MiB`;
+  if (magnitude >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
+  return `${value} B`;
+}

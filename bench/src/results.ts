@@ -1,0 +1,102 @@
+/** What one bench run measured; written as bench/.results/latest.json and printed by report.ts. */
+import type { CpuUse } from './cpu';
+import type { LoadResult } from './load';
+import type { ModelKey } from './models';
+import type { Protocol } from './protocols';
+
+export type HttpTarget = 'bare-http' | 'naive' | 'modelgate';
+
+export const HTTP_TARGET_LABELS: Record<HttpTarget, string> = {
+  'bare-http': '(b) bare node:http',
+  naive: '(c) naive node:http + ORT',
+  modelgate: '(d) Modelgate',
+};
+
+export interface Cell {
+  target: HttpTarget;
+  protocol: Protocol;
+  model: ModelKey;
+  concurrency: number;
+  /** measured: `load` holds the numbers; unsupported: the server refused the protocol (4xx); failed: it could not be measured. */
+  status: 'measured' | 'unsupported' | 'failed';
+  /** Why a row is unsupported, failed, or flagged (errors, wrong answers). */
+  note?: string;
+  load?: LoadResult;
+  /** CPU use during the timed run (Linux only). */
+  cpu?: CpuUse;
+  /** Timed runs taken: more than one when other processes disturbed the first (the least disturbed is kept). */
+  attempts?: number;
+}
+
+export interface RawModel {
+  model: ModelKey;
+  batches: { batchSize: number; examplesPerSecond: number; p50Ms: number; runs: number; otherCores?: number; attempts: number }[];
+  batch1?: { examplesPerSecond: number; p50Ms: number };
+  best?: { batchSize: number; examplesPerSecond: number };
+}
+
+export interface MemoryRow {
+  model: ModelKey;
+  fileBytes: number;
+  instances: number;
+  rssBeforeBytes?: number;
+  rssAfterBytes?: number;
+  /** RSS growth from the upload, divided by the instances loaded. */
+  perInstanceBytes?: number;
+  /** The probe process: RSS growth from a first worker with one ORT session, and from a second one. */
+  probeFirstInstanceBytes?: number;
+  probeNextInstanceBytes?: number;
+}
+
+export interface Ratio {
+  model: ModelKey;
+  protocol: Protocol;
+  concurrency: number;
+  requestsPerSecond: number;
+  /** Modelgate req/s (one example each) over the raw runtime's examples/s at its best batch size. */
+  ofRawBest?: number;
+  ofRawBatch1?: number;
+  ofBare?: number;
+  ofNaive?: number;
+  /** Modelgate p50 minus the naive server's p50, in ms. */
+  addedP50Ms?: number;
+}
+
+export interface TargetCheck {
+  description: string;
+  required: string;
+  measured: string;
+  verdict: 'PASS' | 'FAIL' | 'SKIP';
+}
+
+export interface BenchResult {
+  meta: {
+    startedAt: string;
+    seconds: number;
+    quick: boolean;
+    warmupSeconds: number;
+    durationSeconds: number;
+    rawSeconds: number;
+    concurrencies: number[];
+    node: string;
+    onnxruntime: string;
+    cpus: string;
+    cores: number;
+    memoryGiB: number;
+    gitCommit: string;
+    /** Cores other processes used in the second before the bench started. */
+    backgroundCoresAtStart?: number;
+    modelgateConfig?: string;
+    /** Set when another checkout's Modelgate was measured. */
+    modelgateDir?: string;
+    note?: string;
+  };
+  models: { model: ModelKey; name: string; description: string; fileBytes: number; requestBytes: Partial<Record<Protocol, number>> }[];
+  raw: RawModel[];
+  cells: Cell[];
+  modelgateRssBaseBytes?: number;
+  modelgateRssAfterLoadBytes?: number;
+  memory: MemoryRow[];
+  ratios: Ratio[];
+  targets: TargetCheck[];
+}

@@ -1,0 +1,378 @@
+/**
+ * `npm run bench`: issue 3, point 5. Generates the two models, measures (a) the raw runtime in
+ * process, (b) a bare node:http server, (c) a naive node:http + onnxruntime-node server and (d)
+ * Modelgate over each protocol, all in one run with one load generator, then prints the table,
+ * the ratios and the targets, and writes bench/.results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { sampleInstance } from './instances';
+import { backgroundCores, BUSY_MACHINE_CORES, CpuMeter, type CpuUse } from './cpu';
+import { errorCount, generateLoad, type LoadResult } from './load';
+import { startModelgate } from './modelgate';
+import { type BenchModel, type ModelKey, generateModels } from './models';
+import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
+import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
+import { type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
+import { bytes, checkTargets, computeRatios, count, formatReport, ms } from './report';
+import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type MemoryRow, type RawModel } from './results';
+import type { InstanceMemoryResult, InstanceMemorySpec } from './servers/instance-memory';
+import type { RawModelResult, RawSpec } from './servers/raw-runtime';
+
+const ROOT = resolve(__dirname, '..', '..');
+const MODELS_DIR = join(ROOT, 'bench', '.models');
+const RESULT_FILE = join(ROOT, 'bench', '.results', 'latest.json');
+/** Answers may differ from the runtime's own by float32 rounding and JSON formatting, no more. */
+const ANSWER_TOLERANCE = 1e-4;
+const SERVER_START_MS = 60_000;
+
+interface Context {
+  options: BenchOptions;
+  models: BenchModel[];
+  references: Map<ModelKey, number[]>;
+  requests: Map<ModelKey, Record<Protocol, PreparedRequest>>;
+  scratch: string;
+  cells: Cell[];
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  installCleanup();
+  const started = Date.now();
+  const scratch = await mkdtemp(join(tmpdir(), 'modelgate-bench-run-'));
+  removeAtExit(scratch);
+  try {
+    const background = await backgroundCores(1_000);
+    if (background !== undefined) {
+      log(`other processes use ${background.toFixed(2)} cores before the bench starts${background > 0.25 ? ': the machine is busy, expect disturbed numbers (see "other CPU")' : ''}`);
+    }
+    const models = await generateModels(MODELS_DIR, options.models);
+    const requests = new Map(models.map((model) => [model.key, requestsFor(model)] as const));
+    log(`models written to ${MODELS_DIR}: ${models.map((model) => `${model.name} (${model.fileBytes.toLocaleString('en-US')} bytes)`).join(', ')}`);
+
+    const rawResults = await runRawRuntime(options, models, scratch);
+    const references = new Map(rawResults.map((entry) => [entry.key as ModelKey, entry.reference]));
+    const raw = rawResults.filter((entry) => entry.batches.length > 0).map(summarizeRaw);
+    const context: Context = { options, models, references, requests, scratch, cells: [] };
+
+    // The probe's numbers hardly move between runs; a quick run skips it.
+    const instanceMemory = options.targets.includes('modelgate') && !options.quick ? await probeInstanceMemory(models, scratch) : [];
+    if (options.targets.includes('bare')) await measureBareHttp(context);
+    if (options.targets.includes('naive')) await measureNaive(context);
+    const modelgate = options.targets.includes('modelgate') ? await measureModelgate(context) : undefined;
+
+    const seconds = (Date.now() - started) / 1000;
+    const result: BenchResult = {
+      meta: {
+        startedAt: new Date(started).toISOString(),
+        seconds,
+        quick: options.quick,
+        warmupSeconds: options.warmupSeconds,
+        durationSeconds: options.durationSeconds,
+        rawSeconds: options.rawSeconds,
+        concurrencies: options.concurrencies,
+        node: process.versions.node,
+        onnxruntime: await onnxRuntimeVersion(),
+        cpus: cpus()[0]?.model.trim() ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 1024 ** 3),
+        gitCommit: gitCommit(),
+        backgroundCoresAtStart: background,
+        modelgateConfig: options.modelgateConfig,
+        modelgateDir: options.modelgateDir ? resolve(options.modelgateDir) : undefined,
+        note: options.note,
+      },
+      models: models.map((model) => ({
+        model: model.key,
+        name: model.name,
+        description: model.description,
+        fileBytes: model.fileBytes,
+        requestBytes: Object.fromEntries(PROTOCOLS.map((protocol) => [protocol, requests.get(model.key)![protocol].body.length])),
+      })),
+      raw,
+      cells: context.cells,
+      modelgateRssBaseBytes: modelgate?.rssBase,
+      modelgateRssAfterLoadBytes: modelgate?.rssAfterLoad,
+      memory: (modelgate?.memory ?? []).map((row) => {
+        const probe = instanceMemory.find((entry) => entry.key === row.model);
+        return probe ? { ...row, probeFirstInstanceBytes: probe.firstInstanceBytes, probeNextInstanceBytes: probe.secondInstanceBytes } : row;
+      }),
+      ratios: computeRatios(context.cells, raw),
+      targets: options.targets.includes('modelgate') ? checkTargets(context.cells, options.models) : [],
+    };
+    await mkdir(join(ROOT, 'bench', '.results'), { recursive: true });
+    await writeFile(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\n${formatReport(result)}\n\nbench took ${seconds.toFixed(0)} s; results in ${RESULT_FILE}\n`);
+    if (options.strict && result.targets.some((check) => check.verdict === 'FAIL')) process.exitCode = 1;
+  } finally {
+    killAll();
+  }
+}
+
+function requestsFor(model: BenchModel): Record<Protocol, PreparedRequest> {
+  const instance = sampleInstance(model);
+  return Object.fromEntries(PROTOCOLS.map((protocol) => [protocol, buildRequest(protocol, model, instance)])) as Record<Protocol, PreparedRequest>;
+}
+
+/** (a), in its own process; also gives the reference answers every server is checked against. */
+async function runRawRuntime(options: BenchOptions, models: BenchModel[], scratch: string): Promise<RawModelResult[]> {
+  const measuring = options.targets.includes('raw');
+  log(measuring ? '(a) raw onnxruntime-node in process ...' : 'computing reference answers with onnxruntime-node ...');
+  const spec: RawSpec = {
+    models: models.map((model) => ({ key: model.key, path: model.path, inputName: model.inputName, outputName: model.outputName, instanceShape: model.instanceShape })),
+    seconds: measuring ? options.rawSeconds : 0,
+    batchSizes: options.rawBatchSizes,
+    minAttempts: options.rawAttempts,
+    busyRetries: options.busyRetries,
+    resultFile: join(scratch, 'raw.json'),
+  };
+  const specFile = join(scratch, 'raw-spec.json');
+  await writeFile(specFile, JSON.stringify(spec));
+  const child = startNode('raw runtime', { args: [join(__dirname, 'servers', 'raw-runtime.js')], env: { BENCH_SERVER_SPEC: specFile } });
+  const how = await child.exited;
+  if (how !== 'code 0') throw new Error(`the raw runtime measurement failed (${how}):\n${child.output()}`);
+  const results = JSON.parse(await readFile(spec.resultFile, 'utf8')) as RawModelResult[];
+  for (const entry of results) {
+    for (const batch of entry.batches) {
+      const other = batch.otherCores === undefined ? '' : `, other ${batch.otherCores.toFixed(2)}${batch.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''}`;
+      log(`  ${entry.key} batch ${batch.batchSize}: ${count(batch.examplesPerSecond)} examples/s (${ms(batch.p50Ms)} ms per run${other}, ${batch.attempts} attempt(s))`);
+    }
+  }
+  return results;
+}
+
+/** A worker thread with one ORT session per model, in a probe process: the memory of one instance without a server's noise. */
+async function probeInstanceMemory(models: BenchModel[], scratch: string): Promise<InstanceMemoryResult[]> {
+  log('memory of one loaded instance (probe process) ...');
+  const probes = models.map(async (model): Promise<InstanceMemoryResult | undefined> => {
+    const spec: InstanceMemorySpec = {
+      model: { key: model.key, path: model.path, inputName: model.inputName, instanceShape: model.instanceShape },
+      resultFile: join(scratch, `memory-${model.key}.json`),
+    };
+    const specFile = join(scratch, `memory-${model.key}-spec.json`);
+    await writeFile(specFile, JSON.stringify(spec));
+    const child = startNode('instance memory probe', { args: [join(__dirname, 'servers', 'instance-memory.js')], env: { BENCH_SERVER_SPEC: specFile } });
+    const how = await child.exited;
+    if (how !== 'code 0') {
+      log(`  ${model.key}: the probe failed (${how}): ${child.output().slice(-300)}`);
+      return undefined;
+    }
+    const result = JSON.parse(await readFile(spec.resultFile, 'utf8')) as InstanceMemoryResult;
+    log(`  ${model.key}: first instance +${bytes(result.firstInstanceBytes)}, next +${bytes(result.secondInstanceBytes)}`);
+    return result;
+  });
+  // One process per model, side by side: each reads its own RSS.
+  return (await Promise.all(probes)).filter((result): result is InstanceMemoryResult => result !== undefined);
+}
+
+function summarizeRaw(entry: RawModelResult): RawModel {
+  const batch1 = entry.batches.find((batch) => batch.batchSize === 1);
+  const batched = entry.batches.filter((batch) => batch.batchSize > 1);
+  const best = [...(batched.length > 0 ? batched : entry.batches)].sort((a, b) => b.examplesPerSecond - a.examplesPerSecond)[0];
+  return {
+    model: entry.key as ModelKey,
+    batches: entry.batches,
+    batch1: batch1 && { examplesPerSecond: batch1.examplesPerSecond, p50Ms: batch1.p50Ms },
+    best: best && { batchSize: best.batchSize, examplesPerSecond: best.examplesPerSecond },
+  };
+}
+
+/** The v2 answer the naive server gives for the sample instance: (b) answers it as a constant. */
+function v2Answer(model: BenchModel, reference: number[]): string {
+  return JSON.stringify({
+    model_name: model.name,
+    model_version: '1',
+    outputs: [{ name: model.outputName, datatype: 'FP32', shape: [1, ...model.outputShape], data: reference }],
+  });
+}
+
+async function measureBareHttp(context: Context): Promise<void> {
+  const answers = Object.fromEntries(context.models.map((model) => [buildRequest('v2-json', model, sampleInstance(model)).path, v2Answer(model, context.references.get(model.key)!)]));
+  await withBaselineServer(context, 'bare-http', 'bare-http.js', { answers });
+}
+
+async function measureNaive(context: Context): Promise<void> {
+  const models = context.models.map((model) => ({ name: model.name, path: model.path, outputName: model.outputName }));
+  await withBaselineServer(context, 'naive', 'naive.js', { models });
+}
+
+async function withBaselineServer(context: Context, target: HttpTarget, script: string, spec: unknown): Promise<void> {
+  log(`${HTTP_TARGET_LABELS[target]} ...`);
+  const specFile = join(context.scratch, `${target}-spec.json`);
+  await writeFile(specFile, JSON.stringify(spec));
+  const child = startNode(HTTP_TARGET_LABELS[target], { args: [join(__dirname, 'servers', script)], env: { BENCH_SERVER_SPEC: specFile, BENCH_PORT: '0' } });
+  try {
+    const line = await child.waitForLine(/^listening \d+/, SERVER_START_MS);
+    const url = `http://127.0.0.1:${line.split(' ')[1]}`;
+    for (const model of context.models) await measureProtocol(context, { target, protocol: 'v2-json', model, url, headers: {}, child });
+  } finally {
+    await child.stop();
+  }
+}
+
+interface ModelgateMeasurements {
+  rssBase?: number;
+  rssAfterLoad?: number;
+  memory: MemoryRow[];
+}
+
+async function measureModelgate(context: Context): Promise<ModelgateMeasurements> {
+  log(`${HTTP_TARGET_LABELS.modelgate}: starting node apps/api/dist/main.js ...`);
+  const starting = performance.now();
+  const server = await startModelgate(context.options.modelgateDir ? resolve(context.options.modelgateDir) : ROOT);
+  log(`  live after ${((performance.now() - starting) / 1000).toFixed(1)} s`);
+  const memory: MemoryRow[] = [];
+  const instances = Number((JSON.parse(context.options.modelgateConfig ?? '{}') as { instances?: unknown }).instances ?? 1) || 1;
+  try {
+    const rssBase = await server.rss();
+    for (const model of context.models) {
+      const upload = await server.upload(model, context.options.modelgateConfig);
+      const growth = upload.rssBefore !== undefined && upload.rssAfter !== undefined ? upload.rssAfter - upload.rssBefore : undefined;
+      memory.push({
+        model: model.key,
+        fileBytes: model.fileBytes,
+        instances,
+        rssBeforeBytes: upload.rssBefore,
+        rssAfterBytes: upload.rssAfter,
+        perInstanceBytes: growth === undefined ? undefined : growth / instances,
+      });
+      log(`  uploaded ${model.name}: version ${upload.version} ${upload.status} in ${upload.seconds.toFixed(2)} s`);
+    }
+    for (const model of context.models) {
+      for (const protocol of PROTOCOLS) {
+        await measureProtocol(context, { target: 'modelgate', protocol, model, url: server.url, headers: server.authorization, child: server.child });
+      }
+    }
+    return { rssBase, rssAfterLoad: await server.rss(), memory };
+  } finally {
+    await server.stop();
+  }
+}
+
+interface ProtocolRun {
+  target: HttpTarget;
+  protocol: Protocol;
+  model: BenchModel;
+  url: string;
+  headers: Record<string, string>;
+  child: Child;
+}
+
+/** Checks one answer first (refused binary: "not supported yet"), then measures every concurrency. */
+async function measureProtocol(context: Context, run: ProtocolRun): Promise<void> {
+  const request = context.requests.get(run.model.key)![run.protocol];
+  const base = { target: run.target, protocol: run.protocol, model: run.model.key };
+  const label = `${HTTP_TARGET_LABELS[run.target]}${run.target === 'modelgate' ? ` ${PROTOCOL_LABELS[run.protocol]}` : ''} ${run.model.key}`;
+  const checked = await checkAnswer(run, request, context.references.get(run.model.key)!);
+  if (checked.kind !== 'ok') {
+    const status = checked.kind === 'refused' && run.protocol === 'v2-binary' ? 'unsupported' : 'failed';
+    for (const concurrency of context.options.concurrencies) context.cells.push({ ...base, concurrency, status, note: checked.message });
+    log(`  ${label}: ${status === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
+    return;
+  }
+  for (const concurrency of context.options.concurrencies) {
+    const exited = run.child.process.exitCode !== null || run.child.process.signalCode !== null;
+    if (exited) {
+      context.cells.push({ ...base, concurrency, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
+      continue;
+    }
+    let kept: { load: LoadResult; cpu?: CpuUse } | undefined;
+    let attempts = 0;
+    // A cell disturbed by other processes is measured again; the least disturbed run is kept.
+    while (attempts <= context.options.busyRetries) {
+      attempts++;
+      const meter = new CpuMeter(run.child.pid);
+      const load = await generateLoad({
+        url: run.url + request.path,
+        headers: { ...run.headers, ...request.headers },
+        body: request.body,
+        connections: concurrency,
+        warmupSeconds: context.options.warmupSeconds,
+        durationSeconds: context.options.durationSeconds,
+        beforeTimedRun: () => meter.begin(),
+      });
+      const cpu = await meter.end();
+      const errors = errorCount(load);
+      log(
+        `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
+          (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}` : '') +
+          (errors > 0 ? `, ${errors} ERRORS` : '') +
+          (cpu && cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''),
+      );
+      if (!kept || (cpu?.otherCores ?? 0) < (kept.cpu?.otherCores ?? 0)) kept = { load, cpu };
+      if (!cpu || cpu.otherCores <= BUSY_MACHINE_CORES) break;
+    }
+    const note = checked.note;
+    context.cells.push({ ...base, concurrency, status: 'measured', load: kept!.load, attempts, ...(kept!.cpu ? { cpu: kept!.cpu } : {}), ...(note ? { note } : {}) });
+  }
+}
+
+type AnswerCheck = { kind: 'ok'; note?: string } | { kind: 'refused' | 'failed'; message: string };
+
+async function checkAnswer(run: ProtocolRun, request: PreparedRequest, reference: number[]): Promise<AnswerCheck> {
+  let response: Response;
+  try {
+    response = await fetch(run.url + request.path, { method: 'POST', headers: { ...run.headers, ...request.headers }, body: request.body });
+  } catch (error) {
+    return { kind: 'failed', message: `request failed: ${(error as Error).message}` };
+  }
+  const body = Buffer.from(await response.arrayBuffer());
+  if (response.status >= 400 && response.status < 500) return { kind: 'refused', message: `HTTP ${response.status}: ${errorText(body, 200)}` };
+  if (response.status !== 200) return { kind: 'failed', message: `HTTP ${response.status}: ${errorText(body, 400)}` };
+  if (run.target === 'bare-http') return { kind: 'ok' };
+  try {
+    const difference = largestDifference(decodeAnswer(run.protocol, run.model, body, response.headers), reference);
+    if (difference > ANSWER_TOLERANCE) return { kind: 'ok', note: `WRONG ANSWER: differs from the runtime by ${difference.toExponential(2)}` };
+    return { kind: 'ok' };
+  } catch (error) {
+    return { kind: 'ok', note: `UNREADABLE ANSWER: ${(error as Error).message}` };
+  }
+}
+
+/** The "error" of a JSON error body, or the start of the body. */
+function errorText(body: Buffer, limit: number): string {
+  const text = body.toString('utf8');
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    if (typeof error === 'string') return error.slice(0, limit);
+  } catch {
+    // not JSON: show the text itself
+  }
+  return text.slice(0, limit);
+}
+
+async function onnxRuntimeVersion(): Promise<string> {
+  try {
+    const manifest = await readFile(join(dirname(require.resolve('onnxruntime-node')), '..', 'package.json'), 'utf8');
+    return (JSON.parse(manifest) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit} + uncommitted changes` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const STARTED = performance.now();
+
+/** Progress lines, with the seconds since the bench started. */
+function log(message: string): void {
+  process.stdout.write(`[${((performance.now() - STARTED) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
+  else process.stderr.write(`\nbench failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  killAll();
+  process.exit(1);
+});
