@@ -162,8 +162,41 @@ describe('inference', () => {
       expectClose(graphAnswer.body.outputs[0]!.data as number[], graph.predict(rows).flat(), 1e-5);
     });
 
+    it('speaks the binary tensor extension both ways', async () => {
+      const tensor = Float32Array.from(rows.flat());
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [{ name: 'x', datatype: 'FP32', shape: [3, 4], parameters: { binary_data_size: tensor.byteLength } }],
+          parameters: { binary_data_output: true },
+        }),
+      );
+      const response = await server.fetch('/v2/models/mlp/infer', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+        body: Buffer.concat([header, Buffer.from(tensor.buffer)]),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      const headerLength = Number(response.headers.get('inference-header-content-length'));
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const answer = JSON.parse(bytes.subarray(0, headerLength).toString()) as { outputs: Array<V2Output & { parameters: { binary_data_size: number } }> };
+      expect(answer.outputs[0]).toMatchObject({ name: 'probabilities', datatype: 'FP32', shape: [3, 3], parameters: { binary_data_size: 36 } });
+      const raw = bytes.subarray(headerLength);
+      const probabilities = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      const expected = await ortRun(mlpPath, { x: new ort.Tensor('float32', tensor, [3, 4]) });
+      expect(Array.from(probabilities)).toEqual(Array.from(expected.probabilities!.data as Float32Array));
+
+      const short = await server.fetch('/v2/models/mlp/infer', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+        body: Buffer.concat([header, Buffer.from(tensor.buffer).subarray(0, 40)]),
+      });
+      expect(short.status).toBe(400);
+      expect(((await short.json()) as { error: string }).error).toContain('binary');
+    });
+
     it('describes the server, the model and its versions', async () => {
-      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: [] });
+      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data'] });
       const metadata = await server.json('/v2/models/mlp');
       expect(metadata.body).toEqual({
         name: 'mlp',

@@ -63,6 +63,11 @@ const TYPED_ARRAYS = {
 
 export type NumericDataType = keyof typeof TYPED_ARRAYS;
 
+/** The typed array class that stores a numeric datatype (FP16 as raw Uint16 bits, BOOL as bytes). */
+export function typedArrayClassFor(datatype: NumericDataType): (typeof TYPED_ARRAYS)[NumericDataType] {
+  return TYPED_ARRAYS[datatype];
+}
+
 export function isDataType(value: unknown): value is DataType {
   return typeof value === 'string' && (DATA_TYPES as readonly string[]).includes(value);
 }

@@ -1,8 +1,8 @@
-import type { Device } from '@modelgate/runtime';
+import type { BatchingConfig, Device } from '@modelgate/runtime';
 
 /**
  * How a version is served, stored with the version (`model_versions.config`). Fields left out
- * take the defaults below when the version is loaded, so that changing a default reaches every
+ * take the runtime's defaults when the version is loaded, so that changing a default reaches every
  * version that did not pin the value.
  */
 export interface VersionConfig {
@@ -10,13 +10,30 @@ export interface VersionConfig {
   instances?: number;
   /** Device each instance is pinned to. */
   device?: Device;
+  /** Dynamic batching, the queue bound and the default deadline. */
+  batching?: Partial<BatchingConfig>;
 }
 
-export const VERSION_CONFIG_DEFAULTS: Required<VersionConfig> = {
+export const VERSION_CONFIG_DEFAULTS = {
   instances: 1,
-  device: 'cpu',
+  device: 'cpu' as Device,
 };
 
-export function effectiveConfig(config: VersionConfig): Required<VersionConfig> {
-  return { ...VERSION_CONFIG_DEFAULTS, ...config };
+export function effectiveConfig(config: VersionConfig) {
+  return {
+    instances: config.instances ?? VERSION_CONFIG_DEFAULTS.instances,
+    device: config.device ?? VERSION_CONFIG_DEFAULTS.device,
+    batching: config.batching ?? {},
+  };
+}
+
+/** Merges a settings change into stored settings; `batching` merges field by field. Absent fields keep their value. */
+export function mergeConfig(stored: VersionConfig, change: VersionConfig): VersionConfig {
+  const merged: VersionConfig = { ...stored, ...definedFields(change) };
+  if (change.batching) merged.batching = { ...stored.batching, ...definedFields(change.batching) };
+  return merged;
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

@@ -9,7 +9,8 @@ export function describeValue(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Nested too deeply to print (String() would recurse just as far): say so instead.
+    return Array.isArray(value) ? 'a list nested too deeply to show' : 'a value nested too deeply to show';
   }
   return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT)}...` : text;
 }

@@ -1,4 +1,21 @@
-export { decodeV2Request, encodeV2Response, type V2InferRequest, type V2InferResponseParts } from './v2.codec';
+export {
+  decodeV2Request,
+  encodeV2Response,
+  type BinaryOutputSelection,
+  type V2InferRequest,
+  type V2InferResponseParts,
+} from './v2.codec';
+export {
+  BINARY_TENSOR_DATA_EXTENSION,
+  INFERENCE_HEADER_CONTENT_LENGTH,
+  binaryByteLength,
+  decodeV2BinaryRequest,
+  encodeV2BinaryResponse,
+  isBinaryOutput,
+  readInferenceHeaderLength,
+  type V2BinaryResponse,
+} from './v2.binary';
+export { decodeV2RequestText } from './v2.text';
 export {
   platformFor,
   v2Error,

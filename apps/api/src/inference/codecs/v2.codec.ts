@@ -145,6 +145,8 @@ function decodeInputs(inputs: readonly unknown[], binary: BinaryInputSource | un
   for (let position = 0; position < inputs.length; position++) {
     const input = inputs[position];
     if (!isPlainObject(input) || typeof input.name !== 'string' || input.name === '') {
+      // The message shows the input as sent, which pre-decoded data no longer is.
+      if (isPlainObject(input) && input.data instanceof PredecodedData) throw new FastPathMiss();
       throw new InputValidationError(
         `inputs[${position}] must be an object with a "name" string, "shape", "datatype" and "data"; got ${describeValue(input)}`,
       );

@@ -58,8 +58,9 @@ function tensorMetadata(spec: TensorSpec): V2TensorMetadata {
 }
 
 /**
- * No standard extension is defined by the spec; Triton's (binary_tensor_data, shared memory...)
- * are not implemented, so none is claimed unless the caller names one.
+ * No standard extension is defined by the spec. Of Triton's, binary_tensor_data is implemented
+ * (v2.binary.ts, BINARY_TENSOR_DATA_EXTENSION), and is claimed by the caller once its routes serve it;
+ * none is claimed unless the caller names it.
  */
 export function v2ServerMetadata(version: string, extensions: readonly string[] = []): V2ServerMetadata {
   return { name: 'modelgate', version, extensions: [...extensions] };

@@ -1,6 +1,49 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { Device } from '@modelgate/runtime';
+
+export class BatchingConfigDto {
+  @ApiPropertyOptional({ description: 'Most rows joined into one engine call; 1 turns batching off', minimum: 1, maximum: 4096, example: 32 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  maxBatchSize?: number;
+
+  @ApiPropertyOptional({
+    description: 'Under load, how long the oldest queued request may wait for company (ms); 0 joins only what is already queued. A lone request never waits.',
+    minimum: 0,
+    maximum: 1000,
+    example: 1,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  maxQueueDelayMs?: number;
+
+  @ApiPropertyOptional({ description: 'Most requests waiting; beyond it requests answer 429 with Retry-After', minimum: 1, maximum: 1_000_000, example: 1024 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  maxQueueSize?: number;
+
+  @ApiPropertyOptional({ description: 'Default deadline of a request (ms); past it the request answers 504 and is not computed', minimum: 1, maximum: 3_600_000, example: 30000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  defaultTimeoutMs?: number;
+
+  @ApiPropertyOptional({ description: 'Axis to join requests along when it is not 0 (e.g. 1 for recurrent state [layers, batch, units]); it must be free in every input and output', minimum: 0, maximum: 16 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  batchAxis?: number;
+}
 
 export class VersionConfigDto {
   @ApiPropertyOptional({ description: 'Worker instances serving this version', minimum: 1, maximum: 16, example: 1 })
@@ -14,4 +57,10 @@ export class VersionConfigDto {
   @IsOptional()
   @Matches(/^(cpu|gpu:\d{1,2})$/, { message: 'device must be "cpu" or "gpu:<index>", e.g. "gpu:0"' })
   device?: Device;
+
+  @ApiPropertyOptional({ type: BatchingConfigDto, description: 'Dynamic batching; left out: batch where the signature allows it, up to 32 rows' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BatchingConfigDto)
+  batching?: BatchingConfigDto;
 }

@@ -34,6 +34,37 @@ export class ArtifactDto {
   filename!: string | null;
 }
 
+export class BatchingStateDto {
+  @ApiProperty({ example: 0, nullable: true, type: Number, description: 'Axis requests are joined along; null: served one by one' })
+  axis!: number | null;
+
+  @ApiProperty({ example: 'dimension 0 is free in every input and output', description: 'Why it joins, or why not' })
+  reason!: string;
+
+  @ApiProperty({ example: 32 })
+  maxBatchSize!: number;
+
+  @ApiProperty({ example: 1 })
+  maxQueueDelayMs!: number;
+
+  @ApiProperty({ example: 1024 })
+  maxQueueSize!: number;
+
+  @ApiProperty({ example: 30000 })
+  defaultTimeoutMs!: number;
+}
+
+export class ServingDto {
+  @ApiProperty({ enum: ['ready', 'loading', 'unavailable', 'not loaded'], example: 'ready', description: 'State in this server process' })
+  state!: string;
+
+  @ApiPropertyOptional({ type: BatchingStateDto })
+  batching?: BatchingStateDto;
+
+  @ApiPropertyOptional({ description: 'Why the version is not serving', type: String })
+  reason?: string;
+}
+
 export class VersionDto {
   @ApiProperty({ example: 'iris' })
   model!: string;
@@ -61,6 +92,9 @@ export class VersionDto {
 
   @ApiProperty({ example: 'onnxruntime-node 1.30.0 (cpu)', nullable: true, type: String })
   engine!: string | null;
+
+  @ApiProperty({ type: ServingDto, description: 'How this server serves the version now: loaded or not, how it batches' })
+  serving!: ServingDto;
 
   @ApiProperty({ example: '' })
   description!: string;

@@ -1,0 +1,36 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { InferOptions } from '@modelgate/runtime';
+import type { FastifyRequest } from 'fastify';
+import { BadRequestError } from '../common/errors';
+
+/** A client may shorten a request's deadline (never lengthen it past the version's default). */
+export const TIMEOUT_HEADER = 'x-request-timeout-ms';
+
+function parseTimeoutMs(value: unknown, source: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : typeof value === 'number' ? value : NaN;
+  if (!Number.isFinite(number) || number <= 0 || number > 3_600_000) {
+    throw new BadRequestError(`${source} must be a number of milliseconds from 1 to 3600000, got ${JSON.stringify(value).slice(0, 40)}`);
+  }
+  return number;
+}
+
+/** The runtime options of a prediction, from its headers: deadline and priority (online). */
+export const InferenceOptions = createParamDecorator((_data: unknown, context: ExecutionContext): InferOptions => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return { priority: 'online', deadlineMs: parseTimeoutMs(request.headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) };
+});
+
+/**
+ * The Open Inference Protocol's `timeout` request parameter (microseconds, as Triton reads it),
+ * combined with the header's deadline: the shorter wins.
+ */
+export function withProtocolTimeout(options: InferOptions, parameters: Record<string, unknown> | undefined): InferOptions {
+  const timeout = parameters?.timeout;
+  if (timeout === undefined) return options;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+    throw new BadRequestError(`parameters.timeout must be a positive number of microseconds, got ${JSON.stringify(timeout).slice(0, 40)}`);
+  }
+  const deadlineMs = Math.min(timeout / 1000, options.deadlineMs ?? Infinity);
+  return { ...options, deadlineMs };
+}

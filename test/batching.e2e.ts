@@ -1,0 +1,132 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelRuntime } from '@modelgate/runtime';
+import * as ort from 'onnxruntime-node';
+import { ModelServer } from '../apps/api/src/inference/model-server.service';
+import { onnxMlp } from './fixtures/models';
+import { startServer, uploadForm, type TestServer } from './support/server';
+
+interface Answer {
+  status: number;
+  body: { outputs?: Array<{ data: number[] }>; error?: string };
+  headers: Headers;
+}
+
+describe('dynamic batching over HTTP', () => {
+  let server: TestServer;
+  let fixtures: string;
+  let mlpPath: string;
+  let runtime: ModelRuntime;
+  const hooks = process.env.MODELGATE_TEST_HOOKS;
+
+  /** Holds the version's only worker busy, so that requests sent meanwhile queue up together. */
+  const stall = (ms: number) => {
+    const served = server.modelgate.app.get(ModelServer).resolve('mlp');
+    runtime.simulateWorkerStall(served.runtimeKey, 0, ms);
+    return served.runtimeKey;
+  };
+  const infer = (row: number[], headers: Record<string, string> = {}, parameters?: Record<string, unknown>) =>
+    server.json('/v2/models/mlp/infer', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: row }], ...(parameters ? { parameters } : {}) }),
+    }) as Promise<Answer>;
+
+  beforeAll(async () => {
+    process.env.MODELGATE_TEST_HOOKS = '1';
+    fixtures = await mkdtemp(join(tmpdir(), 'modelgate-batching-'));
+    mlpPath = (await onnxMlp(fixtures)).path;
+    server = await startServer();
+    runtime = (server.modelgate.app.get(ModelServer) as unknown as { runtime: ModelRuntime }).runtime;
+    await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
+    const uploaded = await server.json<{ serving: { batching: { axis: number | null } } }>('/api/models/mlp/versions', {
+      method: 'POST',
+      body: uploadForm(await readFile(mlpPath), 'mlp.onnx', { config: JSON.stringify({ batching: { maxQueueSize: 12 } }) }),
+    });
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body.serving.batching.axis).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(fixtures, { recursive: true, force: true });
+    if (hooks === undefined) delete process.env.MODELGATE_TEST_HOOKS;
+    else process.env.MODELGATE_TEST_HOOKS = hooks;
+  });
+
+  it('joins concurrent requests into one engine call and answers each with its own unbatched numbers', async () => {
+    const rows = Array.from({ length: 8 }, (_, index) => [index * 0.5, 1 - index, index % 3, 2.5 - index * 0.25]);
+    stall(400);
+    const answers = await Promise.all(rows.map((row) => infer(row)));
+    const session = await ort.InferenceSession.create(mlpPath);
+    try {
+      for (const [index, answer] of answers.entries()) {
+        expect(answer.status).toBe(200);
+        const alone = await session.run({ x: new ort.Tensor('float32', Float32Array.from(rows[index]!), [1, 4]) });
+        const expected = Array.from(alone.probabilities!.data as Float32Array);
+        answer.body.outputs![0]!.data.forEach((value, position) => expect(Math.abs(value - expected[position]!)).toBeLessThan(1e-6));
+        expect(answer.headers.get('server-timing')).toMatch(/^queue;dur=[\d.]+, compute;dur=[\d.]+$/);
+      }
+    } finally {
+      await session.release();
+    }
+    // They queued behind the stalled worker together, so they ran in shared engine calls.
+    expect(Math.max(...answers.map((answer) => Number(answer.headers.get('x-batch-size'))))).toBeGreaterThan(1);
+  });
+
+  it('answers 504 when the deadline passes in the queue, without computing the request', async () => {
+    const key = stall(600);
+    const computedBefore = runtime.stats(key)!.batches.computedRequests;
+    // Two fillers take the worker's two batch slots (running and posted), so the two requests
+    // with deadlines wait in the queue.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    const fillers = [infer([0, 0, 0, 0])];
+    await pause();
+    fillers.push(infer([0, 0, 0, 1]));
+    await pause();
+    const [byHeader, byParameter] = await Promise.all([
+      infer([1, 2, 3, 4], { 'x-request-timeout-ms': '100' }),
+      infer([1, 2, 3, 4], {}, { timeout: 100_000 }),
+    ]);
+    for (const filler of await Promise.all(fillers)) expect(filler.status).toBe(200);
+    for (const answer of [byHeader, byParameter]) {
+      expect(answer.status).toBe(504);
+      expect(answer.body.error).toMatch(/deadline/i);
+    }
+    expect(runtime.stats(key)!.requests.deadlineExceededQueued).toBeGreaterThanOrEqual(2);
+    // Only the fillers were computed.
+    expect(runtime.stats(key)!.batches.computedRequests).toBe(computedBefore + 2);
+    const bad = await infer([1, 2, 3, 4], { 'x-request-timeout-ms': 'soon' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('x-request-timeout-ms');
+  });
+
+  it('answers 429 with Retry-After when the queue is full, and computes only what it accepted', async () => {
+    stall(500);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, index) => infer([index, 1, 2, 3])));
+    const refused = answers.filter((answer) => answer.status === 429);
+    const served = answers.filter((answer) => answer.status === 200);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(served.length + refused.length).toBe(30);
+    for (const answer of refused) {
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(answer.body.error).toMatch(/queue/i);
+    }
+  });
+
+  it('shows and changes the batching settings without a restart', async () => {
+    const patched = await server.json<{ config: unknown; serving: { batching: { maxBatchSize: number; axis: number | null } } }>(
+      '/api/models/mlp/versions/1',
+      { method: 'PATCH', body: JSON.stringify({ config: { batching: { maxBatchSize: 1 } } }) },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.config).toEqual({ batching: { maxQueueSize: 12, maxBatchSize: 1 } });
+    expect(patched.body.serving.batching.maxBatchSize).toBe(1);
+    const refused = await server.json<{ error: string }>('/api/models/mlp/versions/1', {
+      method: 'PATCH',
+      body: JSON.stringify({ config: { batching: { maxBatchSize: 0 } } }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toContain('maxBatchSize must not be less than 1');
+  });
+});
