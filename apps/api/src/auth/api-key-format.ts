@@ -19,9 +19,16 @@ export function generateApiKey(): { key: string; keyId: string; secretHash: stri
   const idBytes = randomBytes(12);
   let keyId = '';
   for (const byte of idBytes) keyId += ID_ALPHABET[byte % ID_ALPHABET.length];
+  return withNewSecret(keyId);
+}
+
+/** A new secret for an existing key id (rotation). */
+export function withNewSecret(keyId: string): { key: string; keyId: string; secretHash: string } {
   const secret = randomBytes(32).toString('base64url');
   return { key: `mg_${keyId}_${secret}`, keyId, secretHash: hashSecret(secret) };
 }
+
+export const KEY_ID_PATTERN = /^[A-Za-z0-9]{8,32}$/;
 
 /**
  * Secrets are 256 random bits, so a fast hash is enough (no dictionary to guess from); a slow KDF

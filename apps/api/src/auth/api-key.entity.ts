@@ -17,6 +17,16 @@ export class ApiKeyEntity {
   @Column({ name: 'secret_hash', type: 'char', length: 64 })
   secretHash!: string;
 
+  /**
+   * After a rotation, the hash of the replaced secret, accepted until `previousSecretExpiresAt`
+   * (the grace period) so that clients can switch over without an outage.
+   */
+  @Column({ name: 'previous_secret_hash', type: 'char', length: 64, nullable: true })
+  previousSecretHash!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
   @Column({ type: 'text', array: true })
   scopes!: string[];
 
@@ -35,6 +45,7 @@ export class ApiKeyEntity {
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 
+  /** `key:<keyId>`, `operator:<username>` or `bootstrap`: who created it (keys with the `keys` scope manage their own). */
   @Column({ name: 'created_by', type: 'text', nullable: true })
   createdBy!: string | null;
 

@@ -1,6 +1,8 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { systemOrigin } from '../audit/request-origin';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { UnauthorizedError } from '../common/errors';
@@ -8,11 +10,7 @@ import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-ke
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import type { Principal } from './principal';
-
-interface CachedKey {
-  entity: ApiKeyEntity | null;
-  fetchedAt: number;
-}
+import { TtlCache } from './ttl-cache';
 
 /** A revoked or expired key stops working within this long on every replica. */
 const CACHE_TTL_MS = 1000;
@@ -23,13 +21,15 @@ export const ADMIN_KEY_FILE = 'admin-key';
 @Injectable()
 export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
-  private readonly cache = new Map<string, CachedKey>();
+  // Unknown ids are cached too, so a flood of made-up keys cannot hammer the database.
+  private readonly cache = new TtlCache<ApiKeyEntity | null>(CACHE_TTL_MS, CACHE_MAX_ENTRIES);
   private readonly usedKeyIds = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: ApiKeysRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,28 +43,38 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
     await this.flushLastUsed();
   }
 
-  /** Checks a presented key; the lookup is cached for a second so the hot path rarely reaches the database. */
+  /**
+   * Checks a presented key; the lookup is cached for a second so the hot path rarely reaches the
+   * database. Within a rotation's grace period the replaced secret is accepted too.
+   */
   async authenticate(rawKey: string): Promise<Principal> {
     const parsed = parseApiKey(rawKey);
     if (!parsed) throw new UnauthorizedError('the API key is malformed: keys look like mg_<id>_<secret>');
     const entity = await this.lookup(parsed.keyId);
-    if (!entity || !secretMatches(parsed.secret, entity.secretHash)) throw new UnauthorizedError('the API key is not valid');
+    const now = Date.now();
+    if (!entity || !presentedSecretValid(entity, parsed.secret, now)) throw new UnauthorizedError('the API key is not valid');
     if (entity.revokedAt) throw new UnauthorizedError('the API key has been revoked');
-    if (entity.expiresAt && entity.expiresAt.getTime() <= Date.now()) throw new UnauthorizedError('the API key has expired');
+    if (entity.expiresAt && entity.expiresAt.getTime() <= now) throw new UnauthorizedError('the API key has expired');
     this.usedKeyIds.add(entity.keyId);
-    return { keyId: entity.keyId, name: entity.name, scopes: entity.scopes, models: entity.models };
+    return {
+      kind: 'key',
+      id: entity.keyId,
+      actor: `key:${entity.keyId}`,
+      name: entity.name,
+      scopes: entity.scopes,
+      models: entity.models,
+      expiresAt: entity.expiresAt,
+      rateLimit: entity.rateLimit,
+    };
   }
 
-  private async lookup(keyId: string): Promise<ApiKeyEntity | null> {
-    const now = Date.now();
-    const cached = this.cache.get(keyId);
-    if (cached && now - cached.fetchedAt < CACHE_TTL_MS) return cached.entity;
-    const entity = await this.repository.findByKeyId(keyId);
-    // Unknown ids are cached too, so a flood of made-up keys cannot hammer the database; the cap
-    // keeps that flood from growing memory.
-    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
-    this.cache.set(keyId, { entity, fetchedAt: now });
-    return entity;
+  /** Drops a key from this replica's cache at once (revoke, rotate); other replicas follow within CACHE_TTL_MS. */
+  invalidate(keyId: string): void {
+    this.cache.delete(keyId);
+  }
+
+  private lookup(keyId: string): Promise<ApiKeyEntity | null> {
+    return this.cache.get(keyId, () => this.repository.findByKeyId(keyId));
   }
 
   private async flushLastUsed(): Promise<void> {
@@ -90,14 +100,20 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
       const secretHash = hashSecret(parsed.secret);
       if (!existing) {
         await this.repository.insert({ ...adminKeyFields(), keyId: parsed.keyId, secretHash });
-      } else if (existing.secretHash !== secretHash || existing.revokedAt) {
+        await this.recordBootstrap('key.create', parsed.keyId);
+      } else if (existing.secretHash !== secretHash) {
         await this.repository.setSecretHash(existing, secretHash);
+        await this.recordBootstrap('key.rotate', parsed.keyId);
+      } else if (existing.revokedAt) {
+        // A revoked key is not brought back by a restart; a new secret in the variable replaces it.
+        this.logger.warn(`MODELGATE_ADMIN_KEY (key ${parsed.keyId}) has been revoked; set a new key in MODELGATE_ADMIN_KEY`);
       }
       return;
     }
     if ((await this.repository.countActive()) > 0) return;
     const generated = generateApiKey();
     await this.repository.insert({ ...adminKeyFields(), keyId: generated.keyId, secretHash: generated.secretHash });
+    await this.recordBootstrap('key.create', generated.keyId);
     const file = join(this.config.dataDir, ADMIN_KEY_FILE);
     await writeFile(file, `${generated.key}\n`, { mode: 0o600 });
     await chmod(file, 0o600);
@@ -105,6 +121,10 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
       `\n  Modelgate admin API key (shown once, saved to ${file}):\n\n    ${generated.key}\n\n` +
         `  Send it as "Authorization: Bearer <key>". Set MODELGATE_ADMIN_KEY to choose your own.\n\n`,
     );
+  }
+
+  private recordBootstrap(action: 'key.create' | 'key.rotate', keyId: string): Promise<void> {
+    return this.audit.recordAfter(systemOrigin('bootstrap'), { action, target: `key:${keyId}`, changes: { name: 'bootstrap admin', scopes: ['admin'] } });
   }
 }
 
@@ -117,4 +137,14 @@ function adminKeyFields() {
     expiresAt: null,
     createdBy: 'bootstrap',
   };
+}
+
+function presentedSecretValid(entity: ApiKeyEntity, secret: string, now: number): boolean {
+  if (secretMatches(secret, entity.secretHash)) return true;
+  return (
+    entity.previousSecretHash !== null &&
+    entity.previousSecretExpiresAt !== null &&
+    entity.previousSecretExpiresAt.getTime() > now &&
+    secretMatches(secret, entity.previousSecretHash)
+  );
 }

@@ -1,10 +1,22 @@
-/** Who is calling: the API key that authenticated the request. */
+import type { Role, RateLimit } from './scopes';
+
+/** Who is calling: an API key, or an operator logged in with a session cookie. */
 export interface Principal {
-  keyId: string;
+  kind: 'key' | 'operator';
+  /** The key id (public part of `mg_<id>_<secret>`) or the operator's username. */
+  id: string;
+  /** `key:<id>` or `operator:<username>`: how audit entries and `createdBy` name the caller. */
+  actor: string;
   name: string;
-  scopes: string[];
-  /** Models this key may call; null for all. */
-  models: string[] | null;
+  scopes: readonly string[];
+  /** Models this credential may use; null for all. */
+  models: readonly string[] | null;
+  expiresAt: Date | null;
+  rateLimit: RateLimit | null;
+  /** Operators only. */
+  role?: Role;
+  sessionId?: string;
+  sessionExpiresAt?: Date;
 }
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
+import { finished, PassThrough, type Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { UnsupportedMediaTypeError } from '../common/errors';
+import { BadRequestError, UnsupportedMediaTypeError } from '../common/errors';
 import type { UploadPart } from './registry.service';
 
 /** Adapts @fastify/multipart's parts to the registry's upload parts, streaming (never buffered). */
@@ -7,11 +8,38 @@ export async function* multipartParts(request: FastifyRequest): AsyncGenerator<U
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError('upload the model as multipart/form-data with the file in a field named "file"');
   }
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      yield { kind: 'file', fieldname: part.fieldname, filename: part.filename, stream: part.file };
-    } else {
-      yield { kind: 'field', fieldname: part.fieldname, value: part.value };
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        yield { kind: 'file', fieldname: part.fieldname, filename: part.filename, stream: guarded(part.file) };
+      } else {
+        yield { kind: 'field', fieldname: part.fieldname, value: part.value };
+      }
     }
+  } catch (error) {
+    throw asClientError(error);
   }
+}
+
+/**
+ * The parser's own errors (a body cut short, a malformed part header) carry no status: they are
+ * the client's malformed body, so a 400. Limit errors (with a code or status) pass unchanged.
+ */
+function asClientError(error: unknown): unknown {
+  const { statusCode, code, message } = (error ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (statusCode !== undefined || code !== undefined || !(error instanceof Error)) return error;
+  return new BadRequestError(`the multipart body is malformed (${String(message)}); send multipart/form-data with the file in a field named "file"`);
+}
+
+/** The file stream, with parser errors turned into client errors; `truncated` (size limit) still readable. */
+function guarded(file: Readable & { truncated?: boolean }): Readable & { truncated?: boolean } {
+  const output = new PassThrough() as PassThrough & { truncated?: boolean };
+  Object.defineProperty(output, 'truncated', { get: () => file.truncated });
+  // finished() also reports an error the stream met before anyone listened (a body cut short can
+  // fail the part before the upload reads it).
+  finished(file, (error) => {
+    if (error) output.destroy(asClientError(error) as Error);
+  });
+  file.pipe(output);
+  return output;
 }

@@ -1,10 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 
 /** URL-safe: the name appears in /v2/models/{name} and /v1/models/{name}:predict. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/;
 export const MODEL_NAME_RULE =
   'name must be 1-63 characters of lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit (e.g. "iris-classifier")';
+
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
+const MAX_LABELS = 64;
+
+/** Labels are a flat map of short strings: at most 64, keys like "team" or "app.kubernetes.io/name", values up to 256 characters. */
+const IsLabelMap = () =>
+  ValidateBy({
+    name: 'isLabelMap',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length <= MAX_LABELS &&
+        Object.entries(value).every(([key, label]) => LABEL_KEY.test(key) && typeof label === 'string' && label.length <= 256),
+      defaultMessage: () =>
+        `labels must be an object of at most ${MAX_LABELS} string values (up to 256 characters), keyed by names of letters, digits, ".", "_", "/" or "-"`,
+    },
+  });
 
 export class CreateModelDto {
   @ApiProperty({ example: 'iris', description: MODEL_NAME_RULE })
@@ -27,12 +46,14 @@ export class CreateModelDto {
   @ApiPropertyOptional({ example: { team: 'botany' }, description: 'String labels for filtering and ownership' })
   @IsOptional()
   @IsObject()
+  @IsLabelMap()
   labels?: Record<string, string>;
 }
 
 export class UpdateModelDto {
   @ApiPropertyOptional({ example: 'Iris species, retrained monthly' })
-  @IsOptional()
+  // Present means a string: null cannot clear a description (send "" instead).
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsString()
   @MaxLength(2000)
   description?: string;
@@ -44,8 +65,9 @@ export class UpdateModelDto {
   task?: string;
 
   @ApiPropertyOptional({ example: { team: 'botany' } })
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsObject()
+  @IsLabelMap()
   labels?: Record<string, string>;
 }
 

@@ -1,0 +1,50 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/config';
+import type { Principal } from '../principal';
+import type { RateLimit } from '../scopes';
+import { MemoryRateLimiter, type RateLimiter } from './memory-rate-limiter';
+import { RedisRateLimiter } from './redis-rate-limiter';
+import type { RateDecision } from './token-bucket';
+
+/**
+ * Token buckets per API key (the key's own rate and burst) and per client address for logins. In
+ * memory on one replica; through Redis when REDIS_URL is set, so that replicas share one limit.
+ */
+@Injectable()
+export class RateLimitService implements OnApplicationShutdown {
+  private readonly memory = new MemoryRateLimiter();
+  private readonly redis: RedisRateLimiter | undefined;
+  private readonly limiter: RateLimiter;
+  private readonly loginLimit: RateLimit;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.redis = config.redisUrl ? new RedisRateLimiter(config.redisUrl, config.redisKeyPrefix, this.memory) : undefined;
+    this.limiter = this.redis ?? this.memory;
+    this.loginLimit = { perSecond: config.loginAttemptsPerMinute / 60, burst: config.loginAttemptsPerMinute };
+  }
+
+  /** A request by a key with a rate limit; undefined for credentials without one. */
+  forPrincipal(principal: Principal): Promise<RateDecision> | undefined {
+    return principal.rateLimit ? this.limiter.consume(`key:${principal.id}`, principal.rateLimit) : undefined;
+  }
+
+  /** A login attempt from `ip` (against password guessing across many usernames). */
+  forLogin(ip: string): Promise<RateDecision> {
+    return this.limiter.consume(`login:${ip}`, this.loginLimit);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.close();
+  }
+}
+
+/** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) for a decision. */
+export function rateLimitHeaders(decision: RateDecision, limit: RateLimit): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(decision.resetSeconds),
+    'RateLimit-Policy': `${limit.burst};w=${Math.max(1, Math.ceil(limit.burst / limit.perSecond))}`,
+  };
+}

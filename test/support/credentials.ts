@@ -1,0 +1,35 @@
+import type { TestServer } from './server';
+
+export const ALL_SCOPES = ['predict', 'models:read', 'models:write', 'deploy', 'keys', 'admin'] as const;
+
+export interface CreatedKey {
+  id: string;
+  key: string;
+  name: string;
+  scopes: string[];
+  models: string[] | null;
+  rateLimit: { perSecond: number; burst: number } | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  previousSecretExpiresAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+/** Creates a key through the API (as the admin key unless `as` is given) and returns the answer. */
+export async function createKey(server: TestServer, body: Record<string, unknown>, as?: string): Promise<CreatedKey> {
+  const created = await server.json<CreatedKey & { error?: string }>('/api/keys', { method: 'POST', body: JSON.stringify(body), key: as });
+  if (created.status !== 201) throw new Error(`creating a key answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return created.body;
+}
+
+/** Polls until `check` passes or `withinMs` runs out; returns how long it took. */
+export async function eventually(check: () => Promise<boolean>, withinMs: number, stepMs = 50): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > withinMs) throw new Error(`not true within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
