@@ -8,6 +8,8 @@ import { createModelgate, type Modelgate } from '../../apps/api/src/app';
 
 /** The admin key every test server starts with. */
 export const ADMIN_KEY = 'mg_testadmin01_' + 'k'.repeat(40);
+/** The password of the first operator, "admin", on every test server. */
+export const ADMIN_PASSWORD = 'test-admin-password-0123';
 
 export interface TestServer {
   url: string;
@@ -41,6 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     PORT: '0',
     MODELGATE_DATA_DIR: dataDir,
     MODELGATE_ADMIN_KEY: ADMIN_KEY,
+    MODELGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     MODELGATE_DEMO: 'false',
     LOG_LEVEL: 'error',
     ...(database ? { DATABASE_URL: database.url } : {}),

@@ -1,23 +1,29 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
-import { ValidationPipe, type LogLevel } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { ROUTE_CONFIG_ACCESS, type RouteAccess } from './auth/access.decorator';
 import type { AppConfig } from './config/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { BadRequestError } from './common/errors';
-import { registerJsonBodyParsers } from './common/json-body';
 import { requestIdFor } from './common/request-id';
 import { describeValidationErrors, VALIDATION_OPTIONS } from './common/validation';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { DemoService } from './demo/demo.service';
+import { registerInferenceBodyParsers } from './inference/binary-body';
 import { setupOpenApi } from './openapi';
+import { configureHttpSecurity } from './security/http-security';
+import { closeLogger, loggerFor, NestPinoLogger } from './telemetry/logging/logger';
+import { RequestTelemetry } from './telemetry/request-telemetry';
 
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** What the route needs (from @RequireScope / @RequireSession / @Public); undefined: nothing declared, so refused. */
+  access?: RouteAccess;
 }
 
 export interface Modelgate {
@@ -29,16 +35,6 @@ export interface Modelgate {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
-
-const NEST_LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[] | false> = {
-  silent: false,
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
 
 /**
  * Builds the whole server: database (embedded when DATABASE_URL is unset), migrations, the Nest
@@ -58,15 +54,19 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
       requestIdHeader: false,
       trustProxy: false,
       logger: false,
+      // TLS_CERT and TLS_KEY (read and checked at start); unset: plain HTTP.
+      ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
     });
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, embedded !== undefined), adapter, {
-      logger: NEST_LOG_LEVELS[config.logLevel],
+      // JSON lines through pino at LOG_LEVEL, like the request lines (telemetry/logging).
+      logger: new NestPinoLogger(loggerFor(config)),
       abortOnError: false,
-      // Bodies are parsed by registerJsonBodyParsers (and @fastify/multipart for uploads).
+      // Bodies are parsed by registerInferenceBodyParsers (and @fastify/multipart for uploads).
       bodyParser: false,
     });
     app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-      for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+      const access = (route.config as Record<string, unknown> | undefined)?.[ROUTE_CONFIG_ACCESS] as RouteAccess | undefined;
+      for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
     });
     await configureHttp(app, config);
     await app.init();
@@ -74,6 +74,7 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
+    closeLogger(config);
     throw error;
   }
   const started = app;
@@ -97,7 +98,10 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
-  registerJsonBodyParsers(fastify, config.maxBodyBytes);
+  // Metrics, chart series and one log line per request, once the response is sent.
+  app.get(RequestTelemetry).register(fastify);
+  registerInferenceBodyParsers(fastify, config.maxBodyBytes);
+  configureHttpSecurity(app, config);
   await app.register(multipart, {
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024 * 1024, parts: 20 },
     throwFileSizeLimit: true,

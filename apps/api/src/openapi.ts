@@ -6,12 +6,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Modelgate')
     .setDescription(
       'Model serving: a registry of model versions, predictions over the Open Inference Protocol (KServe v2) and ' +
-        'TensorFlow Serving REST, and the management API. Every route except health and these docs needs an API key: ' +
-        '`Authorization: Bearer mg_<id>_<secret>` or `X-API-Key`. Errors are `{ "error": "...", "requestId": "..." }`.',
+        'TensorFlow Serving REST, and the management API. Every route except health, login and these docs needs credentials: ' +
+        'an API key (`Authorization: Bearer mg_<id>_<secret>` or `X-API-Key`) or an operator session cookie (POST /api/auth/login), ' +
+        'holding the scope the route names in `x-required-access`. Errors are `{ "error": "...", "requestId": "..." }`.',
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key mg_<id>_<secret>' }, 'api-key')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'x-api-key')
+    .addCookieAuth('mg_session', { type: 'apiKey', in: 'cookie', description: 'Operator session (named __Host-mg_session behind TLS)' }, 'session')
     .addSecurityRequirements('api-key')
     .addSecurityRequirements('x-api-key')
     .build();

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { RuntimeError } from '@modelgate/runtime';
+import { QueueFullError, RuntimeError } from '@modelgate/runtime';
 import { ApiError } from './errors';
 
 export interface ErrorResponse {
@@ -7,6 +7,7 @@ export interface ErrorResponse {
   body: Record<string, unknown> & { error: string };
   /** Logged, never sent: the unexpected failure behind a 500. */
   internal?: unknown;
+  headers?: Record<string, string>;
 }
 
 const RUNTIME_STATUS: Record<string, number> = {
@@ -14,7 +15,20 @@ const RUNTIME_STATUS: Record<string, number> = {
   'model-load': 422,
   'model-not-loaded': 503,
   'worker-crashed': 503,
+  'queue-full': 429,
+  'deadline-exceeded': 504,
   inference: 500,
+};
+
+/**
+ * PostgreSQL refusing a value a client sent (a NUL character, text longer than its column, a
+ * number out of range), wherever a check upstream let it through: the client's input, so a 400.
+ */
+const DATABASE_VALUE_ERRORS: Record<string, string> = {
+  '22021': 'a text value holds a NUL character (\\u0000) or bytes that are not UTF-8; remove them',
+  '22P05': 'a text value holds a character the database cannot store; remove it',
+  '22001': 'a text value is longer than allowed; shorten it',
+  '22003': 'a number is out of the allowed range',
 };
 
 /** Messages for errors Fastify raises before a route runs (body parsing, limits). */
@@ -31,11 +45,13 @@ const FASTIFY_MESSAGES: Record<string, (error: { message: string }) => string> =
  */
 export function toErrorResponse(exception: unknown, requestId: string): ErrorResponse {
   if (exception instanceof ApiError) {
-    return { status: exception.status, body: { error: exception.message, ...exception.details, requestId } };
+    return { status: exception.status, body: { error: exception.message, ...exception.details, requestId }, headers: exception.headers };
   }
   if (exception instanceof RuntimeError) {
     const status = RUNTIME_STATUS[exception.kind] ?? 500;
-    return { status, body: { error: exception.message, requestId }, internal: status >= 500 ? exception : undefined };
+    const headers = exception instanceof QueueFullError ? { 'Retry-After': String(Math.max(1, Math.ceil(exception.retryAfterMs / 1000))) } : undefined;
+    // A 503 or 504 here is load or a worker replaced, not a bug: nothing to log as internal.
+    return { status, body: { error: exception.message, requestId }, headers, internal: status === 500 ? exception : undefined };
   }
   if (exception instanceof HttpException) {
     // Nest wraps Fastify's own errors (body limits, content types) with the original as cause.
@@ -55,6 +71,8 @@ export function toErrorResponse(exception: unknown, requestId: string): ErrorRes
     const message = describe ? describe({ message: fastifyError.message ?? '' }) : (fastifyError.message ?? 'bad request');
     return { status: fastifyError.statusCode, body: { error: message, requestId } };
   }
+  const refusedValue = DATABASE_VALUE_ERRORS[(exception as { driverError?: { code?: string } } | undefined)?.driverError?.code ?? ''];
+  if (refusedValue) return { status: 400, body: { error: refusedValue, requestId } };
   return { status: 500, body: { error: `internal error; report request id ${requestId}`, requestId }, internal: exception };
 }
 

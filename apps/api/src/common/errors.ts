@@ -4,6 +4,8 @@
  */
 export abstract class ApiError extends Error {
   abstract readonly status: number;
+  /** Response headers that belong to the answer (e.g. Retry-After). */
+  headers?: Record<string, string>;
   constructor(
     message: string,
     /** Extra fields for the response body (never secrets). */
@@ -41,4 +43,12 @@ export class UnprocessableModelError extends ApiError {
 }
 export class ServiceUnavailableError extends ApiError {
   readonly status = 503;
+}
+/** Over a rate limit or a login throttle; the client may retry after `retryAfterSeconds`. */
+export class TooManyRequestsError extends ApiError {
+  readonly status = 429;
+  constructor(message: string, retryAfterSeconds: number, headers: Record<string, string> = {}) {
+    super(message);
+    this.headers = { ...headers, 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
+  }
 }

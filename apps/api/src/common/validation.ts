@@ -1,5 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { exceedsJsonDepth } from '../security/json-depth';
 import { BadRequestError } from './errors';
 
 /** The options of the global ValidationPipe, shared with validation done by hand (multipart fields). */
@@ -18,11 +19,15 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
   return messages;
 }
 
+const FIELD_MAX_DEPTH = 32;
+
 /** Validates a plain object against a DTO class outside a controller's body (e.g. a multipart field). */
 export function validateDto<T extends object>(dtoClass: ClassConstructor<T>, value: unknown, what: string): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadRequestError(`${what} must be a JSON object`);
   }
+  // class-transformer recurses: refuse what would overflow the stack (request bodies get the same check on parsing).
+  if (exceedsJsonDepth(value, FIELD_MAX_DEPTH)) throw new BadRequestError(`${what} nests more than ${FIELD_MAX_DEPTH} levels deep`);
   const instance = plainToInstance(dtoClass, value);
   const errors = validateSync(instance, VALIDATION_OPTIONS);
   if (errors.length > 0) throw new BadRequestError(`${what} is invalid: ${describeValidationErrors(errors).join('; ')}`);

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { readCorsOrigins, readTls, type TlsFiles } from './security-config';
+import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
 
 /**
  * Modelgate's configuration, read once from the environment at start. Every variable has an
@@ -26,7 +28,28 @@ export interface AppConfig {
   maxUnpackedBytes: number;
   /** Most entries an uploaded archive may hold. */
   maxArchiveEntries: number;
+  /** Deepest nesting of arrays and objects a JSON body may have. */
+  maxJsonDepth: number;
+  /** Most tensor elements one inference request may carry, all inputs together. */
+  maxTensorElements: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Operator sessions end this long after login. */
+  sessionTtlMs: number;
+  /** Consecutive failed logins after which an account locks for `loginLockMs`. */
+  loginMaxFailures: number;
+  loginLockMs: number;
+  /** Login attempts per minute from one client address (bucket of the same size). */
+  loginAttemptsPerMinute: number;
+  /** Session cookies carry `Secure` (and the `__Host-` name); on by default when TLS is configured. */
+  cookieSecure: boolean;
+  /** PEM certificate and key read from TLS_CERT and TLS_KEY; unset: plain HTTP. */
+  tls: TlsFiles | undefined;
+  /** Origins allowed to call the API from a browser; empty: CORS off. */
+  corsOrigins: string[];
+  /** Prefix of every Redis key Modelgate writes (replicas sharing a limit use the same one). */
+  redisKeyPrefix: string;
+  /** /metrics access, series flushing and retention, drift monitoring (see telemetry-config.ts). */
+  telemetry: TelemetryConfig;
 }
 
 export class ConfigError extends Error {
@@ -39,10 +62,12 @@ export class ConfigError extends Error {
 export const ADMIN_KEY_PATTERN = /^mg_[A-Za-z0-9]{8,32}_[A-Za-z0-9_-]{20,128}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const MIB = 1024 * 1024;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 type Env = Record<string, string | undefined>;
 
-class Reader {
+export class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -130,8 +155,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxBodyBytes: read.integer('MODELGATE_MAX_BODY_MB', 32, 1, 4096) * MIB,
     maxUnpackedBytes: read.integer('MODELGATE_MAX_UNPACKED_MB', 4096, 1, 1024 * 1024) * MIB,
     maxArchiveEntries: read.integer('MODELGATE_MAX_ARCHIVE_ENTRIES', 10_000, 1, 1_000_000),
+    maxJsonDepth: read.integer('MODELGATE_MAX_JSON_DEPTH', 64, 2, 10_000),
+    maxTensorElements: read.integer('MODELGATE_MAX_TENSOR_ELEMENTS', 16 * MIB, 1, 2 ** 31 - 1),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    sessionTtlMs: read.integer('MODELGATE_SESSION_HOURS', 12, 1, 24 * 30) * HOUR,
+    loginMaxFailures: read.integer('MODELGATE_LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginLockMs: read.integer('MODELGATE_LOGIN_LOCK_MINUTES', 15, 1, 24 * 60) * MINUTE,
+    loginAttemptsPerMinute: read.integer('MODELGATE_LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
+    cookieSecure: false,
+    tls: readTls(read),
+    corsOrigins: readCorsOrigins(read),
+    redisKeyPrefix: read.raw('REDIS_KEY_PREFIX') ?? 'modelgate:',
+    telemetry: readTelemetryConfig(read),
   };
+  config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

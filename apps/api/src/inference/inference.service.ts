@@ -1,9 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { decodeV2Request, encodeV2Response } from './codecs/v2.codec';
+import { Inject, Injectable } from '@nestjs/common';
+import type { InferOptions, InferResult, NamedTensors } from '@modelgate/runtime';
 import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.metadata';
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
+import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
 import { ModelServer, type ServedVersion } from './model-server.service';
+import { withProtocolTimeout } from './request-options';
+import { PredictionSampler } from '../telemetry/prediction-sampler';
+import { attributeFailure } from '../telemetry/prediction-context';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config';
+import { assertTensorElements } from '../security/tensor-limits';
 
 /** How a request reached its version: pinned by the path, or routed by the server. */
 export type RouteKind = 'pinned' | 'latest';
@@ -11,6 +18,8 @@ export type RouteKind = 'pinned' | 'latest';
 export interface Answer<T> {
   served: ServedVersion;
   route: RouteKind;
+  /** Time queued and computing, and how many requests shared the engine call. */
+  timing: Pick<InferResult, 'queueMs' | 'computeMs' | 'batchSize'>;
   body: T;
 }
 
@@ -21,21 +30,39 @@ export interface Answer<T> {
  */
 @Injectable()
 export class InferenceService {
-  constructor(private readonly modelServer: ModelServer) {}
+  constructor(
+    private readonly modelServer: ModelServer,
+    private readonly sampler: PredictionSampler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  async v2Infer(modelName: string, version: number | undefined, body: unknown): Promise<Answer<string>> {
+  /**
+   * `body` is what the body parser produced: a RawInferenceBody on the v2 infer routes (JSON text,
+   * or the binary tensor extension when Inference-Header-Content-Length was sent), else parsed JSON.
+   */
+  async v2Infer(modelName: string, version: number | undefined, body: unknown, options: InferOptions): Promise<Answer<V2EncodedBody>> {
     const served = this.modelServer.resolve(modelName, version);
-    const request = decodeV2Request(body, served.signature);
-    const outputs = await this.modelServer.predict(served, request.inputs);
-    const text = encodeV2Response({
-      modelName,
-      modelVersion: served.version,
-      id: request.id,
-      outputs,
-      requestedOutputs: request.requestedOutputs,
-      signature: served.signature,
-    });
-    return { served, route: routeOf(version), body: text };
+    const route = routeOf(version);
+    try {
+      const request = decodeV2InferBody(body, served.signature);
+      const result = await this.predict(served, request.inputs, withProtocolTimeout(options, request.parameters));
+      const outputs = result.outputs;
+      const encoded = encodeV2InferBody(
+        {
+          modelName,
+          modelVersion: served.version,
+          id: request.id,
+          outputs,
+          requestedOutputs: request.requestedOutputs,
+          signature: served.signature,
+        },
+        request,
+      );
+      return { served, route, timing: result, body: encoded };
+    } catch (error) {
+      // Failures after routing count against the version that failed (metrics, rollout gates).
+      throw attributeFailure(error, served, route);
+    }
   }
 
   v2Metadata(modelName: string, version?: number): V2ModelMetadata {
@@ -53,11 +80,25 @@ export class InferenceService {
     return served?.state === 'ready';
   }
 
-  async tfPredict(modelName: string, version: number | undefined, body: unknown): Promise<Answer<string>> {
+  async tfPredict(modelName: string, version: number | undefined, body: unknown, options: InferOptions): Promise<Answer<string>> {
     const served = this.modelServer.resolve(modelName, version);
-    const request = decodePredictRequest(body, served.signature);
-    const outputs = await this.modelServer.predict(served, request.inputs);
-    return { served, route: routeOf(version), body: encodePredictResponse(request.format, outputs, served.signature) };
+    const route = routeOf(version);
+    try {
+      const request = decodePredictRequest(body, served.signature);
+      const result = await this.predict(served, request.inputs, options);
+      return { served, route, timing: result, body: encodePredictResponse(request.format, result.outputs, served.signature) };
+    } catch (error) {
+      throw attributeFailure(error, served, route);
+    }
+  }
+
+  /** Predicts, sampling the request for drift and payload logging: copies are made before the tensors move to a worker. */
+  private async predict(served: ServedVersion, inputs: NamedTensors, options: InferOptions): Promise<InferResult> {
+    assertTensorElements(inputs, this.config.maxTensorElements);
+    const sample = this.sampler.sample(served, inputs);
+    const result = await this.modelServer.predict(served, inputs, options);
+    if (sample !== undefined) this.sampler.complete(sample, result.outputs);
+    return result;
   }
 
   tfStatus(modelName: string, version?: number) {

@@ -1,19 +1,29 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ModelRuntime,
+  type BatchingConfig,
   type Device,
+  type InferOptions,
+  type InferResult,
+  type LoadedModelInfo,
   type ModelFormat,
   type ModelSignature,
   type NamedTensors,
+  type VersionStats,
 } from '@modelgate/runtime';
 import { NotFoundError, ServiceUnavailableError } from '../common/errors';
+import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 
 export interface LoadSpec {
   format: ModelFormat;
   artifactPath: string;
   instances: number;
   device: Device;
+  batching: Partial<BatchingConfig>;
 }
+
+/** How a loaded version batches: the settings in force, the axis it joins along (null: one by one) and why. */
+export type BatchingInfo = LoadedModelInfo['batching'];
 
 /** A version as the prediction path sees it: everything needed to answer without the database. */
 export interface ServedVersion {
@@ -26,8 +36,12 @@ export interface ServedVersion {
   format: ModelFormat;
   signature: ModelSignature;
   state: 'loading' | 'ready' | 'unavailable';
+  /** Present once loaded. */
+  batching?: BatchingInfo;
   /** Why the version is unavailable (load failure at start). */
   reason?: string;
+  /** Load plus warm-up of the workers that serve it, in ms (present once loaded). */
+  loadMs?: number;
 }
 
 interface ServedModel {
@@ -45,27 +59,32 @@ export class ModelServer implements OnApplicationShutdown {
   private readonly runtime = new ModelRuntime();
   private readonly models = new Map<string, ServedModel>();
 
+  constructor(private readonly metrics: ServingMetrics) {}
+
   /** Loads a version into workers, reads its signature and warms it up (ModelLoadError if it cannot). */
-  async load(runtimeKey: string, spec: LoadSpec): Promise<{ signature: ModelSignature; engine: string }> {
-    const loaded = await this.runtime.load(runtimeKey, {
-      format: spec.format,
-      artifactPath: spec.artifactPath,
-      instances: spec.instances,
-      device: spec.device,
-    });
-    return { signature: loaded.signature, engine: loaded.engine };
+  async load(runtimeKey: string, spec: LoadSpec): Promise<LoadedModelInfo> {
+    try {
+      const loaded = await this.runtime.load(runtimeKey, spec);
+      this.metrics.modelLoaded(spec.format, loaded.loadMs);
+      return loaded;
+    } catch (error) {
+      this.metrics.modelLoadFailed(spec.format);
+      throw error;
+    }
   }
 
   /** Makes a loaded version answer requests. */
-  publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, signature: ModelSignature): void {
+  publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, loaded: LoadedModelInfo): void {
     this.modelEntry(modelName).versions.set(version, {
       id,
       runtimeKey,
       modelName,
       version,
       format,
-      signature,
+      signature: loaded.signature,
       state: 'ready',
+      batching: loaded.batching,
+      loadMs: loaded.loadMs,
     });
   }
 
@@ -131,6 +150,21 @@ export class ModelServer implements OnApplicationShutdown {
     return [...model.versions.values()].sort((a, b) => a.version - b.version);
   }
 
+  /** Whether a model of that name has versions here (served or not). */
+  hasModel(modelName: string): boolean {
+    return this.models.has(modelName);
+  }
+
+  /** Every version of every model this process knows, ready or not. */
+  *allVersions(): Iterable<ServedVersion> {
+    for (const model of this.models.values()) yield* model.versions.values();
+  }
+
+  /** Queue depth, workers and batch-size counts of a loaded version (for metrics); undefined if not loaded. */
+  stats(served: ServedVersion): VersionStats | undefined {
+    return served.state === 'ready' ? this.runtime.stats(served.runtimeKey) : undefined;
+  }
+
   /** True when every version that should serve is loaded. */
   allReady(): boolean {
     for (const model of this.models.values()) {
@@ -139,10 +173,9 @@ export class ModelServer implements OnApplicationShutdown {
     return true;
   }
 
-  async predict(served: ServedVersion, inputs: NamedTensors): Promise<NamedTensors> {
-    // The runtime checks the inputs against the signature (compiled once at load) before queueing.
-    const result = await this.runtime.infer(served.runtimeKey, inputs);
-    return result.outputs;
+  /** The runtime checks the inputs against the signature (compiled once at load) before queueing. */
+  predict(served: ServedVersion, inputs: NamedTensors, options?: InferOptions): Promise<InferResult> {
+    return this.runtime.infer(served.runtimeKey, inputs, options);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
+import type { InferOptions } from '@modelgate/runtime';
 import { InferenceService } from './inference.service';
+import { InferenceOptions } from './request-options';
 import { setPredictionHeaders } from './response-headers';
 
 const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
@@ -15,6 +18,7 @@ const STATUS_EXAMPLE = { model_version_status: [{ version: '1', state: 'AVAILABL
  * works unchanged when pointed here. For Fastify's router the literal ":predict" is written
  * "::predict", and the parameter before it needs a pattern that stops at the colon.
  */
+@RequireScope('predict')
 @ApiTags('inference: TensorFlow Serving REST')
 @Controller('v1/models')
 export class TfServingController {
@@ -25,9 +29,9 @@ export class TfServingController {
   @ApiOperation({ summary: 'Predict (row "instances" or columnar "inputs"); the deployment chooses the version' })
   @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
   @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 503)
-  async predict(@Param('name') name: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(name, undefined, body));
+  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  async predict(@Param('name') name: string, @Body() body: unknown, @InferenceOptions() options: InferOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return this.send(reply, await this.inference.tfPredict(name, undefined, body, options));
   }
 
   @Post(':name/versions/:version(^[^/:]+)::predict')
@@ -35,14 +39,15 @@ export class TfServingController {
   @ApiOperation({ summary: 'Predict with one version' })
   @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
   @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 503)
+  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
   async predictVersion(
     @Param('name') name: string,
     @Param('version') version: string,
     @Body() body: unknown,
+    @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(name, parseVersionNumber(version), body));
+    return this.send(reply, await this.inference.tfPredict(name, parseVersionNumber(version), body, options));
   }
 
   @Get(':name')

@@ -1,16 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
+import { writeV2Body } from './binary-body';
+import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
+import type { InferOptions } from '@modelgate/runtime';
 import { InferenceService } from './inference.service';
+import { InferenceOptions } from './request-options';
 import { setPredictionHeaders } from './response-headers';
 import { V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
 
 const SERVER_VERSION = '0.1.0';
 
 /** Open Inference Protocol (KServe v2) REST. */
+@RequireScope('predict')
 @ApiTags('inference: Open Inference Protocol v2')
 @Controller('v2')
 export class V2Controller {
@@ -18,10 +24,10 @@ export class V2Controller {
 
   @Get()
   @ApiOperation({ summary: 'Server metadata' })
-  @ApiOkResponse({ schema: { example: { name: 'modelgate', version: SERVER_VERSION, extensions: [] } } })
+  @ApiOkResponse({ schema: { example: { name: 'modelgate', version: SERVER_VERSION, extensions: [BINARY_TENSOR_DATA_EXTENSION] } } })
   @ApiErrors(401)
   serverMetadata(): V2ServerMetadata {
-    return v2ServerMetadata(SERVER_VERSION);
+    return v2ServerMetadata(SERVER_VERSION, [BINARY_TENSOR_DATA_EXTENSION]);
   }
 
   @Get('models/:name')
@@ -62,9 +68,9 @@ export class V2Controller {
   @ApiOperation({ summary: 'Inference; the deployment chooses the version (X-Model-Version says which)' })
   @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
   @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 503)
-  async infer(@Param('name') name: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return this.send(reply, await this.inference.v2Infer(name, undefined, body));
+  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  async infer(@Param('name') name: string, @Body() body: unknown, @InferenceOptions() options: InferOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
+    return this.send(reply, await this.inference.v2Infer(name, undefined, body, options));
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -72,20 +78,21 @@ export class V2Controller {
   @ApiOperation({ summary: 'Inference pinned to one version' })
   @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
   @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 503)
+  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
   async inferVersion(
     @Param('name') name: string,
     @Param('version') version: string,
     @Body() body: unknown,
+    @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    return this.send(reply, await this.inference.v2Infer(name, parseVersionNumber(version), body));
+  ): Promise<string | Buffer> {
+    return this.send(reply, await this.inference.v2Infer(name, parseVersionNumber(version), body, options));
   }
 
-  private send(reply: FastifyReply, answer: Awaited<ReturnType<InferenceService['v2Infer']>>): string {
+  /** JSON, or header + tensor bytes with Content-Type application/octet-stream and Inference-Header-Content-Length. */
+  private send(reply: FastifyReply, answer: Awaited<ReturnType<InferenceService['v2Infer']>>): string | Buffer {
     setPredictionHeaders(reply, answer);
-    void reply.header('Content-Type', 'application/json; charset=utf-8');
-    return answer.body;
+    return writeV2Body(reply, answer.body);
   }
 
   private readyAnswer(reply: FastifyReply, name: string, version: number | undefined) {

@@ -1,7 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
+import { RequireScope } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { CreateModelDto, ListQueryDto, ModelDto, ModelListDto, UpdateModelDto } from './dto/model.dto';
+import { REGISTRY_AUDIT } from './registry.audit';
 import { RegistryService } from './registry.service';
 
 @ApiTags('models')
@@ -10,6 +15,8 @@ export class ModelsController {
   constructor(private readonly registry: RegistryService) {}
 
   @Post()
+  @RequireScope('models:write', { modelInBody: 'name' })
+  @Audited('model.create', REGISTRY_AUDIT.modelCreated)
   @ApiOperation({ summary: 'Create a model (a name under which versions are uploaded)' })
   @ApiCreatedResponse({ type: ModelDto })
   @ApiErrors(400, 401, 409)
@@ -18,14 +25,16 @@ export class ModelsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List models, by name' })
+  @RequireScope('models:read')
+  @ApiOperation({ summary: 'List models, by name (a key limited to some models sees only those)' })
   @ApiOkResponse({ type: ModelListDto })
   @ApiErrors(400, 401)
-  list(@Query() query: ListQueryDto): Promise<ModelListDto> {
-    return this.registry.listModels(Number(query.limit ?? 100) || 100, Number(query.offset ?? 0));
+  list(@Query() query: ListQueryDto, @CurrentPrincipal() caller: Principal): Promise<ModelListDto> {
+    return this.registry.listModels(Number(query.limit ?? 100) || 100, Number(query.offset ?? 0), caller.models);
   }
 
   @Get(':name')
+  @RequireScope('models:read')
   @ApiOperation({ summary: 'Get a model' })
   @ApiOkResponse({ type: ModelDto })
   @ApiErrors(401, 404)
@@ -34,6 +43,8 @@ export class ModelsController {
   }
 
   @Patch(':name')
+  @RequireScope('models:write')
+  @Audited('model.update', REGISTRY_AUDIT.modelUpdated)
   @ApiOperation({ summary: "Change a model's description, task or labels" })
   @ApiOkResponse({ type: ModelDto })
   @ApiErrors(400, 401, 404)
@@ -42,6 +53,8 @@ export class ModelsController {
   }
 
   @Delete(':name')
+  @RequireScope('models:write')
+  @Audited('model.delete', REGISTRY_AUDIT.modelDeleted)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a model with all its versions; their workers are stopped and files removed' })
   @ApiNoContentResponse()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, In, QueryFailedError } from 'typeorm';
 import { ConflictError } from '../common/errors';
 import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
@@ -45,8 +45,9 @@ export class RegistryRepository {
     return this.models.findOne({ where: { name } });
   }
 
-  listModels(limit: number, offset: number): Promise<[ModelEntity[], number]> {
-    return this.models.findAndCount({ order: { name: 'ASC' }, take: limit, skip: offset });
+  listModels(limit: number, offset: number, onlyNames: readonly string[] | null = null): Promise<[ModelEntity[], number]> {
+    const where = onlyNames === null ? {} : { name: In([...onlyNames]) };
+    return this.models.findAndCount({ where, order: { name: 'ASC' }, take: limit, skip: offset });
   }
 
   async updateModel(model: ModelEntity, patch: ModelPatch): Promise<ModelEntity> {

@@ -8,16 +8,16 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { BadRequestError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
 import { validateDto } from '../common/validation';
-import { ModelServer } from '../inference/model-server.service';
+import { ModelServer, type ServedVersion } from '../inference/model-server.service';
 import { ArtifactStore } from './artifact-store';
 import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
-import { UpdateVersionDto, VersionDto } from './dto/version.dto';
+import { ServingDto, UpdateVersionDto, VersionDto } from './dto/version.dto';
 import { VersionConfigDto } from './dto/version-config.dto';
 import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { prepareModelFolder } from './model-files';
 import { RegistryRepository } from './registry.repository';
-import { effectiveConfig, type VersionConfig } from './version-config';
+import { effectiveConfig, mergeConfig, type VersionConfig } from './version-config';
 
 /** One part of a multipart upload, as the controller hands it over. */
 export type UploadPart =
@@ -43,8 +43,8 @@ export class RegistryService implements OnApplicationBootstrap {
     await this.store.init();
     for (const { modelName, version } of await this.repository.listServableVersions()) {
       try {
-        await this.modelServer.load(version.id, this.loadSpec(version, version.config));
-        this.modelServer.publish(modelName, version.version, version.id, version.id, version.format, version.signature);
+        const loaded = await this.modelServer.load(version.id, this.loadSpec(version, version.config));
+        this.modelServer.publish(modelName, version.version, version.id, version.id, version.format, loaded);
       } catch (error) {
         const reason = (error as Error).message;
         this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded at start: ${reason}`);
@@ -63,8 +63,9 @@ export class RegistryService implements OnApplicationBootstrap {
     return toModelDto(model);
   }
 
-  async listModels(limit: number, offset: number): Promise<{ items: ModelDto[]; total: number }> {
-    const [models, total] = await this.repository.listModels(limit, offset);
+  /** `onlyNames`: the models a restricted credential may see (null: all). */
+  async listModels(limit: number, offset: number, onlyNames: readonly string[] | null = null): Promise<{ items: ModelDto[]; total: number }> {
+    const [models, total] = await this.repository.listModels(limit, offset, onlyNames);
     return { items: models.map(toModelDto), total };
   }
 
@@ -134,10 +135,10 @@ export class RegistryService implements OnApplicationBootstrap {
         description: upload.description,
         createdBy,
       });
-      this.modelServer.publish(model.name, version.version, version.id, id, version.format, version.signature);
+      this.modelServer.publish(model.name, version.version, version.id, id, version.format, loaded);
       runtimeKey = undefined;
       location = undefined;
-      return toVersionDto(model.name, version);
+      return toVersionDto(model.name, version, this.modelServer.find(model.name, version.version));
     } finally {
       await rm(workspace, { recursive: true, force: true });
       if (runtimeKey) await this.modelServer.unload(runtimeKey);
@@ -147,12 +148,12 @@ export class RegistryService implements OnApplicationBootstrap {
 
   async listVersions(modelName: string): Promise<VersionDto[]> {
     const model = await this.requireModel(modelName);
-    return (await this.repository.listVersions(model.id)).map((version) => toVersionDto(model.name, version));
+    return (await this.repository.listVersions(model.id)).map((version) => toVersionDto(model.name, version, this.modelServer.find(model.name, version.version)));
   }
 
   async getVersion(modelName: string, versionNumber: number): Promise<VersionDto> {
     const { model, version } = await this.requireVersion(modelName, versionNumber);
-    return toVersionDto(model.name, version);
+    return toVersionDto(model.name, version, this.modelServer.find(model.name, version.version));
   }
 
   /**
@@ -164,7 +165,7 @@ export class RegistryService implements OnApplicationBootstrap {
     if (version.status === 'failed' && dto.status === 'ready') {
       throw new BadRequestError(`version ${versionNumber} failed validation and cannot serve; upload a corrected file as a new version`);
     }
-    const config: VersionConfig = dto.config ? { ...version.config, ...dto.config } : version.config;
+    const config: VersionConfig = dto.config ? mergeConfig(version.config, dto.config) : version.config;
     const status = dto.status ?? version.status;
     const reload = status === 'ready' && (dto.config !== undefined || version.status !== 'ready');
     if (reload) await this.reload(model.name, version, config);
@@ -174,7 +175,7 @@ export class RegistryService implements OnApplicationBootstrap {
       config,
       status,
     });
-    return toVersionDto(model.name, updated);
+    return toVersionDto(model.name, updated, this.modelServer.find(model.name, updated.version));
   }
 
   async deleteVersion(modelName: string, versionNumber: number): Promise<void> {
@@ -185,14 +186,15 @@ export class RegistryService implements OnApplicationBootstrap {
 
   private async reload(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
     const runtimeKey = `${version.id}@${++this.reloads}`;
+    let loaded;
     try {
-      await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
+      loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
     } catch (error) {
       if (error instanceof ModelLoadError) throw new UnprocessableModelError(`the version cannot be loaded with these settings: ${error.message}`);
       throw error;
     }
     const previous = this.modelServer.find(modelName, version.version);
-    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, version.signature);
+    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded);
     if (previous) await this.modelServer.unload(previous.runtimeKey);
   }
 
@@ -291,7 +293,20 @@ export function toModelDto(model: ModelEntity): ModelDto {
   };
 }
 
-export function toVersionDto(modelName: string, version: ModelVersionEntity): VersionDto {
+export function toServingDto(served: ServedVersion | undefined): ServingDto {
+  if (!served) return { state: 'not loaded' };
+  const batching = served.batching && {
+    axis: served.batching.axis,
+    reason: served.batching.reason,
+    maxBatchSize: served.batching.maxBatchSize,
+    maxQueueDelayMs: served.batching.maxQueueDelayMs,
+    maxQueueSize: served.batching.maxQueueSize,
+    defaultTimeoutMs: served.batching.defaultTimeoutMs,
+  };
+  return { state: served.state, ...(batching ? { batching } : {}), ...(served.reason ? { reason: served.reason } : {}) };
+}
+
+export function toVersionDto(modelName: string, version: ModelVersionEntity, served?: ServedVersion): VersionDto {
   return {
     model: modelName,
     version: version.version,
@@ -302,6 +317,7 @@ export function toVersionDto(modelName: string, version: ModelVersionEntity): Ve
     config: version.config,
     artifact: { sha256: version.artifactSha256, size: version.artifactSize, filename: version.originalFilename },
     engine: version.engine,
+    serving: toServingDto(served),
     description: version.description,
     createdAt: version.createdAt.toISOString(),
   };

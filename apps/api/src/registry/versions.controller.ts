@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { Audited } from '../audit/audited.decorator';
+import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { versionNumberPipe } from '../common/version-number.pipe';
 import { UpdateVersionDto, UploadVersionBodyDto, VersionDto } from './dto/version.dto';
 import { multipartParts } from './multipart';
+import { REGISTRY_AUDIT } from './registry.audit';
 import { RegistryService } from './registry.service';
 
 @ApiTags('models')
@@ -13,6 +16,8 @@ export class VersionsController {
   constructor(private readonly registry: RegistryService) {}
 
   @Post()
+  @RequireScope('models:write')
+  @Audited('version.upload', REGISTRY_AUDIT.versionUploaded)
   @ApiOperation({
     summary: 'Upload a new version',
     description:
@@ -28,6 +33,7 @@ export class VersionsController {
   }
 
   @Get()
+  @RequireScope('models:read')
   @ApiOperation({ summary: "List a model's versions" })
   @ApiOkResponse({ type: [VersionDto] })
   @ApiErrors(401, 404)
@@ -36,6 +42,7 @@ export class VersionsController {
   }
 
   @Get(':version')
+  @RequireScope('models:read')
   @ApiOperation({ summary: 'Get a version: status, signature, serving settings' })
   @ApiOkResponse({ type: VersionDto })
   @ApiErrors(400, 401, 404)
@@ -44,6 +51,8 @@ export class VersionsController {
   }
 
   @Patch(':version')
+  @RequireScope('models:write')
+  @Audited('version.update', REGISTRY_AUDIT.versionUpdated)
   @ApiOperation({ summary: "Change a version's description, serving settings (applied without restart) or status (ready / retired)" })
   @ApiOkResponse({ type: VersionDto })
   @ApiErrors(400, 401, 404, 422)
@@ -52,6 +61,8 @@ export class VersionsController {
   }
 
   @Delete(':version')
+  @RequireScope('models:write')
+  @Audited('version.delete', REGISTRY_AUDIT.versionDeleted)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a version; its workers stop and its file is removed when no other version shares it' })
   @ApiNoContentResponse()
