@@ -1,15 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
 import { RequireScope } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { AuditInterceptor } from '../audit/audit.interceptor';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { CreateModelDto, ListQueryDto, ModelDto, ModelListDto, UpdateModelDto } from './dto/model.dto';
 import { REGISTRY_AUDIT } from './registry.audit';
 import { RegistryService } from './registry.service';
 
 @ApiTags('models')
+@UseInterceptors(AuditInterceptor)
 @Controller('api/models')
 export class ModelsController {
   constructor(private readonly registry: RegistryService) {}

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Audited } from '../audit/audited.decorator';
 import { RequireScope } from '../auth/access.decorator';
+import { AuditInterceptor } from '../audit/audit.interceptor';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { versionNumberPipe } from '../common/version-number.pipe';
 import { UpdateVersionDto, UploadVersionBodyDto, VersionDto } from './dto/version.dto';
@@ -11,6 +12,7 @@ import { REGISTRY_AUDIT } from './registry.audit';
 import { RegistryService } from './registry.service';
 
 @ApiTags('models')
+@UseInterceptors(AuditInterceptor)
 @Controller('api/models/:name/versions')
 export class VersionsController {
   constructor(private readonly registry: RegistryService) {}
