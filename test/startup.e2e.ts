@@ -1,55 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBuiltServerToExit, startBuiltServer, stopBuiltServer as stop } from './support/built-server';
 import { createDatabase } from './support/server';
-
-const MAIN = join(__dirname, '..', 'apps', 'api', 'dist', 'main.js');
-
-interface Started {
-  process: ChildProcessWithoutNullStreams;
-  output: () => string;
-  url: string;
-}
-
-/** Starts the built server as `npm start` does and waits for its "serving" line. */
-function startBuiltServer(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Modelgate is serving on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ process: child, output: () => output, url: match[1]! });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stop(started: Started): Promise<void> {
-  started.process.removeAllListeners('exit');
-  const exited = new Promise((resolve) => started.process.once('exit', resolve));
-  started.process.kill('SIGTERM');
-  await exited;
-}
-
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
-}
 
 describe('npm start', () => {
   let dataDir: string;
@@ -117,7 +71,7 @@ describe('npm start', () => {
   });
 
   it('refuses to start on a bad setting, naming the variable', async () => {
-    const result = await runToExit({ ...env, PORT: 'eighty', MODELGATE_DEMO: 'perhaps' });
+    const result = await runBuiltServerToExit({ ...env, PORT: 'eighty', MODELGATE_DEMO: 'perhaps' });
     expect(result.code).toBe(1);
     expect(result.output).toContain('PORT must be a whole number from 0 to 65535, got "eighty"');
     expect(result.output).toContain('MODELGATE_DEMO must be true or false, got "perhaps"');

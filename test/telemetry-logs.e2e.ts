@@ -1,10 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startBuiltServer, type BuiltServer } from './support/built-server';
 import { createDatabase } from './support/server';
-
-const MAIN = join(__dirname, '..', 'apps', 'api', 'dist', 'main.js');
 
 /** Secrets a log line must never hold, each distinctive enough to be found if it leaked. */
 const KEY_SECRET = 'LeakCheckSecret' + 'q'.repeat(30);
@@ -16,38 +14,10 @@ const METRICS_TOKEN = 'LeakCheckMetricsToken0123456789';
 /** Inputs with digits no other line would carry: payloads must not be logged either. */
 const PAYLOAD = [5.123987, 3.456987, 1.789987, 0.234987];
 
-interface Started {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  url: string;
-}
-
-function startBuiltServer(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "serving" line within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Modelgate is serving on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output, url: match[1]! });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-}
-
 describe('structured logs', () => {
   let dataDir: string;
   let database: Awaited<ReturnType<typeof createDatabase>> | undefined;
-  let started: Started;
+  let started: BuiltServer;
   let output = '';
   const requestIds = new Map<string, string>();
 
