@@ -5,7 +5,7 @@ import type { ModelRuntime } from '@modelgate/runtime';
 import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
 
 interface Answer {
   status: number;
@@ -18,7 +18,7 @@ describe('dynamic batching over HTTP', () => {
   let fixtures: string;
   let mlpPath: string;
   let runtime: ModelRuntime;
-  const hooks = process.env.MODELGATE_TEST_HOOKS;
+  let restoreHooks: () => void;
 
   /** Holds the version's only worker busy, so that requests sent meanwhile queue up together. */
   const stall = (ms: number) => {
@@ -34,11 +34,11 @@ describe('dynamic batching over HTTP', () => {
     }) as Promise<Answer>;
 
   beforeAll(async () => {
-    process.env.MODELGATE_TEST_HOOKS = '1';
+    restoreHooks = enableRuntimeTestHooks();
     fixtures = await mkdtemp(join(tmpdir(), 'modelgate-batching-'));
     mlpPath = (await onnxMlp(fixtures)).path;
     server = await startServer();
-    runtime = (server.modelgate.app.get(ModelServer) as unknown as { runtime: ModelRuntime }).runtime;
+    runtime = runtimeOf(server);
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
     const uploaded = await server.json<{ serving: { batching: { axis: number | null } } }>('/api/models/mlp/versions', {
       method: 'POST',
@@ -50,8 +50,7 @@ describe('dynamic batching over HTTP', () => {
   afterAll(async () => {
     await server?.close();
     await rm(fixtures, { recursive: true, force: true });
-    if (hooks === undefined) delete process.env.MODELGATE_TEST_HOOKS;
-    else process.env.MODELGATE_TEST_HOOKS = hooks;
+    restoreHooks?.();
   });
 
   it('joins concurrent requests into one engine call and answers each with its own unbatched numbers', async () => {

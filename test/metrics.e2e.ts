@@ -5,7 +5,7 @@ import type { ModelRuntime } from '@modelgate/runtime';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { createKey } from './support/credentials';
 import { corruptOnnx, onnxMlp } from './fixtures/models';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
 
 const METRICS_TOKEN = 'scrape-token-for-tests-0123456789';
 
@@ -40,7 +40,7 @@ describe('/metrics', () => {
   let server: TestServer;
   let fixtures: string;
   let runtime: ModelRuntime;
-  const hooks = process.env.MODELGATE_TEST_HOOKS;
+  let restoreHooks: () => void;
 
   const row = (index: number) => [index * 0.25, 1 - index * 0.1, 0.5, 2];
   const v2 = (path: string, data: number[], headers: Record<string, string> = {}, key?: string | null) =>
@@ -59,10 +59,10 @@ describe('/metrics', () => {
   const stall = (ms: number) => runtime.simulateWorkerStall(server.modelgate.app.get(ModelServer).resolve('mlp').runtimeKey, 0, ms);
 
   beforeAll(async () => {
-    process.env.MODELGATE_TEST_HOOKS = '1';
+    restoreHooks = enableRuntimeTestHooks();
     fixtures = await mkdtemp(join(tmpdir(), 'modelgate-metrics-'));
     server = await startServer({ env: { METRICS_TOKEN } });
-    runtime = (server.modelgate.app.get(ModelServer) as unknown as { runtime: ModelRuntime }).runtime;
+    runtime = runtimeOf(server);
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
     const uploaded = await server.json('/api/models/mlp/versions', { method: 'POST', body: uploadForm(await readFile((await onnxMlp(fixtures)).path), 'mlp.onnx') });
     expect(uploaded.status).toBe(201);
@@ -70,8 +70,7 @@ describe('/metrics', () => {
   afterAll(async () => {
     await server?.close();
     await rm(fixtures, { recursive: true, force: true });
-    if (hooks === undefined) delete process.env.MODELGATE_TEST_HOOKS;
-    else process.env.MODELGATE_TEST_HOOKS = hooks;
+    restoreHooks?.();
   });
 
   it('counts a known sequence of requests once each, by version, route and outcome, with matching histogram counts', async () => {

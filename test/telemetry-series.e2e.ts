@@ -8,7 +8,7 @@ import { LatencySeries } from '../apps/api/src/telemetry/series/latency-series';
 import { percentileFromBuckets } from '../apps/api/src/telemetry/series/percentiles';
 import { TelemetryService } from '../apps/api/src/telemetry/telemetry.service';
 import { onnxMlp } from './fixtures/models';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
 
 interface Point {
   time: string;
@@ -37,7 +37,7 @@ describe('latency series for charts', () => {
   let server: TestServer;
   let fixtures: string;
   let runtime: ModelRuntime;
-  const hooks = process.env.MODELGATE_TEST_HOOKS;
+  let restoreHooks: () => void;
   /** Latencies recorded for SYNTHETIC_VERSION: 1 ... 100 ms ten times over, every twentieth an error. */
   const synthetic = Array.from({ length: 1000 }, (_, index) => 1 + (index % 100));
   const expectedBuckets = new Array<number>(ROLLUP_BUCKET_COUNT).fill(0);
@@ -62,10 +62,10 @@ describe('latency series for charts', () => {
   };
 
   beforeAll(async () => {
-    process.env.MODELGATE_TEST_HOOKS = '1';
+    restoreHooks = enableRuntimeTestHooks();
     fixtures = await mkdtemp(join(tmpdir(), 'modelgate-series-'));
     server = await startServer({ env: { MODELGATE_METRICS_FLUSH_SECONDS: '1' } });
-    runtime = (server.modelgate.app.get(ModelServer) as unknown as { runtime: ModelRuntime }).runtime;
+    runtime = runtimeOf(server);
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
     const uploaded = await server.json('/api/models/mlp/versions', { method: 'POST', body: uploadForm(await readFile((await onnxMlp(fixtures)).path), 'mlp.onnx') });
     expect(uploaded.status).toBe(201);
@@ -73,8 +73,7 @@ describe('latency series for charts', () => {
   afterAll(async () => {
     await server?.close();
     await rm(fixtures, { recursive: true, force: true });
-    if (hooks === undefined) delete process.env.MODELGATE_TEST_HOOKS;
-    else process.env.MODELGATE_TEST_HOOKS = hooks;
+    restoreHooks?.();
   });
 
   it('answers the rates and percentiles of the requests served, per version', async () => {

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelRuntime } from '@modelgate/runtime';
 import { Client } from 'pg';
 import { loadConfig } from '../../apps/api/src/config/config';
 import { createModelgate, type Modelgate } from '../../apps/api/src/app';
+import { ModelServer } from '../../apps/api/src/inference/model-server.service';
 
 /** The admin key every test server starts with. */
 export const ADMIN_KEY = 'mg_testadmin01_' + 'k'.repeat(40);
@@ -125,4 +127,22 @@ export function uploadForm(file: Uint8Array | Buffer, filename: string, fields: 
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([file]), filename);
   return form;
+}
+
+/**
+ * Turns the runtime's test hooks (simulateWorkerStall, simulateWorkerCrash) on for servers started
+ * afterwards; the returned function restores the environment.
+ */
+export function enableRuntimeTestHooks(): () => void {
+  const before = process.env.MODELGATE_TEST_HOOKS;
+  process.env.MODELGATE_TEST_HOOKS = '1';
+  return () => {
+    if (before === undefined) delete process.env.MODELGATE_TEST_HOOKS;
+    else process.env.MODELGATE_TEST_HOOKS = before;
+  };
+}
+
+/** The server's model runtime, for the test hooks and its statistics. */
+export function runtimeOf(server: TestServer): ModelRuntime {
+  return (server.modelgate.app.get(ModelServer) as unknown as { runtime: ModelRuntime }).runtime;
 }

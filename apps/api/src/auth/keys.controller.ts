@@ -5,7 +5,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { RequireScope } from './access.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { CreateKeyDto, RotateKeyDto } from './dto/create-key.dto';
-import { PageQueryDto, pageOf } from './dto/page-query.dto';
+import { PageQueryDto, pageOf } from '../common/dto/page-query.dto';
 import { CreatedKeyDto, KeyListDto } from './dto/key.dto';
 import { KeysService } from './keys.service';
 import type { Principal } from './principal';

@@ -4,7 +4,7 @@ import { CurrentOrigin, type RequestOrigin } from '../audit/request-origin';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { RequireScope } from './access.decorator';
 import { CurrentPrincipal } from './current-principal.decorator';
-import { PageQueryDto, pageOf } from './dto/page-query.dto';
+import { PageQueryDto, pageOf } from '../common/dto/page-query.dto';
 import { CreateOperatorDto, OperatorDto, OperatorListDto, UpdateOperatorDto } from './dto/operator.dto';
 import { OperatorsService } from './operators.service';
 import type { Principal } from './principal';

@@ -6,7 +6,8 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { AuditInterceptor } from '../audit/audit.interceptor';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { CreateModelDto, ListQueryDto, ModelDto, ModelListDto, UpdateModelDto } from './dto/model.dto';
+import { PageQueryDto, pageOf } from '../common/dto/page-query.dto';
+import { CreateModelDto, ModelDto, ModelListDto, UpdateModelDto } from './dto/model.dto';
 import { REGISTRY_AUDIT } from './registry.audit';
 import { RegistryService } from './registry.service';
 
@@ -31,8 +32,9 @@ export class ModelsController {
   @ApiOperation({ summary: 'List models, by name (a key limited to some models sees only those)' })
   @ApiOkResponse({ type: ModelListDto })
   @ApiErrors(400, 401)
-  list(@Query() query: ListQueryDto, @CurrentPrincipal() caller: Principal): Promise<ModelListDto> {
-    return this.registry.listModels(Number(query.limit ?? 100) || 100, Number(query.offset ?? 0), caller.models);
+  list(@Query() query: PageQueryDto, @CurrentPrincipal() caller: Principal): Promise<ModelListDto> {
+    const { limit, offset } = pageOf(query);
+    return this.registry.listModels(limit, offset, caller.models);
   }
 
   @Get(':name')

@@ -101,15 +101,3 @@ export class ModelListDto {
   @ApiProperty({ example: 1 })
   total!: number;
 }
-
-export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
-  limit?: string;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Matches(/^\d{1,9}$/, { message: 'offset must be a whole number, 0 or more' })
-  offset?: string;
-}
