@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { InferenceModule } from './inference/inference.module';
 import { RegistryModule } from './registry/registry.module';
+import { RolloutModule } from './rollout/rollout.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         AuthModule,
         InferenceModule,
         RegistryModule,
+        RolloutModule,
         TelemetryModule,
         DemoModule,
       ],

@@ -1,27 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { InferOptions, InferResult, NamedTensors } from '@modelgate/runtime';
+import { RuntimeError, type InferOptions, type InferResult, type NamedTensors } from '@modelgate/runtime';
 import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.metadata';
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
 import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
 import { ModelServer, type ServedVersion } from './model-server.service';
+import { copyTensors, TrafficRouter, type PredictTarget, type Routed, type RouteKind } from './traffic-router';
 import { withProtocolTimeout } from './request-options';
 import { PredictionSampler } from '../telemetry/prediction-sampler';
+import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 import { attributeFailure } from '../telemetry/prediction-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { assertTensorElements } from '../security/tensor-limits';
-
-/** How a request reached its version: pinned by the path, or routed by the server. */
-export type RouteKind = 'pinned' | 'latest';
 
 export interface Answer<T> {
   served: ServedVersion;
   route: RouteKind;
   /** Time queued and computing, and how many requests shared the engine call. */
   timing: Pick<InferResult, 'queueMs' | 'computeMs' | 'batchSize'>;
+  /** Why a fallback version answered instead of the routed one. */
+  fallbackReason?: FallbackReason;
   body: T;
 }
+
+/** `circuit-open`: the routed version failed repeatedly; `overloaded` or `failed`: it refused or failed this request. */
+export type FallbackReason = 'circuit-open' | 'overloaded' | 'failed';
+
+/** Runtime failures that a fallback version may answer instead: load and faults, not the client's input or its deadline. */
+const FAILOVER_KINDS: Record<string, FallbackReason | undefined> = {
+  'queue-full': 'overloaded',
+  'model-not-loaded': 'overloaded',
+  'worker-crashed': 'failed',
+  inference: 'failed',
+};
 
 /**
  * The protocols over the model server: decode the request against the version's signature,
@@ -32,6 +44,8 @@ export interface Answer<T> {
 export class InferenceService {
   constructor(
     private readonly modelServer: ModelServer,
+    private readonly router: TrafficRouter,
+    private readonly metrics: ServingMetrics,
     private readonly sampler: PredictionSampler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -40,33 +54,31 @@ export class InferenceService {
    * `body` is what the body parser produced: a RawInferenceBody on the v2 infer routes (JSON text,
    * or the binary tensor extension when Inference-Header-Content-Length was sent), else parsed JSON.
    */
-  async v2Infer(modelName: string, version: number | undefined, body: unknown, options: InferOptions): Promise<Answer<V2EncodedBody>> {
-    const served = this.modelServer.resolve(modelName, version);
-    const route = routeOf(version);
+  async v2Infer(target: PredictTarget, body: unknown, options: InferOptions): Promise<Answer<V2EncodedBody>> {
+    const routed = this.router.route(target);
+    const request = this.decoded(routed, () => decodeV2InferBody(body, routed.served.signature));
+    const answered = await this.predict(routed, request.inputs, withProtocolTimeoutFor(routed, options, request.parameters));
+    const { served } = answered;
     try {
-      const request = decodeV2InferBody(body, served.signature);
-      const result = await this.predict(served, request.inputs, withProtocolTimeout(options, request.parameters));
-      const outputs = result.outputs;
       const encoded = encodeV2InferBody(
         {
-          modelName,
+          modelName: target.model,
           modelVersion: served.version,
           id: request.id,
-          outputs,
+          outputs: answered.result.outputs,
           requestedOutputs: request.requestedOutputs,
           signature: served.signature,
         },
         request,
       );
-      return { served, route, timing: result, body: encoded };
+      return { served, route: answered.route, timing: answered.result, fallbackReason: answered.fallbackReason, body: encoded };
     } catch (error) {
-      // Failures after routing count against the version that failed (metrics, rollout gates).
-      throw attributeFailure(error, served, route);
+      throw attributeFailure(error, served, answered.route);
     }
   }
 
   v2Metadata(modelName: string, version?: number): V2ModelMetadata {
-    const served = this.modelServer.resolve(modelName, version);
+    const served = this.router.describe(modelName, version);
     const versions = version === undefined ? this.readyVersions(modelName) : [served.version];
     return v2ModelMetadata({ name: modelName, versions, platform: platformFor(served.format), signature: served.signature });
   }
@@ -80,25 +92,88 @@ export class InferenceService {
     return served?.state === 'ready';
   }
 
-  async tfPredict(modelName: string, version: number | undefined, body: unknown, options: InferOptions): Promise<Answer<string>> {
-    const served = this.modelServer.resolve(modelName, version);
-    const route = routeOf(version);
+  async tfPredict(target: PredictTarget, body: unknown, options: InferOptions): Promise<Answer<string>> {
+    const routed = this.router.route(target);
+    const request = this.decoded(routed, () => decodePredictRequest(body, routed.served.signature));
+    const answered = await this.predict(routed, request.inputs, options);
+    const { served } = answered;
     try {
-      const request = decodePredictRequest(body, served.signature);
-      const result = await this.predict(served, request.inputs, options);
-      return { served, route, timing: result, body: encodePredictResponse(request.format, result.outputs, served.signature) };
+      const encoded = encodePredictResponse(request.format, answered.result.outputs, served.signature);
+      return { served, route: answered.route, timing: answered.result, fallbackReason: answered.fallbackReason, body: encoded };
     } catch (error) {
-      throw attributeFailure(error, served, route);
+      throw attributeFailure(error, served, answered.route);
     }
   }
 
+  /** Decodes against the routed version's signature; a refusal counts against that version. */
+  private decoded<T>(routed: Routed, decode: () => T): T {
+    try {
+      return decode();
+    } catch (error) {
+      throw attributeFailure(error, routed.served, routed.route);
+    }
+  }
+
+  /**
+   * Predicts on the routed version. With a deployment's fallback, a version whose circuit is open
+   * is skipped, and a request it refuses (overloaded) or fails is answered by the fallback. With a
+   * shadow, a share of requests is copied to it once answered. Failures count against the version
+   * that failed (metrics, rollout gates).
+   */
+  private async predict(routed: Routed, inputs: NamedTensors, options: InferOptions): Promise<{ served: ServedVersion; route: RouteKind; result: InferResult; fallbackReason?: FallbackReason }> {
+    const { served, route, fallback, shadow } = routed;
+    try {
+      assertTensorElements(inputs, this.config.maxTensorElements);
+    } catch (error) {
+      throw attributeFailure(error, served, route);
+    }
+    const shadowSink = shadow !== undefined ? this.router.shadow : undefined;
+    const ticket = shadowSink?.select(served, shadow!, inputs);
+    if (fallback === undefined || fallback.version === served.version) {
+      const result = await this.predictOn(served, route, inputs, options);
+      if (ticket !== undefined) shadowSink!.dispatch(ticket, result.outputs);
+      return { served, route, result };
+    }
+    if (this.router.circuitOpen(served)) return this.predictFallback(routed.served.modelName, fallback.version, 'circuit-open', inputs, options);
+    // The inputs move to a worker; the fallback needs its own copy.
+    const spare = copyTensors(inputs);
+    try {
+      const result = await this.predictOn(served, route, inputs, options);
+      this.router.recordSuccess(served);
+      if (ticket !== undefined) shadowSink!.dispatch(ticket, result.outputs);
+      return { served, route, result };
+    } catch (error) {
+      const reason = error instanceof RuntimeError ? FAILOVER_KINDS[error.kind] : undefined;
+      if (reason === undefined) {
+        this.router.recordSuccess(served);
+        throw error;
+      }
+      this.router.recordFailure(served, fallback);
+      try {
+        return await this.predictFallback(served.modelName, fallback.version, reason, spare, options);
+      } catch {
+        throw error;
+      }
+    }
+  }
+
+  private async predictFallback(modelName: string, version: number, reason: FallbackReason, inputs: NamedTensors, options: InferOptions) {
+    const served = this.modelServer.resolve(modelName, version);
+    this.metrics.fallbackUsed(modelName, version, reason);
+    const result = await this.predictOn(served, 'fallback', inputs, options);
+    return { served, route: 'fallback' as const, result, fallbackReason: reason };
+  }
+
   /** Predicts, sampling the request for drift and payload logging: copies are made before the tensors move to a worker. */
-  private async predict(served: ServedVersion, inputs: NamedTensors, options: InferOptions): Promise<InferResult> {
-    assertTensorElements(inputs, this.config.maxTensorElements);
-    const sample = this.sampler.sample(served, inputs);
-    const result = await this.modelServer.predict(served, inputs, options);
-    if (sample !== undefined) this.sampler.complete(sample, result.outputs);
-    return result;
+  private async predictOn(served: ServedVersion, route: RouteKind, inputs: NamedTensors, options: InferOptions): Promise<InferResult> {
+    try {
+      const sample = this.sampler.sample(served, inputs);
+      const result = await this.modelServer.predict(served, inputs, options);
+      if (sample !== undefined) this.sampler.complete(sample, result.outputs);
+      return result;
+    } catch (error) {
+      throw attributeFailure(error, served, route);
+    }
   }
 
   tfStatus(modelName: string, version?: number) {
@@ -114,8 +189,8 @@ export class InferenceService {
     return tfServingModelStatus(versions);
   }
 
-  tfMetadata(modelName: string, version?: number) {
-    const served = this.modelServer.resolve(modelName, version);
+  tfMetadata(modelName: string, version?: number, label?: string) {
+    const served = this.router.describe(modelName, version, label);
     return tfServingMetadata(modelName, served.version, served.signature);
   }
 
@@ -130,6 +205,11 @@ export class InferenceService {
 /** TF Serving's version states; a version that failed to load reports END with its error. */
 const TF_SERVING_STATE = { ready: 'AVAILABLE', loading: 'LOADING', unavailable: 'END' } as const;
 
-function routeOf(version: number | undefined): RouteKind {
-  return version === undefined ? 'latest' : 'pinned';
+/** The v2 `timeout` parameter, read once the route is known (its errors count against that version). */
+function withProtocolTimeoutFor(routed: Routed, options: InferOptions, parameters: Record<string, unknown> | undefined): InferOptions {
+  try {
+    return withProtocolTimeout(options, parameters);
+  } catch (error) {
+    throw attributeFailure(error, routed.served, routed.route);
+  }
 }

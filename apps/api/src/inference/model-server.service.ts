@@ -42,7 +42,14 @@ export interface ServedVersion {
   reason?: string;
   /** Load plus warm-up of the workers that serve it, in ms (present once loaded). */
   loadMs?: number;
+  /** Requests handed to the runtime and not answered yet. */
+  inFlight: number;
+  /** Set while the version waits for its in-flight requests before being unloaded. */
+  drained?: () => void;
 }
+
+/** The longest a replaced or retired version waits for its in-flight requests before its workers stop. */
+const DRAIN_LIMIT_MS = 60_000;
 
 interface ServedModel {
   versions: Map<number, ServedVersion>;
@@ -85,6 +92,7 @@ export class ModelServer implements OnApplicationShutdown {
       state: 'ready',
       batching: loaded.batching,
       loadMs: loaded.loadMs,
+      inFlight: 0,
     });
   }
 
@@ -99,16 +107,35 @@ export class ModelServer implements OnApplicationShutdown {
       signature,
       state: 'unavailable',
       reason,
+      inFlight: 0,
     });
   }
 
-  /** Stops routing to a version, then releases its workers. */
+  /** Stops routing to a version, lets the requests it holds finish, then releases its workers. */
   async retire(modelName: string, version: number): Promise<void> {
     const model = this.models.get(modelName);
     const served = model?.versions.get(version);
     model?.versions.delete(version);
     if (model && model.versions.size === 0) this.models.delete(modelName);
-    if (served) await this.unload(served.runtimeKey);
+    if (served) await this.drainAndUnload(served);
+  }
+
+  /**
+   * Releases a version that no longer receives requests (replaced by a reload, or retired) once
+   * the requests already handed to it are answered, so that a switch under load fails none.
+   */
+  async drainAndUnload(served: ServedVersion): Promise<void> {
+    if (served.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        served.drained = resolve;
+        timer = setTimeout(resolve, DRAIN_LIMIT_MS);
+        timer.unref();
+      });
+      clearTimeout(timer);
+      served.drained = undefined;
+    }
+    await this.unload(served.runtimeKey);
   }
 
   /** The version currently published under a model and number, if any. */
@@ -175,7 +202,13 @@ export class ModelServer implements OnApplicationShutdown {
 
   /** The runtime checks the inputs against the signature (compiled once at load) before queueing. */
   predict(served: ServedVersion, inputs: NamedTensors, options?: InferOptions): Promise<InferResult> {
-    return this.runtime.infer(served.runtimeKey, inputs, options);
+    served.inFlight++;
+    const result = this.runtime.infer(served.runtimeKey, inputs, options);
+    const settle = () => {
+      if (--served.inFlight === 0 && served.drained !== undefined) served.drained();
+    };
+    result.then(settle, settle);
+    return result;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,6 +2,8 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { InferOptions } from '@modelgate/runtime';
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError } from '../common/errors';
+import { parseVersionNumber } from '../common/version-number.pipe';
+import type { PredictTarget } from './traffic-router';
 
 /** A client may shorten a request's deadline (never lengthen it past the version's default). */
 export const TIMEOUT_HEADER = 'x-request-timeout-ms';
@@ -19,6 +21,30 @@ function parseTimeoutMs(value: unknown, source: string): number | undefined {
 export const InferenceOptions = createParamDecorator((_data: unknown, context: ExecutionContext): InferOptions => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   return { priority: 'online', deadlineMs: parseTimeoutMs(request.headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) };
+});
+
+/** A client that wants to keep seeing the same version sends its own key here (sticky routing). */
+export const ROUTING_KEY_HEADER = 'x-routing-key';
+const MAX_ROUTING_KEY_LENGTH = 256;
+
+/**
+ * What a prediction asks for: the model and the version or label in its path, and what sticky
+ * routing keys on (the X-Routing-Key header, and the calling credential).
+ */
+export const PredictionTarget = createParamDecorator((_data: unknown, context: ExecutionContext): PredictTarget => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  const params = request.params as { name: string; version?: string; label?: string };
+  const routingKey = request.headers[ROUTING_KEY_HEADER];
+  if (typeof routingKey === 'string' && routingKey.length > MAX_ROUTING_KEY_LENGTH) {
+    throw new BadRequestError(`the ${ROUTING_KEY_HEADER} header is longer than ${MAX_ROUTING_KEY_LENGTH} characters; send a shorter client or session id`);
+  }
+  return {
+    model: params.name,
+    version: params.version === undefined ? undefined : parseVersionNumber(params.version),
+    label: params.label,
+    routingKey: typeof routingKey === 'string' && routingKey.length > 0 ? routingKey : undefined,
+    caller: request.principal?.actor,
+  };
 });
 
 /**

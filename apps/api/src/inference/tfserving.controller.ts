@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import type { InferOptions } from '@modelgate/runtime';
 import { InferenceService } from './inference.service';
-import { InferenceOptions } from './request-options';
+import { InferenceOptions, PredictionTarget } from './request-options';
+import type { PredictTarget } from './traffic-router';
+import { ROUTING_KEY_DOC } from './v2.examples';
 import { setPredictionHeaders } from './response-headers';
 
 const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
@@ -26,12 +28,22 @@ export class TfServingController {
 
   @Post(':name(^[^/:]+)::predict')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Predict (row "instances" or columnar "inputs"); the deployment chooses the version' })
+  @ApiOperation({
+    summary: 'Predict (row "instances" or columnar "inputs"); the deployment chooses the version',
+    description: 'X-Model-Version says which version answered and X-Route how it was chosen.',
+  })
   @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
   @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
   @ApiErrors(400, 401, 404, 413, 429, 503, 504)
-  async predict(@Param('name') name: string, @Body() body: unknown, @InferenceOptions() options: InferOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(name, undefined, body, options));
+  @ApiHeader(ROUTING_KEY_DOC)
+  async predict(
+    @Param('name') _name: string,
+    @PredictionTarget() target: PredictTarget,
+    @Body() body: unknown,
+    @InferenceOptions() options: InferOptions,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.send(reply, await this.inference.tfPredict(target, body, options));
   }
 
   @Post(':name/versions/:version(^[^/:]+)::predict')
@@ -41,13 +53,31 @@ export class TfServingController {
   @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
   @ApiErrors(400, 401, 404, 413, 429, 503, 504)
   async predictVersion(
-    @Param('name') name: string,
-    @Param('version') version: string,
+    @Param('name') _name: string,
+    @Param('version') _version: string,
+    @PredictionTarget() target: PredictTarget,
     @Body() body: unknown,
     @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(name, parseVersionNumber(version), body, options));
+    return this.send(reply, await this.inference.tfPredict(target, body, options));
+  }
+
+  @Post(':name/labels/:label(^[^/:]+)::predict')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Predict with the version a label of the deployment points to ('stable' or 'canary')" })
+  @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
+  @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  async predictLabel(
+    @Param('name') _name: string,
+    @Param('label') _label: string,
+    @PredictionTarget() target: PredictTarget,
+    @Body() body: unknown,
+    @InferenceOptions() options: InferOptions,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.send(reply, await this.inference.tfPredict(target, body, options));
   }
 
   @Get(':name')
@@ -71,6 +101,13 @@ export class TfServingController {
   @ApiErrors(401, 404, 503)
   metadata(@Param('name') name: string) {
     return this.inference.tfMetadata(name);
+  }
+
+  @Get(':name/labels/:label/metadata')
+  @ApiOperation({ summary: "Metadata of the version a label points to ('stable' or 'canary')" })
+  @ApiErrors(401, 404, 503)
+  labelMetadata(@Param('name') name: string, @Param('label') label: string) {
+    return this.inference.tfMetadata(name, undefined, label);
   }
 
   @Get(':name/versions/:version/metadata')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -9,7 +9,9 @@ import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
 import type { InferOptions } from '@modelgate/runtime';
 import { InferenceService } from './inference.service';
-import { InferenceOptions } from './request-options';
+import { InferenceOptions, PredictionTarget } from './request-options';
+import { ROUTING_KEY_DOC } from './v2.examples';
+import type { PredictTarget } from './traffic-router';
 import { setPredictionHeaders } from './response-headers';
 import { V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
 
@@ -65,12 +67,22 @@ export class V2Controller {
 
   @Post('models/:name/infer')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Inference; the deployment chooses the version (X-Model-Version says which)' })
+  @ApiOperation({
+    summary: 'Inference; the deployment chooses the version',
+    description: "X-Model-Version says which version answered and X-Route how it was chosen (latest, stable, canary, weighted, fallback); X-Fallback says why a deployment's fallback answered.",
+  })
   @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
   @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
   @ApiErrors(400, 401, 404, 413, 429, 503, 504)
-  async infer(@Param('name') name: string, @Body() body: unknown, @InferenceOptions() options: InferOptions, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
-    return this.send(reply, await this.inference.v2Infer(name, undefined, body, options));
+  @ApiHeader(ROUTING_KEY_DOC)
+  async infer(
+    @Param('name') _name: string,
+    @PredictionTarget() target: PredictTarget,
+    @Body() body: unknown,
+    @InferenceOptions() options: InferOptions,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | Buffer> {
+    return this.send(reply, await this.inference.v2Infer(target, body, options));
   }
 
   @Post('models/:name/versions/:version/infer')
@@ -80,13 +92,14 @@ export class V2Controller {
   @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
   @ApiErrors(400, 401, 404, 413, 429, 503, 504)
   async inferVersion(
-    @Param('name') name: string,
-    @Param('version') version: string,
+    @Param('name') _name: string,
+    @Param('version') _version: string,
+    @PredictionTarget() target: PredictTarget,
     @Body() body: unknown,
     @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | Buffer> {
-    return this.send(reply, await this.inference.v2Infer(name, parseVersionNumber(version), body, options));
+    return this.send(reply, await this.inference.v2Infer(target, body, options));
   }
 
   /** JSON, or header + tensor bytes with Content-Type application/octet-stream and Inference-Header-Content-Length. */

@@ -18,3 +18,10 @@ export const V2_METADATA_EXAMPLE = {
   inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }],
   outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }],
 };
+
+/** The sticky-routing header, as the OpenAPI document describes it on the routed prediction routes. */
+export const ROUTING_KEY_DOC = {
+  name: 'X-Routing-Key',
+  required: false,
+  description: 'A client or session id: while the deployment\'s weights stay the same, the same key gets the same version (sticky routing).',
+};

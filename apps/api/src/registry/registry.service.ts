@@ -6,9 +6,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ModelLoadError } from '@modelgate/runtime';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
-import { BadRequestError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
+import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
 import { validateDto } from '../common/validation';
 import { ModelServer, type ServedVersion } from '../inference/model-server.service';
+import { TrafficRouter } from '../inference/traffic-router';
+import { usesOf } from '../rollout/deployment-state';
 import { ArtifactStore } from './artifact-store';
 import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
 import { ServingDto, UpdateVersionDto, VersionDto } from './dto/version.dto';
@@ -34,6 +36,7 @@ export class RegistryService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: RegistryRepository,
     private readonly modelServer: ModelServer,
+    private readonly router: TrafficRouter,
   ) {
     this.store = new ArtifactStore(config.dataDir);
   }
@@ -82,6 +85,8 @@ export class RegistryService implements OnApplicationBootstrap {
     const model = await this.requireModel(name);
     const versions = await this.repository.listVersions(model.id);
     await this.repository.deleteModel(model);
+    // Its deployment went with it (ON DELETE CASCADE).
+    this.router.remove(name);
     for (const version of versions) await this.releaseVersion(name, version);
   }
 
@@ -167,6 +172,7 @@ export class RegistryService implements OnApplicationBootstrap {
     }
     const config: VersionConfig = dto.config ? mergeConfig(version.config, dto.config) : version.config;
     const status = dto.status ?? version.status;
+    if (status === 'retired' && version.status !== 'retired') this.refuseIfDeployed(model.name, versionNumber, 'retire');
     const reload = status === 'ready' && (dto.config !== undefined || version.status !== 'ready');
     if (reload) await this.reload(model.name, version, config);
     if (status === 'retired' && version.status !== 'retired') await this.modelServer.retire(model.name, version.version);
@@ -180,8 +186,20 @@ export class RegistryService implements OnApplicationBootstrap {
 
   async deleteVersion(modelName: string, versionNumber: number): Promise<void> {
     const { model, version } = await this.requireVersion(modelName, versionNumber);
+    this.refuseIfDeployed(model.name, versionNumber, 'delete');
     await this.repository.deleteVersion(version);
     await this.releaseVersion(model.name, version);
+  }
+
+  /** A version the deployment still uses cannot go away: its traffic would have nowhere to go. */
+  private refuseIfDeployed(modelName: string, versionNumber: number, verb: string): void {
+    const deployment = this.router.deployment(modelName);
+    const uses = deployment === undefined ? [] : usesOf(deployment, versionNumber);
+    if (uses.length > 0) {
+      throw new ConflictError(
+        `cannot ${verb} version ${versionNumber} of "${modelName}": the deployment uses it (${uses.join(', ')}); PUT /api/models/${modelName}/deployment without it first`,
+      );
+    }
   }
 
   private async reload(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
@@ -195,7 +213,7 @@ export class RegistryService implements OnApplicationBootstrap {
     }
     const previous = this.modelServer.find(modelName, version.version);
     this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded);
-    if (previous) await this.modelServer.unload(previous.runtimeKey);
+    if (previous) await this.modelServer.drainAndUnload(previous);
   }
 
   private loadSpec(version: ModelVersionEntity, config: VersionConfig) {

@@ -24,6 +24,7 @@ export class ServingMetrics {
   private readonly routes = new Map<string, Map<number | undefined, Map<string, RouteCounters>>>();
   private readonly loadSeconds: Histogram<'format'>;
   private readonly loadFailures: Counter<'format'>;
+  private readonly fallbacks: Counter<'model' | 'version' | 'reason'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -61,6 +62,17 @@ export class ServingMetrics {
       labelNames: ['format'],
       registers: [this.registry],
     });
+    this.fallbacks = new Counter({
+      name: 'modelgate_fallback_total',
+      help: "Predictions answered by a deployment's fallback version (version: the fallback), by why the routed version did not answer",
+      labelNames: ['model', 'version', 'reason'],
+      registers: [this.registry],
+    });
+  }
+
+  /** A deployment's fallback answered instead of the routed version. */
+  fallbackUsed(model: string, version: number, reason: string): void {
+    this.fallbacks.inc({ model, version: String(version), reason });
   }
 
   /**
