@@ -169,9 +169,14 @@ export class TrafficRouter {
     return false;
   }
 
-  /** A routed version answered: its failures in a row start again from zero. */
+  /**
+   * A routed version answered: its failures in a row start again from zero, and a half-open
+   * circuit closes. Requests that were already in flight when the circuit opened do not close it.
+   */
   recordSuccess(served: ServedVersion): void {
-    if (this.circuits.size > 0) this.circuits.delete(served.runtimeKey);
+    if (this.circuits.size === 0) return;
+    const circuit = this.circuits.get(served.runtimeKey);
+    if (circuit !== undefined && (circuit.openUntil === 0 || circuit.probing)) this.circuits.delete(served.runtimeKey);
   }
 
   /** A routed version failed (overloaded or erroring); returns true when this opened its circuit. */
