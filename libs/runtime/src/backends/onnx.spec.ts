@@ -2,51 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceError, ModelLoadError } from '../errors';
-import { buildOnnxModel, mlpModel, mlpReference, type DenseLayer } from '../onnx-builder';
+import { int64BoolModel, linearReluModel, linearReluReference } from '../spec-models.fixture';
 import { backendFor } from './index';
 import { OnnxBackend } from './onnx';
-
-/** y = relu(x · W + b), x: FP32 [batch, 3], W = [[1, -1], [2, 0.5], [-3, 1]], b = [0.5, -2]. */
-const LINEAR_LAYERS: DenseLayer[] = [
-  {
-    weights: [
-      [1, -1],
-      [2, 0.5],
-      [-3, 1],
-    ],
-    bias: [0.5, -2],
-    activation: 'relu',
-  },
-];
-
-function linearReluModel(): Uint8Array {
-  return mlpModel({ layers: LINEAR_LAYERS, softmax: false, outputName: 'y' });
-}
-
-/** What linearReluModel computes, for `rows` rows of x (exact here: small whole numbers and halves). */
-function linearReluReference(x: ArrayLike<number>, rows: number): number[] {
-  const inputRows = Array.from({ length: rows }, (_, row) => Array.from({ length: 3 }, (_, column) => x[row * 3 + column]));
-  return mlpReference(LINEAR_LAYERS, inputRows, false).flat();
-}
-
-/** ids: INT64 [n] -> ids + 1000; mask: BOOL [n] -> not(mask). Exercises the 64-bit and bool paths. */
-function int64BoolModel(): Uint8Array {
-  return buildOnnxModel({
-    inputs: [
-      { name: 'ids', datatype: 'INT64', shape: ['n'] },
-      { name: 'mask', datatype: 'BOOL', shape: ['n'] },
-    ],
-    outputs: [
-      { name: 'shifted', datatype: 'INT64', shape: ['n'] },
-      { name: 'inverted', datatype: 'BOOL', shape: ['n'] },
-    ],
-    initializers: [{ name: 'offset', datatype: 'INT64', shape: [], data: [1000] }],
-    nodes: [
-      { opType: 'Add', inputs: ['ids', 'offset'], outputs: ['shifted'] },
-      { opType: 'Not', inputs: ['mask'], outputs: ['inverted'] },
-    ],
-  });
-}
 
 const cpu = { device: 'cpu', intraOpThreads: 1 } as const;
 let dir: string;
