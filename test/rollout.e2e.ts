@@ -377,4 +377,25 @@ describe.skipIf(!process.env.DATABASE_URL)('rollout across replicas (PostgreSQL 
     expect(took).toBeLessThan(1000);
     expect(await versionOn(first)).toBe('2');
   });
+
+  it('a version uploaded, reconfigured or deleted through one replica is loaded, reloaded or released by the other', async () => {
+    const servedOn = (server: TestServer, version: number) => server.modelgate.app.get(ModelServer).find('shared', version);
+    const model = await readFile((await onnxMlp(fixtures, 'again.onnx')).path);
+    const uploaded = await first.json<{ version: number }>('/api/models/shared/versions', { method: 'POST', body: uploadForm(model, 'mlp.onnx') });
+    expect(uploaded.status).toBe(201);
+    await eventually(async () => servedOn(second, 3)?.state === 'ready', 5000);
+    const pinned = await second.fetch('/v2/models/shared/versions/3/infer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: V2_BODY });
+    expect(pinned.status).toBe(200);
+
+    const before = servedOn(second, 3)!.runtimeKey;
+    const patched = await first.json('/api/models/shared/versions/3', { method: 'PATCH', body: JSON.stringify({ config: { batching: { maxBatchSize: 4 } } }) });
+    expect(patched.status).toBe(200);
+    await eventually(async () => servedOn(second, 3)?.runtimeKey !== before, 5000);
+    expect(servedOn(second, 3)!.batching?.maxBatchSize).toBe(4);
+
+    expect((await first.json('/api/models/shared/versions/3', { method: 'DELETE' })).status).toBe(204);
+    await eventually(async () => servedOn(second, 3) === undefined, 5000);
+    const gone = await second.json<{ error: string }>('/v2/models/shared/versions/3/infer', { method: 'POST', body: V2_BODY });
+    expect(gone.status).toBe(404);
+  });
 });

@@ -2,9 +2,11 @@ import { DynamicModule, Global, Logger, Module, OnModuleInit } from '@nestjs/com
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { DATABASE_EMBEDDED } from './database-tokens';
 import { migrate } from './migrate';
+import { DatabaseNotifications } from './notifications';
 
-export const DATABASE_EMBEDDED = Symbol('DATABASE_EMBEDDED');
+export { DATABASE_EMBEDDED };
 
 /** The database connection; migrations run before any other module starts using it. */
 @Global()
@@ -18,8 +20,8 @@ export class DatabaseModule implements OnModuleInit {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, embedded), retryAttempts: 3, retryDelay: 1000 })],
-      providers: [{ provide: DATABASE_EMBEDDED, useValue: embedded }],
-      exports: [DATABASE_EMBEDDED],
+      providers: [{ provide: DATABASE_EMBEDDED, useValue: embedded }, DatabaseNotifications],
+      exports: [DATABASE_EMBEDDED, DatabaseNotifications],
     };
   }
 

@@ -44,6 +44,8 @@ export interface ServedVersion {
   loadMs?: number;
   /** Requests handed to the runtime and not answered yet. */
   inFlight: number;
+  /** The stored settings it was loaded with (JSON), to tell whether another replica changed them. */
+  settings?: string;
   /** Set while the version waits for its in-flight requests before being unloaded. */
   drained?: () => void;
 }
@@ -81,7 +83,7 @@ export class ModelServer implements OnApplicationShutdown {
   }
 
   /** Makes a loaded version answer requests. */
-  publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, loaded: LoadedModelInfo): void {
+  publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, loaded: LoadedModelInfo, settings?: string): void {
     this.modelEntry(modelName).versions.set(version, {
       id,
       runtimeKey,
@@ -93,11 +95,12 @@ export class ModelServer implements OnApplicationShutdown {
       batching: loaded.batching,
       loadMs: loaded.loadMs,
       inFlight: 0,
+      settings,
     });
   }
 
   /** Records a version that should serve but could not be loaded, so requests get a clear 503. */
-  markUnavailable(modelName: string, version: number, id: string, format: ModelFormat, signature: ModelSignature, reason: string): void {
+  markUnavailable(modelName: string, version: number, id: string, format: ModelFormat, signature: ModelSignature, reason: string, settings?: string): void {
     this.modelEntry(modelName).versions.set(version, {
       id,
       runtimeKey: id,
@@ -108,6 +111,7 @@ export class ModelServer implements OnApplicationShutdown {
       state: 'unavailable',
       reason,
       inFlight: 0,
+      settings,
     });
   }
 

@@ -10,11 +10,6 @@ export type NewVersion = Omit<ModelVersionEntity, 'modelId' | 'version' | 'model
 export type ModelPatch = Partial<Pick<ModelEntity, 'description' | 'task' | 'labels'>>;
 export type VersionPatch = Partial<Pick<ModelVersionEntity, 'description' | 'config' | 'status' | 'statusDetail' | 'engine'>>;
 
-export interface ServableVersion {
-  modelName: string;
-  version: ModelVersionEntity;
-}
-
 const UNIQUE_VIOLATION = '23505';
 
 /** All SQL of the registry: models and their versions. */
@@ -43,6 +38,11 @@ export class RegistryRepository {
 
   findModel(name: string): Promise<ModelEntity | null> {
     return this.models.findOne({ where: { name } });
+  }
+
+  async listModelNames(): Promise<string[]> {
+    const models = await this.models.find({ select: { name: true }, order: { name: 'ASC' } });
+    return models.map((model) => model.name);
   }
 
   listModels(limit: number, offset: number, onlyNames: readonly string[] | null = null): Promise<[ModelEntity[], number]> {
@@ -96,15 +96,6 @@ export class RegistryRepository {
   /** How many versions (of any model) still use an artifact; the store keeps it while any do. */
   countVersionsUsingArtifact(sha256: string): Promise<number> {
     return this.versions.count({ where: { artifactSha256: sha256 } });
-  }
-
-  async listServableVersions(): Promise<ServableVersion[]> {
-    const versions = await this.versions.find({
-      where: { status: 'ready' },
-      relations: { model: true },
-      order: { version: 'ASC' },
-    });
-    return versions.map((version) => ({ modelName: version.model!.name, version }));
   }
 }
 

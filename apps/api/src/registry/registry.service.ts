@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ModelLoadError } from '@modelgate/runtime';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
@@ -10,6 +10,7 @@ import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, Un
 import { validateDto } from '../common/validation';
 import { ModelServer, type ServedVersion } from '../inference/model-server.service';
 import { TrafficRouter } from '../inference/traffic-router';
+import { DatabaseNotifications } from '../database/notifications';
 import { usesOf } from '../rollout/deployment-state';
 import { ArtifactStore } from './artifact-store';
 import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
@@ -26,33 +27,133 @@ export type UploadPart =
   | { kind: 'file'; fieldname: string; filename: string; stream: Readable & { truncated?: boolean } }
   | { kind: 'field'; fieldname: string; value: unknown };
 
+/** Postgres channel on which registry changes are announced to the other replicas (payload: the model name). */
+export const REGISTRY_CHANNEL = 'modelgate_registry';
+/** Every replica compares what it serves with the registry this often, in case a notification was missed. */
+const RESYNC_INTERVAL_MS = 30_000;
+
 @Injectable()
-export class RegistryService implements OnApplicationBootstrap {
+export class RegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RegistryService.name);
   private readonly store: ArtifactStore;
   private reloads = 0;
+  /** Versions (by row id) this process is loading or changing now: a reconcile leaves them alone. */
+  private readonly pending = new Set<string>();
+  /** One reconcile per model at a time. */
+  private readonly reconciling = new Map<string, Promise<void>>();
+  private resyncTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: RegistryRepository,
     private readonly modelServer: ModelServer,
     private readonly router: TrafficRouter,
+    private readonly notifications: DatabaseNotifications,
   ) {
     this.store = new ArtifactStore(config.dataDir);
   }
 
-  /** Loads every ready version so that a restart serves what was served before. */
+  /**
+   * Loads every ready version so that a restart serves what was served before, then follows the
+   * changes other replicas make (uploads, new settings, retirements, deletions) through Postgres
+   * NOTIFY, loading and releasing versions here to match.
+   */
   async onApplicationBootstrap(): Promise<void> {
     await this.store.init();
-    for (const { modelName, version } of await this.repository.listServableVersions()) {
+    await this.notifications.subscribe(
+      REGISTRY_CHANNEL,
+      (modelName) => void this.reconcile(modelName),
+      () => void this.reconcileAll(),
+    );
+    await this.reconcileAll();
+    if (this.notifications.enabled) {
+      this.resyncTimer = setInterval(() => void this.reconcileAll(), RESYNC_INTERVAL_MS);
+      this.resyncTimer.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.resyncTimer);
+  }
+
+  /** Brings every model this process serves, or the registry holds, in line with the registry. */
+  async reconcileAll(): Promise<void> {
+    try {
+      const names = new Set(await this.repository.listModelNames());
+      for (const served of this.modelServer.allVersions()) names.add(served.modelName);
+      for (const name of names) await this.reconcile(name);
+    } catch (error) {
+      this.logger.warn(`could not compare the served versions with the registry: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Serves exactly the ready versions of a model, with their stored settings: loads what is missing
+   * (a version uploaded through another replica), reloads what another replica reconfigured, and
+   * drains and releases what was retired or deleted. A version that cannot be loaded here is marked
+   * unavailable (503 with the reason) and not tried again until its settings change.
+   */
+  reconcile(modelName: string): Promise<void> {
+    const previous = this.reconciling.get(modelName) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.reconcileNow(modelName))
+      .catch((error: Error) => this.logger.warn(`could not bring model "${modelName}" in line with the registry: ${error.message}`))
+      .finally(() => {
+        if (this.reconciling.get(modelName) === next) this.reconciling.delete(modelName);
+      });
+    this.reconciling.set(modelName, next);
+    return next;
+  }
+
+  private async reconcileNow(modelName: string): Promise<void> {
+    const model = await this.repository.findModel(modelName);
+    const rows = model === null ? [] : await this.repository.listVersions(model.id);
+    if (model === null) this.router.remove(modelName);
+    const wanted = new Map(rows.filter((row) => row.status === 'ready').map((row) => [row.version, row]));
+    const served = this.modelServer.hasModel(modelName) ? this.modelServer.versionsOf(modelName) : [];
+    for (const version of served) {
+      if (this.pending.has(version.id)) continue;
+      if (wanted.get(version.version)?.id !== version.id) await this.modelServer.retire(modelName, version.version);
+    }
+    for (const row of wanted.values()) {
+      if (this.pending.has(row.id)) continue;
+      const current = this.modelServer.find(modelName, row.version);
+      if (current?.id === row.id && current.settings === settingsOf(row.config)) continue;
+      await this.serve(modelName, row, row.config);
+    }
+  }
+
+  /**
+   * Loads a version with `config` under a new runtime key, switches its traffic to it, and drains
+   * and releases the workers it replaces. A load failure leaves the version unavailable here.
+   */
+  private async serve(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
+    this.pending.add(version.id);
+    const runtimeKey = `${version.id}@${++this.reloads}`;
+    try {
+      const previous = this.modelServer.find(modelName, version.version);
       try {
-        const loaded = await this.modelServer.load(version.id, this.loadSpec(version, version.config));
-        this.modelServer.publish(modelName, version.version, version.id, version.id, version.format, loaded);
+        const loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
+        this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config));
       } catch (error) {
         const reason = (error as Error).message;
-        this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded at start: ${reason}`);
-        this.modelServer.markUnavailable(modelName, version.version, version.id, version.format, version.signature, reason);
+        this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded here: ${reason}`);
+        if (previous?.state === 'ready') return;
+        this.modelServer.markUnavailable(modelName, version.version, version.id, version.format, version.signature, reason, settingsOf(config));
+        return;
       }
+      if (previous) await this.modelServer.drainAndUnload(previous);
+    } finally {
+      this.pending.delete(version.id);
+    }
+  }
+
+  /** Tells the other replicas that a model's versions changed (they reconcile it). */
+  private async announce(modelName: string): Promise<void> {
+    try {
+      await this.notifications.notify(REGISTRY_CHANNEL, modelName);
+    } catch (error) {
+      this.logger.warn(`could not announce the change of model "${modelName}": ${(error as Error).message}`);
     }
   }
 
@@ -88,6 +189,7 @@ export class RegistryService implements OnApplicationBootstrap {
     // Its deployment went with it (ON DELETE CASCADE).
     this.router.remove(name);
     for (const version of versions) await this.releaseVersion(name, version);
+    await this.announce(name);
   }
 
   /**
@@ -112,6 +214,7 @@ export class RegistryService implements OnApplicationBootstrap {
       const artifactLocation = prepared.entry ? `${location}/${prepared.entry}` : location;
       const id = randomUUID();
       runtimeKey = id;
+      this.pending.add(id);
       let loaded;
       try {
         loaded = await this.modelServer.load(id, {
@@ -140,11 +243,14 @@ export class RegistryService implements OnApplicationBootstrap {
         description: upload.description,
         createdBy,
       });
-      this.modelServer.publish(model.name, version.version, version.id, id, version.format, loaded);
+      this.modelServer.publish(model.name, version.version, version.id, id, version.format, loaded, settingsOf(version.config));
+      this.pending.delete(id);
       runtimeKey = undefined;
       location = undefined;
+      await this.announce(model.name);
       return toVersionDto(model.name, version, this.modelServer.find(model.name, version.version));
     } finally {
+      if (runtimeKey) this.pending.delete(runtimeKey);
       await rm(workspace, { recursive: true, force: true });
       if (runtimeKey) await this.modelServer.unload(runtimeKey);
       if (location) await this.removeArtifactIfUnused(location);
@@ -174,13 +280,21 @@ export class RegistryService implements OnApplicationBootstrap {
     const status = dto.status ?? version.status;
     if (status === 'retired' && version.status !== 'retired') this.refuseIfDeployed(model.name, versionNumber, 'retire');
     const reload = status === 'ready' && (dto.config !== undefined || version.status !== 'ready');
-    if (reload) await this.reload(model.name, version, config);
-    if (status === 'retired' && version.status !== 'retired') await this.modelServer.retire(model.name, version.version);
-    const updated = await this.repository.updateVersion(version, {
-      description: dto.description ?? version.description,
-      config,
-      status,
-    });
+    // The served version and its row change together: a reconcile meanwhile leaves it alone.
+    this.pending.add(version.id);
+    let updated: ModelVersionEntity;
+    try {
+      if (reload) await this.reload(model.name, version, config);
+      if (status === 'retired' && version.status !== 'retired') await this.modelServer.retire(model.name, version.version);
+      updated = await this.repository.updateVersion(version, {
+        description: dto.description ?? version.description,
+        config,
+        status,
+      });
+    } finally {
+      this.pending.delete(version.id);
+    }
+    if (reload || status !== version.status) await this.announce(model.name);
     return toVersionDto(model.name, updated, this.modelServer.find(model.name, updated.version));
   }
 
@@ -189,6 +303,7 @@ export class RegistryService implements OnApplicationBootstrap {
     this.refuseIfDeployed(model.name, versionNumber, 'delete');
     await this.repository.deleteVersion(version);
     await this.releaseVersion(model.name, version);
+    await this.announce(model.name);
   }
 
   /** A version the deployment still uses cannot go away: its traffic would have nowhere to go. */
@@ -212,7 +327,7 @@ export class RegistryService implements OnApplicationBootstrap {
       throw error;
     }
     const previous = this.modelServer.find(modelName, version.version);
-    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded);
+    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config));
     if (previous) await this.modelServer.drainAndUnload(previous);
   }
 
@@ -286,6 +401,11 @@ export class RegistryService implements OnApplicationBootstrap {
     if (!version) throw new NotFoundError(`model "${modelName}" has no version ${versionNumber}`);
     return { model, version };
   }
+}
+
+/** A version's stored settings as one comparable string. */
+function settingsOf(config: VersionConfig): string {
+  return JSON.stringify(config ?? {});
 }
 
 function parseConfigField(value: unknown): VersionConfig {

@@ -1,51 +1,43 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { DATABASE_EMBEDDED } from '../database/database.module';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DatabaseNotifications } from '../database/notifications';
 import { TrafficRouter } from '../inference/traffic-router';
 import { DEPLOYMENTS_CHANNEL, DeploymentsRepository } from './deployments.repository';
 
-/** Every deployment is read again this often, in case a notification was missed (a dropped connection). */
+/** Every deployment is read again this often, in case a notification was missed. */
 const RESYNC_INTERVAL_MS = 30_000;
-const RECONNECT_DELAY_MS = 1_000;
 
 /**
  * Keeps this process's router in step with the deployments in Postgres. Each committed change is
- * announced with NOTIFY on `modelgate_deployments`; every replica LISTENs on a connection of its own
- * and reads the changed deployment again, so all follow a change within a second. The embedded
- * database has a single connection and a single process: there, changes are applied where they are
- * made. A periodic full read repairs anything a lost connection missed.
+ * announced with NOTIFY on `modelgate_deployments` (payload: the model name); every replica listens
+ * and reads the changed deployment again, so all follow a change within a second. The router never
+ * goes back to an older revision, so notifications arriving out of order do no harm. A periodic full
+ * read, and one after a lost connection, repairs anything missed. With the embedded database (one
+ * process), changes are applied where they are made.
  */
 @Injectable()
 export class DeploymentSync implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeploymentSync');
-  private listener: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private reconnect: NodeJS.Timeout | undefined;
-  private closed = false;
 
   constructor(
     private readonly repository: DeploymentsRepository,
     private readonly router: TrafficRouter,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(DATABASE_EMBEDDED) private readonly embedded: boolean,
+    private readonly notifications: DatabaseNotifications,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.notifications.subscribe(
+      DEPLOYMENTS_CHANNEL,
+      (modelName) => void this.reload(modelName).catch((error: Error) => this.logger.warn(`could not reload the deployment of "${modelName}": ${error.message}`)),
+      () => void this.resync(),
+    );
     await this.reloadAll();
-    if (!this.embedded) await this.listen();
-    this.timer = setInterval(() => void this.reloadAll().catch((error: Error) => this.logger.warn(`resync failed: ${error.message}`)), RESYNC_INTERVAL_MS);
+    this.timer = setInterval(() => void this.resync(), RESYNC_INTERVAL_MS);
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
+  onApplicationShutdown(): void {
     clearInterval(this.timer);
-    clearTimeout(this.reconnect);
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
   }
 
   /** Reads one model's deployment again (after a notification). */
@@ -55,45 +47,19 @@ export class DeploymentSync implements OnApplicationBootstrap, OnApplicationShut
     else this.router.apply(state);
   }
 
+  /**
+   * Applies every stored deployment (newer revisions only). A deployment disappears only with its
+   * model, which the registry's own sync removes from the router.
+   */
   async reloadAll(): Promise<void> {
-    const states = await this.repository.findAll();
-    const present = new Set(states.map((state) => state.modelName));
-    for (const state of states) this.router.apply(state);
-    for (const followed of this.router.all()) if (!present.has(followed.modelName)) this.router.remove(followed.modelName);
+    for (const state of await this.repository.findAll()) this.router.apply(state);
   }
 
-  private async listen(): Promise<void> {
-    const url = (this.dataSource.options as { url?: string }).url;
-    const client = new Client({ connectionString: url });
-    client.on('notification', (message) => {
-      if (message.channel !== DEPLOYMENTS_CHANNEL || !message.payload) return;
-      this.reload(message.payload).catch((error: Error) => this.logger.warn(`could not reload the deployment of "${message.payload}": ${error.message}`));
-    });
-    client.on('error', (error) => {
-      this.logger.warn(`deployment notifications lost (${error.message}); reconnecting`);
-      this.scheduleReconnect(client);
-    });
-    client.on('end', () => this.scheduleReconnect(client));
+  private async resync(): Promise<void> {
     try {
-      await client.connect();
-      await client.query(`LISTEN ${DEPLOYMENTS_CHANNEL}`);
-      this.listener = client;
+      await this.reloadAll();
     } catch (error) {
-      this.logger.warn(`could not listen for deployment changes (${(error as Error).message}); retrying`);
-      this.scheduleReconnect(client);
+      this.logger.warn(`could not read the deployments again: ${(error as Error).message}`);
     }
-  }
-
-  private scheduleReconnect(client: Client): void {
-    if (this.closed || this.reconnect !== undefined) return;
-    if (this.listener === client) this.listener = undefined;
-    void client.end().catch(() => undefined);
-    this.reconnect = setTimeout(() => {
-      this.reconnect = undefined;
-      if (this.closed) return;
-      // What changed while disconnected is read in full once listening again.
-      void this.listen().then(() => this.reloadAll()).catch((error: Error) => this.logger.warn(`resync failed: ${error.message}`));
-    }, RECONNECT_DELAY_MS);
-    this.reconnect.unref();
   }
 }
