@@ -200,3 +200,32 @@ describe('audit log', () => {
     expect(everything).not.toMatch(/scrypt\$|secretHash|passwordHash/);
   });
 });
+
+describe('client address behind a reverse proxy', () => {
+  const addressOf = async (server: TestServer, forwardedFor: string) => {
+    const created = await server.json<{ name: string }>('/api/models', {
+      method: 'POST',
+      headers: { 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({ name: `proxied-${Math.random().toString(36).slice(2, 8)}` }),
+    });
+    expect(created.status).toBe(201);
+    const page = await server.json<AuditPage>(`/api/audit?action=model.create&limit=1`);
+    return page.body.items[0]?.ip;
+  };
+
+  it('is the TCP peer unless MODELGATE_TRUST_PROXY names the proxy, then the forwarded client', async () => {
+    const direct = await startServer();
+    try {
+      // A client cannot claim another address by sending the header itself.
+      expect(await addressOf(direct, '203.0.113.9')).toBe('127.0.0.1');
+    } finally {
+      await direct.close();
+    }
+    const proxied = await startServer({ env: { MODELGATE_TRUST_PROXY: '127.0.0.1' } });
+    try {
+      expect(await addressOf(proxied, '203.0.113.9')).toBe('203.0.113.9');
+    } finally {
+      await proxied.close();
+    }
+  });
+});

@@ -52,7 +52,8 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
       bodyLimit: config.maxBodyBytes,
       genReqId: requestIdFor,
       requestIdHeader: false,
-      trustProxy: false,
+      // MODELGATE_TRUST_PROXY: off by default, the TCP peer is the client (login limits, audit).
+      trustProxy: trustProxyOption(config.trustProxy),
       logger: false,
       // TLS_CERT and TLS_KEY (read and checked at start); unset: plain HTTP.
       ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
@@ -116,4 +117,10 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
   setupOpenApi(app);
+}
+
+/** Fastify's form of MODELGATE_TRUST_PROXY: a number of hops becomes "trust the first N peers". */
+function trustProxyOption(trust: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
 }

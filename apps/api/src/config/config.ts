@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readCorsOrigins, readTls, type TlsFiles } from './security-config';
+import { readCorsOrigins, readTls, readTrustProxy, type TlsFiles } from './security-config';
 import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
 
 /**
@@ -46,10 +46,14 @@ export interface AppConfig {
   tls: TlsFiles | undefined;
   /** Origins allowed to call the API from a browser; empty: CORS off. */
   corsOrigins: string[];
+  /** MODELGATE_TRUST_PROXY: false (the TCP peer is the client), proxy hops, or the proxies' addresses. */
+  trustProxy: false | number | string[];
   /** Prefix of every Redis key Modelgate writes (replicas sharing a limit use the same one). */
   redisKeyPrefix: string;
   /** /metrics access, series flushing and retention, drift monitoring (see telemetry-config.ts). */
   telemetry: TelemetryConfig;
+  /** MODELGATE_ROLLOUT_INTERVAL_MS: how often running progressive plans are judged. */
+  rolloutIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -165,8 +169,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cookieSecure: false,
     tls: readTls(read),
     corsOrigins: readCorsOrigins(read),
+    trustProxy: readTrustProxy(read),
     redisKeyPrefix: read.raw('REDIS_KEY_PREFIX') ?? 'modelgate:',
     telemetry: readTelemetryConfig(read),
+    rolloutIntervalMs: read.integer('MODELGATE_ROLLOUT_INTERVAL_MS', 5000, 50, HOUR),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);

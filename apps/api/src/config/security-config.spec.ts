@@ -25,6 +25,17 @@ describe('security configuration', () => {
     }
   });
 
+  it('trusts no proxy by default, and reads hops or proxy addresses, refusing "true" and bad ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ MODELGATE_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ MODELGATE_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ MODELGATE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    expect(() => loadConfig({ MODELGATE_TRUST_PROXY: 'true' })).toThrow('trusting every peer would let any client claim any address');
+    for (const value of ['10.0.0.0/33', 'proxy.local', '10.0.0.1/8/2', 'fe80::/129']) {
+      expect(() => loadConfig({ MODELGATE_TRUST_PROXY: value }), value).toThrow('MODELGATE_TRUST_PROXY must be false, a number of proxy hops');
+    }
+  });
+
   it('names a bad value', () => {
     expect(() => loadConfig({ MODELGATE_LOGIN_MAX_FAILURES: '0' })).toThrow('MODELGATE_LOGIN_MAX_FAILURES must be a whole number from 1 to 1000');
     expect(() => loadConfig({ MODELGATE_SESSION_HOURS: 'forever' })).toThrow('MODELGATE_SESSION_HOURS');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import type { Reader } from './config';
 
@@ -67,4 +68,37 @@ export function readCorsOrigins(read: Reader): string[] {
     origins.push(url.origin);
   }
   return origins;
+}
+
+/**
+ * MODELGATE_TRUST_PROXY: which peers' X-Forwarded-For the client address is taken from (login
+ * limits, the audit log). Unset or `false`: none, the TCP peer is the client. A number: that many
+ * proxy hops. Otherwise comma-separated addresses or CIDR ranges of the proxies, e.g.
+ * `10.0.0.0/8,127.0.0.1`. `true` (trust every peer) is refused: any client could then claim any
+ * address.
+ */
+export function readTrustProxy(read: Reader): false | number | string[] {
+  const value = read.raw('MODELGATE_TRUST_PROXY')?.trim();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => !isAddressOrRange(entry));
+  if (value === 'true' || bad.length > 0 || entries.length === 0) {
+    read.problems.push(
+      `MODELGATE_TRUST_PROXY must be false, a number of proxy hops (1-99), or the proxies' addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1), got "${value}"` +
+        (value === 'true' ? ': trusting every peer would let any client claim any address' : ''),
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
 }
