@@ -22,6 +22,16 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://user:pw@db:5432/modelgate');
   });
 
+  it('judges progressive plans every 5 seconds unless MODELGATE_ROLLOUT_INTERVAL_MS says otherwise', () => {
+    expect(loadConfig({}).rolloutIntervalMs).toBe(5000);
+    expect(loadConfig({ MODELGATE_ROLLOUT_INTERVAL_MS: '200' }).rolloutIntervalMs).toBe(200);
+  });
+
+  it('runs at most 8 shadow copies at once unless MODELGATE_SHADOW_MAX_IN_FLIGHT says otherwise', () => {
+    expect(loadConfig({}).shadowMaxInFlight).toBe(8);
+    expect(loadConfig({ MODELGATE_SHADOW_MAX_IN_FLIGHT: '2' }).shadowMaxInFlight).toBe(2);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535, got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a whole number'],
@@ -32,6 +42,8 @@ describe('loadConfig', () => {
     [{ MODELGATE_ADMIN_PASSWORD: 'short' }, 'MODELGATE_ADMIN_PASSWORD must be at least 12 characters'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must start with redis: or rediss:'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ MODELGATE_ROLLOUT_INTERVAL_MS: '10' }, 'MODELGATE_ROLLOUT_INTERVAL_MS must be a whole number from 50 to 3600000, got "10"'],
+    [{ MODELGATE_SHADOW_MAX_IN_FLIGHT: '0' }, 'MODELGATE_SHADOW_MAX_IN_FLIGHT must be a whole number from 1 to 10000, got "0"'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -54,6 +54,8 @@ export interface AppConfig {
   telemetry: TelemetryConfig;
   /** MODELGATE_ROLLOUT_INTERVAL_MS: how often running progressive plans are judged. */
   rolloutIntervalMs: number;
+  /** MODELGATE_SHADOW_MAX_IN_FLIGHT: shadow copies this process runs at once at most (more are dropped). */
+  shadowMaxInFlight: number;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisKeyPrefix: read.raw('REDIS_KEY_PREFIX') ?? 'modelgate:',
     telemetry: readTelemetryConfig(read),
     rolloutIntervalMs: read.integer('MODELGATE_ROLLOUT_INTERVAL_MS', 5000, 50, HOUR),
+    shadowMaxInFlight: read.integer('MODELGATE_SHADOW_MAX_IN_FLIGHT', 8, 1, 10_000),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);

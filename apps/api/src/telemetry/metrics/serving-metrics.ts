@@ -25,6 +25,7 @@ export class ServingMetrics {
   private readonly loadSeconds: Histogram<'format'>;
   private readonly loadFailures: Counter<'format'>;
   private readonly fallbacks: Counter<'model' | 'version' | 'reason'>;
+  private readonly shadowRequests: Counter<'model' | 'version' | 'outcome'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -68,6 +69,17 @@ export class ServingMetrics {
       labelNames: ['model', 'version', 'reason'],
       registers: [this.registry],
     });
+    this.shadowRequests = new Counter({
+      name: 'modelgate_shadow_requests_total',
+      help: "Requests copied to a deployment's shadow version (version: the shadow), by outcome: compared with the real answer, dropped (not ready or at its load bound), or error",
+      labelNames: ['model', 'version', 'outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  /** A copy of a request for a shadow version was compared, dropped or failed. */
+  shadowRequest(model: string, version: number, outcome: 'compared' | 'dropped' | 'error'): void {
+    this.shadowRequests.inc({ model, version: String(version), outcome });
   }
 
   /** A deployment's fallback answered instead of the routed version. */
