@@ -5,6 +5,7 @@ import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PageQueryDto, pageOf } from '../common/dto/page-query.dto';
 import { DeploymentService } from './deployment.service';
+import { PlanRunner } from './plan/plan-runner';
 import { DeploymentDto, PutDeploymentDto, RolloutActionDto, RolloutHistoryDto } from './dto/deployment.dto';
 
 /**
@@ -15,15 +16,23 @@ import { DeploymentDto, PutDeploymentDto, RolloutActionDto, RolloutHistoryDto } 
 @ApiTags('rollout')
 @Controller('api/models/:name/deployment')
 export class DeploymentController {
-  constructor(private readonly deployments: DeploymentService) {}
+  constructor(
+    private readonly deployments: DeploymentService,
+    private readonly plans: PlanRunner,
+  ) {}
 
   @Get()
   @RequireScope('models:read')
-  @ApiOperation({ summary: 'The deployment: routes with their weights and readiness here, labels, shadow, fallback, plan and its progress' })
+  @ApiOperation({
+    summary: 'The deployment: routes with their weights and readiness here, labels, shadow, fallback, plan and its progress',
+    description: "With a running plan, `evaluation` holds its latest look at the canary against stable on this server, and what the step still needs.",
+  })
   @ApiOkResponse({ type: DeploymentDto })
   @ApiErrors(401, 403, 404)
-  get(@Param('name') name: string): Promise<DeploymentDto> {
-    return this.deployments.get(name);
+  async get(@Param('name') name: string): Promise<DeploymentDto> {
+    const deployment = await this.deployments.get(name);
+    const evaluation = this.plans.lastEvaluation(name);
+    return evaluation === undefined || evaluation.revision !== deployment.revision ? deployment : { ...deployment, evaluation };
   }
 
   @Put()

@@ -7,6 +7,7 @@ import { DeploymentController } from './deployment.controller';
 import { DeploymentService } from './deployment.service';
 import { DeploymentSync } from './deployment-sync';
 import { DeploymentsRepository } from './deployments.repository';
+import { PlanRunner } from './plan/plan-runner';
 import { ShadowComparisonsRepository } from './shadow/shadow-comparisons.repository';
 import { ShadowComparisonsService } from './shadow/shadow-comparisons.service';
 import { ShadowController } from './shadow/shadow.controller';
@@ -28,6 +29,7 @@ import type { AppConfig } from '../config/config';
     DeploymentsRepository,
     DeploymentService,
     DeploymentSync,
+    PlanRunner,
     ShadowSeries,
     ShadowService,
     ShadowComparisonsRepository,

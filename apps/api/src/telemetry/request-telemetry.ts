@@ -9,6 +9,7 @@ import { isServerError } from './metrics/request-outcome';
 import { ServingMetrics } from './metrics/serving-metrics';
 import type { PredictionRecord } from './prediction-context';
 import { LatencySeries } from './series/latency-series';
+import { VersionWindow } from './series/version-window';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -43,6 +44,7 @@ export class RequestTelemetry {
     @Inject(APP_LOGGER) private readonly logger: AppLogger,
     private readonly metrics: ServingMetrics,
     private readonly series: LatencySeries,
+    private readonly versionWindow: VersionWindow,
     private readonly modelServer: ModelServer,
   ) {
     const token = config.telemetry.metricsToken;
@@ -95,6 +97,7 @@ export class RequestTelemetry {
       const counters = this.metrics.routeCounters(served.modelName, served.version, route);
       this.metrics.observePrediction(counters, status, elapsedMs, timing);
       this.series.record(served.modelName, served.version, elapsedMs, isServerError(status));
+      this.versionWindow.record(served.modelName, served.version, elapsedMs, isServerError(status));
       return;
     }
     // Refused before a version was chosen: labelled by the model only if it is one.

@@ -7,6 +7,7 @@ import { ServingMetrics } from './metrics/serving-metrics';
 import { PayloadLog } from './payloads/payload-log';
 import { PredictionSampler } from './prediction-sampler';
 import { LatencySeries } from './series/latency-series';
+import { VersionWindow } from './series/version-window';
 
 /**
  * What the prediction path records into, with no dependency on it: Prometheus counters, the
@@ -17,12 +18,13 @@ import { LatencySeries } from './series/latency-series';
   providers: [
     ServingMetrics,
     LatencySeries,
+    VersionWindow,
     DriftMonitor,
     PayloadLog,
     PredictionSampler,
     { provide: APP_LOGGER, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggerFor(config) },
   ],
-  exports: [ServingMetrics, LatencySeries, DriftMonitor, PayloadLog, PredictionSampler, APP_LOGGER],
+  exports: [ServingMetrics, LatencySeries, VersionWindow, DriftMonitor, PayloadLog, PredictionSampler, APP_LOGGER],
 })
 export class TelemetryCoreModule implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

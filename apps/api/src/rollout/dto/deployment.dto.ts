@@ -206,6 +206,18 @@ export class PlanStateDto {
   checkedAt?: string;
 }
 
+export class PlanEvaluationDto {
+  @ApiProperty({ description: 'The deployment revision it judged' }) revision!: number;
+  @ApiProperty() step!: number;
+  @ApiProperty() checkedAt!: string;
+  @ApiProperty({ type: GateFiguresDto, description: "The canary's figures since the step started (this server's share of traffic)" })
+  canary!: GateFiguresDto;
+  @ApiProperty({ type: GateFiguresDto, description: "Stable's figures over the same time" })
+  stable!: GateFiguresDto;
+  @ApiProperty({ enum: ['wait', 'advance', 'promote', 'rollback'] }) decision!: string;
+  @ApiProperty({ example: 'step 1 of 3 (5%) has 12 of the 20 canary requests it needs' }) reason!: string;
+}
+
 export class RouteStateDto extends RouteDto {
   @ApiProperty({ enum: ['loading', 'ready', 'unavailable', 'not loaded'], description: 'Whether this server can answer with the version now' })
   serving!: string;
@@ -223,6 +235,8 @@ export class DeploymentDto {
   @ApiProperty({ enum: STICKY_MODES }) sticky!: StickyBy;
   @ApiProperty({ type: PlanDto, nullable: true }) plan!: PlanDto | null;
   @ApiProperty({ type: PlanStateDto, nullable: true }) planState!: PlanStateDto | null;
+  @ApiPropertyOptional({ type: PlanEvaluationDto, description: "A running plan's latest evaluation on this server: the canary against stable, and what the step still needs" })
+  evaluation?: PlanEvaluationDto;
   @ApiProperty() updatedAt!: string;
   @ApiProperty({ nullable: true, type: String }) updatedBy!: string | null;
 }
@@ -231,7 +245,7 @@ export class RolloutEventDto {
   @ApiProperty() id!: string;
   @ApiProperty() at!: string;
   @ApiProperty() revision!: number;
-  @ApiProperty({ example: 'operator:alice', description: 'Who: key:<id>, operator:<name>, or plan (the progressive plan itself)' })
+  @ApiProperty({ example: 'operator:alice', description: 'Who: key:<id>, operator:<name>, or system:plan (the progressive plan itself)' })
   actor!: string;
   @ApiProperty({ example: 'deployment.update', description: 'deployment.update, deployment.promote, deployment.rollback, plan.advance, plan.promote, plan.rollback, plan.pause, plan.resume, plan.abort' })
   action!: string;
