@@ -5,8 +5,8 @@ import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
 import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
 import { ModelServer, type ServedVersion } from './model-server.service';
-import { copyTensors, TrafficRouter, type PredictTarget, type Routed, type RouteKind } from './traffic-router';
-import { withProtocolTimeout } from './request-options';
+import { copyTensors, TrafficRouter, type Routed, type RouteKind } from './traffic-router';
+import { withProtocolTimeout, type PredictionCall } from './request-options';
 import { PredictionSampler } from '../telemetry/prediction-sampler';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 import { attributeFailure } from '../telemetry/prediction-context';
@@ -54,7 +54,7 @@ export class InferenceService {
    * `body` is what the body parser produced: a RawInferenceBody on the v2 infer routes (JSON text,
    * or the binary tensor extension when Inference-Header-Content-Length was sent), else parsed JSON.
    */
-  async v2Infer(target: PredictTarget, body: unknown, options: InferOptions): Promise<Answer<V2EncodedBody>> {
+  async v2Infer({ target, options }: PredictionCall, body: unknown): Promise<Answer<V2EncodedBody>> {
     const routed = this.router.route(target);
     const request = this.decoded(routed, () => decodeV2InferBody(body, routed.served.signature));
     const answered = await this.predict(routed, request.inputs, withProtocolTimeoutFor(routed, options, request.parameters));
@@ -92,7 +92,7 @@ export class InferenceService {
     return served?.state === 'ready';
   }
 
-  async tfPredict(target: PredictTarget, body: unknown, options: InferOptions): Promise<Answer<string>> {
+  async tfPredict({ target, options }: PredictionCall, body: unknown): Promise<Answer<string>> {
     const routed = this.router.route(target);
     const request = this.decoded(routed, () => decodePredictRequest(body, routed.served.signature));
     const answered = await this.predict(routed, request.inputs, options);

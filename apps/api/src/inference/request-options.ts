@@ -17,21 +17,22 @@ function parseTimeoutMs(value: unknown, source: string): number | undefined {
   return number;
 }
 
-/** The runtime options of a prediction, from its headers: deadline and priority (online). */
-export const InferenceOptions = createParamDecorator((_data: unknown, context: ExecutionContext): InferOptions => {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return { priority: 'online', deadlineMs: parseTimeoutMs(request.headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) };
-});
-
 /** A client that wants to keep seeing the same version sends its own key here (sticky routing). */
 export const ROUTING_KEY_HEADER = 'x-routing-key';
 const MAX_ROUTING_KEY_LENGTH = 256;
 
+/** What a prediction asks for (model, version or label, sticky key) and its runtime options. */
+export interface PredictionCall {
+  target: PredictTarget;
+  options: InferOptions;
+}
+
 /**
- * What a prediction asks for: the model and the version or label in its path, and what sticky
- * routing keys on (the X-Routing-Key header, and the calling credential).
+ * A prediction request as the inference service takes it, from its path and headers: the model
+ * and the version or label in its path, what sticky routing keys on (the X-Routing-Key header, and
+ * the calling credential), and its deadline (X-Request-Timeout-Ms) and priority (online).
  */
-export const PredictionTarget = createParamDecorator((_data: unknown, context: ExecutionContext): PredictTarget => {
+export const PredictionRequest = createParamDecorator((_data: unknown, context: ExecutionContext): PredictionCall => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   const params = request.params as { name: string; version?: string; label?: string };
   const routingKey = request.headers[ROUTING_KEY_HEADER];
@@ -39,11 +40,14 @@ export const PredictionTarget = createParamDecorator((_data: unknown, context: E
     throw new BadRequestError(`the ${ROUTING_KEY_HEADER} header is longer than ${MAX_ROUTING_KEY_LENGTH} characters; send a shorter client or session id`);
   }
   return {
-    model: params.name,
-    version: params.version === undefined ? undefined : parseVersionNumber(params.version),
-    label: params.label,
-    routingKey: typeof routingKey === 'string' && routingKey.length > 0 ? routingKey : undefined,
-    caller: request.principal?.actor,
+    target: {
+      model: params.name,
+      version: params.version === undefined ? undefined : parseVersionNumber(params.version),
+      label: params.label,
+      routingKey: typeof routingKey === 'string' && routingKey.length > 0 ? routingKey : undefined,
+      caller: request.principal?.actor,
+    },
+    options: { priority: 'online', deadlineMs: parseTimeoutMs(request.headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) },
   };
 });
 

@@ -1,18 +1,27 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
-import type { InferOptions } from '@modelgate/runtime';
-import { InferenceService } from './inference.service';
-import { InferenceOptions, PredictionTarget } from './request-options';
-import type { PredictTarget } from './traffic-router';
+import { InferenceService, type Answer } from './inference.service';
+import { PredictionRequest, type PredictionCall } from './request-options';
 import { ROUTING_KEY_DOC } from './v2.examples';
 import { setPredictionHeaders } from './response-headers';
 
 const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
 const PREDICT_RESPONSE_EXAMPLE = { predictions: [[0.96, 0.04, 0.0]] };
+/** What every predict route documents: its summary, the body and answer examples, its errors. */
+function PredictDocs(summary: string) {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({ summary, description: 'X-Model-Version says which version answered and X-Route how it was chosen.' }),
+    ApiBody({ schema: { example: PREDICT_EXAMPLE } }),
+    ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } }),
+    ApiErrors(400, 401, 404, 413, 429, 503, 504),
+  );
+}
+
 const STATUS_EXAMPLE = { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] };
 
 /**
@@ -27,57 +36,34 @@ export class TfServingController {
   constructor(private readonly inference: InferenceService) {}
 
   @Post(':name(^[^/:]+)::predict')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Predict (row "instances" or columnar "inputs"); the deployment chooses the version',
-    description: 'X-Model-Version says which version answered and X-Route how it was chosen.',
-  })
-  @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
-  @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  @PredictDocs('Predict (row "instances" or columnar "inputs"); the deployment chooses the version')
   @ApiHeader(ROUTING_KEY_DOC)
-  async predict(
-    @Param('name') _name: string,
-    @PredictionTarget() target: PredictTarget,
-    @Body() body: unknown,
-    @InferenceOptions() options: InferOptions,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(target, body, options));
+  async predict(@Param('name') _name: string, @PredictionRequest() call: PredictionCall, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.send(reply, await this.inference.tfPredict(call, body));
   }
 
   @Post(':name/versions/:version(^[^/:]+)::predict')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Predict with one version' })
-  @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
-  @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  @PredictDocs('Predict with one version')
   async predictVersion(
     @Param('name') _name: string,
     @Param('version') _version: string,
-    @PredictionTarget() target: PredictTarget,
+    @PredictionRequest() call: PredictionCall,
     @Body() body: unknown,
-    @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(target, body, options));
+  ) {
+    return this.send(reply, await this.inference.tfPredict(call, body));
   }
 
   @Post(':name/labels/:label(^[^/:]+)::predict')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Predict with the version a label of the deployment points to ('stable' or 'canary')" })
-  @ApiBody({ schema: { example: PREDICT_EXAMPLE } })
-  @ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  @PredictDocs("Predict with the version a label of the deployment points to ('stable' or 'canary')")
   async predictLabel(
     @Param('name') _name: string,
     @Param('label') _label: string,
-    @PredictionTarget() target: PredictTarget,
+    @PredictionRequest() call: PredictionCall,
     @Body() body: unknown,
-    @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
-    return this.send(reply, await this.inference.tfPredict(target, body, options));
+  ) {
+    return this.send(reply, await this.inference.tfPredict(call, body));
   }
 
   @Get(':name')
@@ -117,7 +103,7 @@ export class TfServingController {
     return this.inference.tfMetadata(name, parseVersionNumber(version));
   }
 
-  private send(reply: FastifyReply, answer: Awaited<ReturnType<InferenceService['tfPredict']>>): string {
+  private send(reply: FastifyReply, answer: Answer<string>): string {
     setPredictionHeaders(reply, answer);
     void reply.header('Content-Type', 'application/json; charset=utf-8');
     return answer.body;

@@ -1,21 +1,33 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
-import { writeV2Body } from './binary-body';
+import { writeV2Body, type V2EncodedBody } from './binary-body';
 import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
-import type { InferOptions } from '@modelgate/runtime';
-import { InferenceService } from './inference.service';
-import { InferenceOptions, PredictionTarget } from './request-options';
-import { ROUTING_KEY_DOC } from './v2.examples';
-import type { PredictTarget } from './traffic-router';
+import { InferenceService, type Answer } from './inference.service';
+import { PredictionRequest, type PredictionCall } from './request-options';
 import { setPredictionHeaders } from './response-headers';
-import { V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
+import { ROUTING_KEY_DOC, V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
 
 const SERVER_VERSION = '0.1.0';
+
+/** What both infer routes document: summary, examples, errors, and the response headers. */
+function InferDocs(summary: string) {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({
+      summary,
+      description:
+        "X-Model-Version says which version answered and X-Route how it was chosen (pinned, latest, stable, canary, weighted, fallback); X-Fallback says why a deployment's fallback answered.",
+    }),
+    ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } }),
+    ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } }),
+    ApiErrors(400, 401, 404, 413, 429, 503, 504),
+  );
+}
 
 /** Open Inference Protocol (KServe v2) REST. */
 @RequireScope('predict')
@@ -66,44 +78,26 @@ export class V2Controller {
   }
 
   @Post('models/:name/infer')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Inference; the deployment chooses the version',
-    description: "X-Model-Version says which version answered and X-Route how it was chosen (latest, stable, canary, weighted, fallback); X-Fallback says why a deployment's fallback answered.",
-  })
-  @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
-  @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  @InferDocs('Inference; the deployment chooses the version')
   @ApiHeader(ROUTING_KEY_DOC)
-  async infer(
-    @Param('name') _name: string,
-    @PredictionTarget() target: PredictTarget,
-    @Body() body: unknown,
-    @InferenceOptions() options: InferOptions,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | Buffer> {
-    return this.send(reply, await this.inference.v2Infer(target, body, options));
+  async infer(@Param('name') _name: string, @PredictionRequest() call: PredictionCall, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.send(reply, await this.inference.v2Infer(call, body));
   }
 
   @Post('models/:name/versions/:version/infer')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Inference pinned to one version' })
-  @ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } })
-  @ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } })
-  @ApiErrors(400, 401, 404, 413, 429, 503, 504)
+  @InferDocs('Inference pinned to one version')
   async inferVersion(
     @Param('name') _name: string,
     @Param('version') _version: string,
-    @PredictionTarget() target: PredictTarget,
+    @PredictionRequest() call: PredictionCall,
     @Body() body: unknown,
-    @InferenceOptions() options: InferOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | Buffer> {
-    return this.send(reply, await this.inference.v2Infer(target, body, options));
+  ) {
+    return this.send(reply, await this.inference.v2Infer(call, body));
   }
 
   /** JSON, or header + tensor bytes with Content-Type application/octet-stream and Inference-Header-Content-Length. */
-  private send(reply: FastifyReply, answer: Awaited<ReturnType<InferenceService['v2Infer']>>): string | Buffer {
+  private send(reply: FastifyReply, answer: Answer<V2EncodedBody>): string | Buffer {
     setPredictionHeaders(reply, answer);
     return writeV2Body(reply, answer.body);
   }
