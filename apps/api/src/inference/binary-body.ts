@@ -47,7 +47,9 @@ export function isTfPredictRoute(url: string | undefined): boolean {
  */
 export function registerInferenceBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
   const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-    if (isV2InferRoute(request.routeOptions.url)) {
+    // routeOptions is a getter that builds an object on every read.
+    const url = request.routeOptions.url;
+    if (isV2InferRoute(url)) {
       let headerLength: number | undefined;
       try {
         headerLength = readInferenceHeaderLength(request.headers['inference-header-content-length']);
@@ -58,7 +60,7 @@ export function registerInferenceBodyParsers(fastify: FastifyInstance, bodyLimit
       done(null, new RawInferenceBody(body, headerLength));
       return;
     }
-    if (isTfPredictRoute(request.routeOptions.url)) {
+    if (isTfPredictRoute(url)) {
       // decodePredictRequest scans the bytes, or parses them as below when it cannot.
       done(null, body);
       return;
