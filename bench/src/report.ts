@@ -223,8 +223,8 @@ export function formatReport(result: BenchResult): string {
   if (result.memory.length > 0) {
     lines.push(
       '',
-      `Resident memory. Modelgate (RSS once settled): ${optional(result.modelgateRssBaseBytes, bytes)} with no model loaded, ` +
-        `${optional(result.modelgateRssAfterLoadBytes, bytes)} after the load runs. Probe: one worker thread with one ORT session, in a process of its own.`,
+      `Resident memory. Modelgate (RSS once settled; one server per model): ${optional(result.modelgateRssBaseBytes, bytes)} with no model loaded, ` +
+        `${optional(result.modelgateRssAfterLoadBytes, bytes)} after the last model's load runs. Probe: one worker thread with one ORT session, in a process of its own.`,
     );
     lines.push(
       ...table(

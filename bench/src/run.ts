@@ -218,16 +218,23 @@ interface ModelgateMeasurements {
   memory: MemoryRow[];
 }
 
+/**
+ * One Modelgate server per model, as each baseline serves one model: Modelgate divides the cores
+ * among the instances it has loaded (no oversubscription), so a second model loaded beside the one
+ * measured would halve its threads while the naive server and the raw runtime use them all.
+ */
 async function measureModelgate(context: Context): Promise<ModelgateMeasurements> {
-  log(`${HTTP_TARGET_LABELS.modelgate}: starting node apps/api/dist/main.js ...`);
-  const starting = performance.now();
-  const server = await startModelgate(context.options.modelgateDir ? resolve(context.options.modelgateDir) : ROOT);
-  log(`  live after ${((performance.now() - starting) / 1000).toFixed(1)} s`);
   const memory: MemoryRow[] = [];
   const instances = Number((JSON.parse(context.options.modelgateConfig ?? '{}') as { instances?: unknown }).instances ?? 1) || 1;
-  try {
-    const rssBase = await server.rss();
-    for (const model of context.models) {
+  let rssBase: number | undefined;
+  let rssAfterLoad: number | undefined;
+  for (const model of context.models) {
+    log(`${HTTP_TARGET_LABELS.modelgate}: starting node apps/api/dist/main.js for ${model.name} ...`);
+    const starting = performance.now();
+    const server = await startModelgate(context.options.modelgateDir ? resolve(context.options.modelgateDir) : ROOT);
+    log(`  live after ${((performance.now() - starting) / 1000).toFixed(1)} s`);
+    try {
+      rssBase ??= await server.rss();
       const upload = await server.upload(model, context.options.modelgateConfig);
       const growth = upload.rssBefore !== undefined && upload.rssAfter !== undefined ? upload.rssAfter - upload.rssBefore : undefined;
       memory.push({
@@ -239,16 +246,15 @@ async function measureModelgate(context: Context): Promise<ModelgateMeasurements
         perInstanceBytes: growth === undefined ? undefined : growth / instances,
       });
       log(`  uploaded ${model.name}: version ${upload.version} ${upload.status} in ${upload.seconds.toFixed(2)} s`);
-    }
-    for (const model of context.models) {
       for (const protocol of PROTOCOLS) {
         await measureProtocol(context, { target: 'modelgate', protocol, model, url: server.url, headers: server.authorization, child: server.child });
       }
+      rssAfterLoad = await server.rss();
+    } finally {
+      await server.stop();
     }
-    return { rssBase, rssAfterLoad: await server.rss(), memory };
-  } finally {
-    await server.stop();
   }
+  return { rssBase, rssAfterLoad, memory };
 }
 
 interface ProtocolRun {

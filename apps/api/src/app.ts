@@ -96,8 +96,9 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
 
 async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
   // Metrics, chart series and one log line per request, once the response is sent.
   app.get(RequestTelemetry).register(fastify);

@@ -23,6 +23,14 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(ApiKeysService.name);
   // Unknown ids are cached too, so a flood of made-up keys cannot hammer the database.
   private readonly cache = new TtlCache<ApiKeyEntity | null>(CACHE_TTL_MS, CACHE_MAX_ENTRIES);
+  /**
+   * Presented keys already checked against their row's current secret hash: full key -> the row
+   * (the cached entity object) it matched. While the cache serves that same row, the key needs no
+   * hashing again; a reloaded row (every half second in use, and at once after a revocation or
+   * rotation on this replica) is a new object, so the key is checked against it afresh. Keys that
+   * matched only a rotated-out secret are not kept: that grace period ends on its own clock.
+   */
+  private readonly verifiedKeys = new Map<string, ApiKeyEntity>();
   private readonly usedKeyIds = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -52,7 +60,9 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
     if (!parsed) throw new UnauthorizedError('the API key is malformed: keys look like mg_<id>_<secret>');
     const entity = await this.lookup(parsed.keyId);
     const now = Date.now();
-    if (!entity || !presentedSecretValid(entity, parsed.secret, now)) throw new UnauthorizedError('the API key is not valid');
+    if (!entity || (this.verifiedKeys.get(rawKey) !== entity && !this.verifySecret(rawKey, entity, parsed.secret, now))) {
+      throw new UnauthorizedError('the API key is not valid');
+    }
     if (entity.revokedAt) throw new UnauthorizedError('the API key has been revoked');
     if (entity.expiresAt && entity.expiresAt.getTime() <= now) throw new UnauthorizedError('the API key has expired');
     this.usedKeyIds.add(entity.keyId);
@@ -71,6 +81,20 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
   /** Drops a key from this replica's cache at once (revoke, rotate); other replicas follow within CACHE_TTL_MS. */
   invalidate(keyId: string): void {
     this.cache.delete(keyId);
+  }
+
+  private verifySecret(rawKey: string, entity: ApiKeyEntity, secret: string, now: number): boolean {
+    if (secretMatches(secret, entity.secretHash)) {
+      if (this.verifiedKeys.size >= CACHE_MAX_ENTRIES) this.verifiedKeys.clear();
+      this.verifiedKeys.set(rawKey, entity);
+      return true;
+    }
+    return (
+      entity.previousSecretHash !== null &&
+      entity.previousSecretExpiresAt !== null &&
+      entity.previousSecretExpiresAt.getTime() > now &&
+      secretMatches(secret, entity.previousSecretHash)
+    );
   }
 
   private lookup(keyId: string): Promise<ApiKeyEntity | null> {
@@ -137,14 +161,4 @@ function adminKeyFields() {
     expiresAt: null,
     createdBy: 'bootstrap',
   };
-}
-
-function presentedSecretValid(entity: ApiKeyEntity, secret: string, now: number): boolean {
-  if (secretMatches(secret, entity.secretHash)) return true;
-  return (
-    entity.previousSecretHash !== null &&
-    entity.previousSecretExpiresAt !== null &&
-    entity.previousSecretExpiresAt.getTime() > now &&
-    secretMatches(secret, entity.previousSecretHash)
-  );
 }

@@ -9,6 +9,7 @@ import {
   RawInferenceBody,
   decodeV2InferBody,
   encodeV2InferBody,
+  isTfPredictRoute,
   isV2InferRoute,
   registerInferenceBodyParsers,
   writeV2Body,
@@ -94,6 +95,15 @@ describe('registerInferenceBodyParsers', () => {
     expect(isV2InferRoute('/v2/models/:name')).toBe(false);
     expect(isV2InferRoute('/v1/models/:name:predict')).toBe(false);
     expect(isV2InferRoute(undefined)).toBe(false);
+  });
+
+  it('recognises the TF Serving predict routes as Fastify registers them', () => {
+    expect(isTfPredictRoute('/v1/models/:name(^[^/:]+)::predict')).toBe(true);
+    expect(isTfPredictRoute('/v1/models/:name/versions/:version(^[^/:]+)::predict')).toBe(true);
+    expect(isTfPredictRoute('/v1/models/:name/labels/:label(^[^/:]+)::predict')).toBe(true);
+    expect(isTfPredictRoute('/v1/models/:name/metadata')).toBe(false);
+    expect(isTfPredictRoute('/v2/models/:name/infer')).toBe(false);
+    expect(isTfPredictRoute(undefined)).toBe(false);
   });
 
   it('answers a JSON request with JSON, decoded by the codec from the raw body', async () => {

@@ -31,15 +31,25 @@ export function isV2InferRoute(url: string | undefined): boolean {
   return url !== undefined && V2_INFER_ROUTE.test(url);
 }
 
+/** TF Serving's predict routes (`...::predict` as Fastify registered them), whose bodies reach the codec as bytes. */
+const TF_PREDICT_ROUTE = /^\/v1\/models\/.*::predict$/;
+
+export function isTfPredictRoute(url: string | undefined): boolean {
+  return url !== undefined && TF_PREDICT_ROUTE.test(url);
+}
+
 /**
  * Every body that is not multipart is read as JSON, whatever its Content-Type, with
  * prototype-poisoning keys refused and a message that says where the JSON broke; except the v2 infer routes, whose bodies arrive as a RawInferenceBody: with an
  * Inference-Header-Content-Length header (any Content-Type, typically application/octet-stream)
- * for the binary extension, or plain JSON for the codec's own scanner.
+ * for the binary extension, or plain JSON for the codec's own scanner; and TF Serving's predict
+ * routes, whose bodies arrive as a Buffer for decodePredictRequest (same parsing, same errors).
  */
 export function registerInferenceBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
   const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-    if (isV2InferRoute(request.routeOptions.url)) {
+    // routeOptions is a getter that builds an object on every read.
+    const url = request.routeOptions.url;
+    if (isV2InferRoute(url)) {
       let headerLength: number | undefined;
       try {
         headerLength = readInferenceHeaderLength(request.headers['inference-header-content-length']);
@@ -48,6 +58,11 @@ export function registerInferenceBodyParsers(fastify: FastifyInstance, bodyLimit
         return;
       }
       done(null, new RawInferenceBody(body, headerLength));
+      return;
+    }
+    if (isTfPredictRoute(url)) {
+      // decodePredictRequest scans the bytes, or parses them as below when it cannot.
+      done(null, body);
       return;
     }
     const text = body.toString('utf8');

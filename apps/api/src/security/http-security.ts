@@ -26,9 +26,16 @@ const CORS_EXPOSED_HEADERS = [
  */
 export function configureHttpSecurity(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('preValidation', async (request) => checkInput(request, config.maxJsonDepth));
-  fastify.addHook('onSend', async (request, reply) => {
-    void reply.headers(securityHeaders(request.url, config.tls !== undefined));
+  // Callback hooks, not async ones: every request runs them, and each async hook costs a promise
+  // and a microtask turn. A throw is answered like a rejection (Fastify catches it).
+  const tls = config.tls !== undefined;
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    checkInput(request, config.maxJsonDepth);
+    done();
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.headers(securityHeaders(request.url, tls));
+    done(null, payload);
   });
   if (config.corsOrigins.length > 0) {
     app.enableCors({

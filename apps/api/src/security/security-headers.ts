@@ -21,17 +21,35 @@ const PAGE_POLICY = [
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const API_PREFIXES = ['/api/', '/v1/', '/v2', '/health/', '/metrics'];
 
-export function securityHeaders(url: string, tls: boolean): Record<string, string> {
-  const path = url.split('?', 1)[0]!;
+/**
+ * The headers for a response to `url`. One of a few shared, frozen objects: every response gets one
+ * (Fastify copies it into the reply), so none is built per request.
+ */
+export function securityHeaders(url: string, tls: boolean): Readonly<Record<string, string>> {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
   const api = API_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix));
+  const kind = !api ? 'page' : path.startsWith('/api/') ? 'management' : 'api';
+  return HEADER_SETS[tls ? 1 : 0][kind];
+}
+
+type ResponseKind = 'page' | 'api' | 'management';
+
+function headersFor(kind: ResponseKind, tls: boolean): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {
-    'Content-Security-Policy': api ? API_POLICY : PAGE_POLICY,
+    'Content-Security-Policy': kind === 'page' ? PAGE_POLICY : API_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
-  if (path.startsWith('/api/')) headers['Cache-Control'] = 'no-store';
+  if (kind === 'management') headers['Cache-Control'] = 'no-store';
   if (tls) headers['Strict-Transport-Security'] = 'max-age=31536000';
-  return headers;
+  return Object.freeze(headers);
 }
+
+const HEADER_SETS = [false, true].map((tls) => ({
+  page: headersFor('page', tls),
+  api: headersFor('api', tls),
+  management: headersFor('management', tls),
+}));

@@ -28,6 +28,8 @@ import { appendNested, type JsonWriteOptions } from './json-writer';
 import { MAX_RANK, fillDense, impliedShape } from './nested-data';
 import { checkOutputSize, orderedOutputNames } from './outputs';
 import { DEFAULT_SIGNATURE_NAME, TF_DTYPES } from './tfserving.metadata';
+import { scanPredictRequest } from './tfserving.text';
+import { parseJsonBody } from './v2.text';
 
 export type PredictFormat = 'row' | 'columnar';
 
@@ -41,7 +43,16 @@ export interface PredictRequest {
 const PRECHECK_ELEMENTS = 1 << 20;
 const ignoreElement: ElementWriter = () => undefined;
 
+/**
+ * `body`: parsed JSON, or the raw bytes of the body (Buffer), which are scanned straight into
+ * tensors when they hold the common request (tfserving.text.ts) and parsed as JSON otherwise.
+ */
 export function decodePredictRequest(body: unknown, signature: ModelSignature): PredictRequest {
+  if (body instanceof Uint8Array) {
+    const scanned = scanPredictRequest(body, signature);
+    if (scanned !== undefined) return scanned;
+    body = parseJsonBody(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  }
   if (!isPlainObject(body)) {
     throw new InputValidationError(`request body must be a JSON object with "instances" or "inputs", got ${describeValue(body)}`);
   }

@@ -21,7 +21,7 @@
  * 2^-48 of it rounds to the same float32 (so the stored float32 is the one the exact double gives).
  * Anything else is collected and converted in one JSON.parse at the end of the array.
  */
-import { InputValidationError, elementCount, isDataType, type DataType, type ModelSignature } from '@modelgate/runtime';
+import { InputValidationError, elementCount, isDataType, type DataType, type ModelSignature, type TensorData } from '@modelgate/runtime';
 import secureJsonParse from 'secure-json-parse';
 import { createDecodeTarget, type DecodeTarget, type ElementContext } from './element-decoder';
 import { MAX_RANK } from './nested-data';
@@ -72,7 +72,7 @@ export function decodeScanned(
 }
 
 /** Exactly what the JSON body parser does with a body, so that fallbacks answer alike. */
-function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string): unknown {
   if (text.trim().length === 0) return undefined;
   try {
     return secureJsonParse.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -99,14 +99,14 @@ let src: Buffer = EMPTY;
 let pos = 0;
 let end = 0;
 
-function scanJson(bytes: Buffer): unknown {
+function scanJson(bytes: Buffer, scanTop: () => Record<string, unknown> = scanTopLevel): unknown {
   src = bytes;
   pos = 0;
   end = bytes.length;
   try {
     skipSpace();
     if (src[pos] !== OPEN_BRACE) return MISS;
-    const body = scanTopLevel();
+    const body = scanTop();
     skipSpace();
     return pos === end ? body : MISS;
   } catch {
@@ -173,6 +173,100 @@ function scanTopLevel(): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   scanMembers(body, (key) => (key === 'inputs' && src[pos] === OPEN_BRACKET ? scanInputs() : scanValue(0)));
   return body;
+}
+
+/**
+ * A body that is a JSON object, for protocols other than v2 (TF Serving's predict): `member(key)`
+ * reads each member's value with `pos` at it, using the helpers below; MISS when the scanner gives up.
+ */
+export function scanObjectBody(bytes: Uint8Array, member: (key: string) => unknown): Record<string, unknown> | typeof MISS {
+  return scanJson(asBuffer(bytes), () => {
+    const body: Record<string, unknown> = {};
+    scanMembers(body, member);
+    return body;
+  }) as Record<string, unknown> | typeof MISS;
+}
+
+/** Whether the value at `pos` is a list (for a `member` callback of scanObjectBody). */
+export function atList(): boolean {
+  return src[pos] === OPEN_BRACKET;
+}
+
+/** The value at `pos` as JSON.parse would build it (for a `member` callback of scanObjectBody). */
+export function scanMemberValue(): unknown {
+  return scanValue(1);
+}
+
+/** A dense tensor read from nested lists: the shape their nesting implies, and the elements. */
+export class DenseData {
+  constructor(
+    readonly shape: number[],
+    readonly data: TensorData,
+  ) {}
+}
+
+/**
+ * The list at `pos` as a dense tensor (TF Serving's discipline, see nested-data.ts): every list at
+ * one depth has the same length and numbers sit only at the deepest one, which gives the shape; the
+ * numbers are then written straight into the typed array. Empty lists, strings, literals and
+ * objects are left to the generic path (MISS), as are values the datatype refuses.
+ */
+export function scanDenseData(datatype: DataType): DenseData {
+  if (src[pos] !== OPEN_BRACKET) miss();
+  const shape = denseShape();
+  const needed = elementCount(shape);
+  const target = createDecodeTarget(datatype, needed, SILENT_CONTEXT);
+  const deferred: number[] = [];
+  const count = scanElements(target, datatype === 'FP32', needed, shape.length, deferred);
+  if (count !== needed) miss();
+  if (deferred.length > 0) writeDeferred(target, deferred);
+  return new DenseData(shape, target.data);
+}
+
+/** Bytes that may appear in a JSON number (scanElements checks the grammar); index: the byte. */
+const NUMBER_BYTES = new Uint8Array(256);
+for (const byte of '0123456789-+.eE') NUMBER_BYTES[byte.charCodeAt(0)] = 1;
+
+/** Per depth while denseShape walks: the length of the first list closed there (-1: none yet), and the current list's count. */
+const denseLengths = new Int32Array(MAX_RANK + 1);
+const denseCounts = new Int32Array(MAX_RANK + 1);
+
+/**
+ * The shape of the nested lists at `pos`, checked rectangular, without moving `pos` or reading the
+ * numbers (scanElements reads and checks them next): only brackets, commas and where numbers sit.
+ */
+function denseShape(): number[] {
+  const text = src;
+  let at = pos;
+  let depth = 0;
+  let leafDepth = -1;
+  denseLengths.fill(-1);
+  for (;;) {
+    let code = text[at];
+    if (NUMBER_BYTES[code] === 1) {
+      if (leafDepth < 0) leafDepth = depth;
+      else if (depth !== leafDepth) miss();
+      denseCounts[depth - 1]++;
+      do code = text[++at];
+      while (NUMBER_BYTES[code] === 1);
+    } else if (code === OPEN_BRACKET) {
+      if (depth === leafDepth || depth === MAX_RANK) miss();
+      if (depth > 0) denseCounts[depth - 1]++;
+      denseCounts[depth++] = 0;
+      at++;
+    } else if (code === CLOSE_BRACKET) {
+      if (depth === 0) miss();
+      const length = denseCounts[--depth];
+      if (length === 0) miss();
+      if (denseLengths[depth] < 0) denseLengths[depth] = length;
+      else if (denseLengths[depth] !== length) miss();
+      at++;
+      if (depth === 0) break;
+    } else if (code === COMMA || code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) at++;
+    else miss();
+  }
+  if (leafDepth < 1) miss();
+  return Array.from(denseLengths.subarray(0, leafDepth));
 }
 
 function scanInputs(): unknown[] {
