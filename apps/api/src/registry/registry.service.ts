@@ -20,7 +20,7 @@ import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { prepareModelFolder } from './model-files';
 import { RegistryRepository } from './registry.repository';
-import { effectiveConfig, mergeConfig, type VersionConfig } from './version-config';
+import { effectiveConfig, mergeConfig, settingsOf, type VersionConfig } from './version-config';
 
 /** One part of a multipart upload, as the controller hands it over. */
 export type UploadPart =
@@ -401,11 +401,6 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     if (!version) throw new NotFoundError(`model "${modelName}" has no version ${versionNumber}`);
     return { model, version };
   }
-}
-
-/** A version's stored settings as one comparable string. */
-function settingsOf(config: VersionConfig): string {
-  return JSON.stringify(config ?? {});
 }
 
 function parseConfigField(value: unknown): VersionConfig {

@@ -37,3 +37,15 @@ export function mergeConfig(stored: VersionConfig, change: VersionConfig): Versi
 function definedFields<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
+
+/**
+ * A version's stored settings as one comparable string: keys sorted at every level, since the
+ * database (jsonb) gives them back in its own order.
+ */
+export function settingsOf(config: VersionConfig): string {
+  return JSON.stringify(config ?? {}, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
+}
