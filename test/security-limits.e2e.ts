@@ -39,7 +39,7 @@ describe('input limits', () => {
     };
   }
 
-  it('refuses JSON nested deeper than MODELGATE_MAX_JSON_DEPTH and NUL characters, with 400', async () => {
+  it('refuses JSON nested deeper than MODELGATE_MAX_JSON_DEPTH, NUL characters and unpaired surrogates, with 400', async () => {
     const before = await state();
     const deep = '{"a":'.repeat(17) + '1' + '}'.repeat(17);
     for (const [path, method, body] of [
@@ -56,6 +56,9 @@ describe('input limits', () => {
     const nul = await server.json<ErrorBody>('/api/models', { method: 'POST', body: JSON.stringify({ name: 'nul', description: 'a\u0000b' }) });
     expect(nul).toMatchObject({ status: 400, body: { error: expect.stringContaining('NUL character') } });
     expect((await server.json<ErrorBody>('/api/models/a%00b')).status).toBe(400);
+    // Half a surrogate pair is valid JSON but not a character: jsonb refuses it, so the API does first.
+    const surrogate = await server.json<ErrorBody>('/api/models', { method: 'POST', body: '{"name":"half","labels":{"team":"\\ud800>"}}' });
+    expect(surrogate).toMatchObject({ status: 400, body: { error: expect.stringContaining('half of a UTF-16 surrogate pair') } });
     const form = uploadForm(onnx, 'mlp.onnx', { config: '{"a":'.repeat(40) + '1' + '}'.repeat(40) });
     const deepConfig = await server.json<ErrorBody>('/api/models/mlp/versions', { method: 'POST', body: form });
     expect(deepConfig.status).toBe(400);

@@ -51,7 +51,8 @@ export function configureHttpSecurity(app: NestFastifyApplication, config: AppCo
 
 /**
  * Path and query values, and management and auth bodies, before any handler sees them: no NUL
- * character (PostgreSQL text cannot hold one, and no name or description needs it), and no body
+ * character or unpaired surrogate (PostgreSQL text cannot hold them, and no name or description
+ * needs them), and no body
  * nested deeper than the limit (class-transformer recurses: a deeply nested body would overflow
  * the stack). The inference routes' bodies are not walked here: their codecs refuse data nested
  * deeper than a tensor's rank can be, store nothing, and walking every tensor twice would slow
@@ -59,9 +60,9 @@ export function configureHttpSecurity(app: NestFastifyApplication, config: AppCo
  */
 function checkInput(request: FastifyRequest, maxDepth: number): void {
   for (const values of [request.params, request.query]) {
-    if (typeof values === 'object' && values !== null && findJsonProblem(values, 2) === 'nul-character') {
-      throw new BadRequestError('the path or query holds a NUL character (%00); remove it');
-    }
+    const problem = typeof values === 'object' && values !== null ? findJsonProblem(values, 2) : undefined;
+    if (problem === 'nul-character') throw new BadRequestError('the path or query holds a NUL character (%00); remove it');
+    if (problem === 'unpaired-surrogate') throw new BadRequestError('the path or query holds half of a UTF-16 surrogate pair, which is not a character; send valid Unicode');
   }
   const body = request.body;
   if (typeof body !== 'object' || body === null || Buffer.isBuffer(body) || (body.constructor !== Object && !Array.isArray(body))) return;
@@ -72,4 +73,7 @@ function checkInput(request: FastifyRequest, maxDepth: number): void {
     throw new BadRequestError(`the JSON body nests arrays and objects more than ${maxDepth} levels deep; flatten it (the limit is MODELGATE_MAX_JSON_DEPTH)`);
   }
   if (problem === 'nul-character') throw new BadRequestError('the JSON body holds a NUL character (\\u0000) in a string; remove it');
+  if (problem === 'unpaired-surrogate') {
+    throw new BadRequestError('the JSON body holds half of a UTF-16 surrogate pair (e.g. a lone \\ud800) in a string, which is not a character; send valid Unicode');
+  }
 }

@@ -39,6 +39,9 @@ describe('findJsonProblem', () => {
     expect(findJsonProblem({ a: ['ok', { b: 'x\u0000y' }] }, 64)).toBe('nul-character');
     expect(findJsonProblem({ ['k\u0000']: 1 }, 64)).toBe('nul-character');
     expect(findJsonProblem('\u0000', 64)).toBe('nul-character');
+    expect(findJsonProblem({ labels: { team: '\ud800>' } }, 64)).toBe('unpaired-surrogate');
+    expect(findJsonProblem({ ['\udc00']: 1 }, 64)).toBe('unpaired-surrogate');
+    expect(findJsonProblem(['ok \ud83d\ude00'], 64)).toBeUndefined();
     expect(findJsonProblem({ a: ['ok', { b: 'fine' }] }, 64)).toBeUndefined();
   });
 });
