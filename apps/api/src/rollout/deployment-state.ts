@@ -46,6 +46,8 @@ export interface PlanGates {
   maxP99Ms?: number;
   /** Largest canary p95 over stable's p95 (1.5 = 50% slower), checked when stable has requests too. */
   maxLatencyRatio?: number;
+  /** The same for p99: largest canary p99 over stable's p99. */
+  maxP99Ratio?: number;
 }
 
 /** Progressive delivery: the canary's weight goes through `steps`, each held until it has proved itself. */

@@ -87,6 +87,13 @@ export class PlanGatesDto {
   @Min(1)
   @Max(1000)
   maxLatencyRatio?: number;
+
+  @ApiPropertyOptional({ example: 2, description: "Largest canary p99 over stable's p99 (2: at most twice as slow in the tail)" })
+  @IsOptional()
+  @IsNumber(NUMBER)
+  @Min(1)
+  @Max(1000)
+  maxP99Ratio?: number;
 }
 
 export class PlanDto {

@@ -134,6 +134,18 @@ describe('decidePlanStep', () => {
       });
     });
 
+    it("on a p99 too many times stable's (maxP99Ratio), with p95 within its ratio", () => {
+      const gates = { maxLatencyRatio: 1.5, maxP99Ratio: 2 };
+      const decision = decidePlanStep(plan(gates), state(), both(figures(100, 0, 12, 90), figures(1000, 0, 10, 30)), later(60));
+      expect(decision).toEqual({
+        kind: 'rollback',
+        gate: 'maxP99Ratio',
+        limit: 2,
+        reason: "p99 latency 90.0 ms is 3.00 times stable's 30.0 ms, over the limit 2 (canary 100 requests, stable 1000)",
+      });
+      expect(decidePlanStep(plan(gates), state(), both(figures(100, 0, 12, 55), figures(1000, 0, 10, 30)), later(60)).kind).toBe('advance');
+    });
+
     it('names the first breached gate in the documented order', () => {
       const gates = { maxLatencyRatio: 1.1, maxP99Ms: 1, maxP95Ms: 1, maxErrorRateIncrease: 0.01, maxErrorRate: 0.01 };
       const decision = decidePlanStep(plan(gates), state(), both(figures(100, 50, 100, 200), figures(100, 0, 10, 20)), later(60));

@@ -7,7 +7,7 @@ import type { GateFigures, PlanGates, PlanSpec, PlanState } from '../deployment-
 export type GateName = keyof PlanGates;
 
 /** The order gates are judged in; the first breached one names the rollback. */
-export const GATE_ORDER: readonly GateName[] = ['maxErrorRate', 'maxErrorRateIncrease', 'maxP95Ms', 'maxP99Ms', 'maxLatencyRatio'];
+export const GATE_ORDER: readonly GateName[] = ['maxErrorRate', 'maxErrorRateIncrease', 'maxP95Ms', 'maxP99Ms', 'maxLatencyRatio', 'maxP99Ratio'];
 
 export type PlanDecision =
   /** Nothing to do yet; `reason` says what the step still needs. */
@@ -31,7 +31,7 @@ type GateVerdict = { breached: false; unjudged?: string } | { breached: true; re
  * 1. A plan that is not running does nothing.
  * 2. Until the canary has `minRequests` requests in the step, nothing is judged (too few to tell).
  * 3. Then every gate is judged on the step's figures; the first breached one rolls the canary back.
- *    Relative gates (maxErrorRateIncrease, maxLatencyRatio) compare with stable and wait while
+ *    Relative gates (maxErrorRateIncrease, maxLatencyRatio, maxP99Ratio) compare with stable and wait while
  *    stable has no request in the step.
  * 4. All gates pass and the step has lasted `minDurationSeconds`: the canary goes to the next step,
  *    or is promoted when that step is the last (100).
@@ -90,16 +90,21 @@ function judgeGate(gate: GateName, limit: number, { canary, stable }: PlanFigure
       if (latency <= limit) return { breached: false };
       return { breached: true, reason: `${name} latency ${latency.toFixed(1)} ms over the limit ${limit} ms (canary, ${canary.requests} requests)` };
     }
-    case 'maxLatencyRatio': {
-      if (stable.requests === 0 || stable.p95Ms === null || stable.p95Ms <= 0) {
+    case 'maxLatencyRatio':
+    case 'maxP99Ratio': {
+      const name = gate === 'maxLatencyRatio' ? 'p95' : 'p99';
+      const of = (figures: GateFigures) => (gate === 'maxLatencyRatio' ? figures.p95Ms : figures.p99Ms);
+      const stableLatency = of(stable);
+      if (stable.requests === 0 || stableLatency === null || stableLatency <= 0) {
         return { breached: false, unjudged: 'stable has no requests yet to compare the latency with' };
       }
-      const ratio = (canary.p95Ms ?? 0) / stable.p95Ms;
+      const canaryLatency = of(canary) ?? 0;
+      const ratio = canaryLatency / stableLatency;
       if (ratio <= limit) return { breached: false };
       return {
         breached: true,
         reason:
-          `p95 latency ${(canary.p95Ms ?? 0).toFixed(1)} ms is ${ratio.toFixed(2)} times stable's ${stable.p95Ms.toFixed(1)} ms, ` +
+          `${name} latency ${canaryLatency.toFixed(1)} ms is ${ratio.toFixed(2)} times stable's ${stableLatency.toFixed(1)} ms, ` +
           `over the limit ${limit} (canary ${canary.requests} requests, stable ${stable.requests})`,
       };
     }
