@@ -123,26 +123,17 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /**
-   * Loads a version with `config` under a new runtime key, switches its traffic to it, and drains
-   * and releases the workers it replaces. A load failure leaves the version unavailable here.
-   */
+  /** Reloads a version another replica changed; a load failure leaves it unavailable here (503 with the reason). */
   private async serve(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
     this.pending.add(version.id);
-    const runtimeKey = `${version.id}@${++this.reloads}`;
     try {
-      const previous = this.modelServer.find(modelName, version.version);
-      try {
-        const loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
-        this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config));
-      } catch (error) {
-        const reason = (error as Error).message;
-        this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded here: ${reason}`);
-        if (previous?.state === 'ready') return;
-        this.modelServer.markUnavailable(modelName, version.version, version.id, version.format, version.signature, reason, settingsOf(config));
-        return;
-      }
-      if (previous) await this.modelServer.drainAndUnload(previous);
+      await this.reload(modelName, version, config);
+    } catch (error) {
+      const reason = (error as Error).message;
+      this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded here: ${reason}`);
+      // Workers already serving it keep serving it with their settings.
+      if (this.modelServer.find(modelName, version.version)?.state === 'ready') return;
+      this.modelServer.markUnavailable(modelName, version.version, version.id, version.format, version.signature, reason, settingsOf(config));
     } finally {
       this.pending.delete(version.id);
     }
@@ -284,7 +275,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     this.pending.add(version.id);
     let updated: ModelVersionEntity;
     try {
-      if (reload) await this.reload(model.name, version, config);
+      if (reload) await this.reloadWithNewSettings(model.name, version, config);
       if (status === 'retired' && version.status !== 'retired') await this.modelServer.retire(model.name, version.version);
       updated = await this.repository.updateVersion(version, {
         description: dto.description ?? version.description,
@@ -317,15 +308,22 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async reload(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
-    const runtimeKey = `${version.id}@${++this.reloads}`;
-    let loaded;
+  private async reloadWithNewSettings(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
     try {
-      loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
+      await this.reload(modelName, version, config);
     } catch (error) {
       if (error instanceof ModelLoadError) throw new UnprocessableModelError(`the version cannot be loaded with these settings: ${error.message}`);
       throw error;
     }
+  }
+
+  /**
+   * Loads a version with `config` under a new runtime key, switches its traffic to it, and drains
+   * and releases the workers it replaces. A load failure (ModelLoadError) changes nothing.
+   */
+  private async reload(modelName: string, version: ModelVersionEntity, config: VersionConfig): Promise<void> {
+    const runtimeKey = `${version.id}@${++this.reloads}`;
+    const loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
     const previous = this.modelServer.find(modelName, version.version);
     this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config));
     if (previous) await this.modelServer.drainAndUnload(previous);
