@@ -97,3 +97,16 @@ export function elementCount(shape: readonly number[]): number {
 export function is64BitInteger(datatype: DataType): boolean {
   return datatype === 'INT64' || datatype === 'UINT64';
 }
+
+/**
+ * Copies of tensors, for a second engine call after the first took the originals (they move to
+ * a worker as transferred buffers). BYTES elements are shared: nothing writes to them.
+ */
+export function copyTensors(tensors: NamedTensors): NamedTensors {
+  const copies: NamedTensors = {};
+  for (const name of Object.keys(tensors)) {
+    const tensor = tensors[name];
+    copies[name] = { datatype: tensor.datatype, shape: tensor.shape.slice(), data: tensor.data.slice() as TensorData };
+  }
+  return copies;
+}

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RuntimeError, type InferOptions, type InferResult, type NamedTensors } from '@modelgate/runtime';
+import { copyTensors, RuntimeError, type InferOptions, type InferResult, type NamedTensors } from '@modelgate/runtime';
 import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.metadata';
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
 import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
 import { ModelServer, type ServedVersion } from './model-server.service';
-import { copyTensors, TrafficRouter, type Routed, type RouteKind } from './traffic-router';
+import { TrafficRouter, type Routed, type RouteKind } from './traffic-router';
 import { withProtocolTimeout, type PredictionCall } from './request-options';
 import { PredictionSampler } from '../telemetry/prediction-sampler';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';

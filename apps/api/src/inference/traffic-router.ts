@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NamedTensors, Tensor } from '@modelgate/runtime';
+import type { NamedTensors } from '@modelgate/runtime';
 import { NotFoundError, ServiceUnavailableError } from '../common/errors';
 import { DEPLOYMENT_LABELS, type DeploymentLabel, type DeploymentState, type FallbackSpec, type ShadowSpec, labelVersion } from '../rollout/deployment-state';
 import { ModelServer, type ServedVersion } from './model-server.service';
@@ -291,14 +291,4 @@ export function mix32(value: number): number {
   hash = Math.imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
   return hash >>> 0;
-}
-
-/** Copies of a request's tensors, for a second engine call after the first took the originals. */
-export function copyTensors(inputs: NamedTensors): NamedTensors {
-  const copies: NamedTensors = {};
-  for (const name of Object.keys(inputs)) {
-    const tensor: Tensor = inputs[name];
-    copies[name] = { datatype: tensor.datatype, shape: tensor.shape.slice(), data: tensor.data.slice() as Tensor['data'] };
-  }
-  return copies;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
-import type { NamedTensors } from '@modelgate/runtime';
+import { copyTensors, type NamedTensors } from '@modelgate/runtime';
 import { ModelServer, type ServedVersion } from '../../inference/model-server.service';
-import { copyTensors, TrafficRouter, type ShadowSink, type ShadowTicket } from '../../inference/traffic-router';
+import { TrafficRouter, type ShadowSink, type ShadowTicket } from '../../inference/traffic-router';
 import { ServingMetrics } from '../../telemetry/metrics/serving-metrics';
 import type { ShadowSpec } from '../deployment-state';
 import { compareAnswers } from './shadow-comparison';
