@@ -141,20 +141,9 @@ describe('latency series for charts', () => {
     expect(totals(minutes)).toEqual({ requests: 1000, errors: 50 });
   });
 
-  it('gives rollout gates windowed figures per version', async () => {
-    const window = await server.modelgate.app.get(TelemetryService).versionWindow('mlp', SYNTHETIC_VERSION, 300);
-    expect(window.requests).toBe(1000);
-    expect(window.errors).toBe(50);
-    expect(window.errorRate).toBeCloseTo(0.05, 10);
-    expect(window.p99Ms).toBeCloseTo(percentileFromBuckets(ROLLUP_LATENCY_BOUNDS_MS, expectedBuckets, 0.99)!, 6);
-    // Unflushed requests count as well.
-    expect((await infer()).status).toBe(200);
-    const live = await server.modelgate.app.get(TelemetryService).versionWindow('mlp', 1, 300);
-    expect(live.requests).toBe(16);
-    expect(live.errors).toBe(1);
-  });
-
   it('keeps the series across a restart', async () => {
+    // Version 1 has 15 requests from the tests before; one more makes the 16 counted below.
+    expect((await infer()).status).toBe(200);
     const before = await chart(lastHour());
     await server.restart();
     const after = await chart(lastHour());

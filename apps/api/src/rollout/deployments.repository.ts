@@ -64,12 +64,6 @@ export class DeploymentsRepository {
     return rows.map(toState);
   }
 
-  /** Deployments with a plan still running (the plan runner's work list). */
-  async findRunningPlans(): Promise<DeploymentState[]> {
-    const rows = (await this.dataSource.query(`${SELECT_DEPLOYMENT} WHERE d."plan_state"->>'status' = 'running'`)) as DeploymentRow[];
-    return rows.map(toState);
-  }
-
   /** Writes the deployment and its history entry, and announces the change on commit. */
   async save(transaction: Transaction, modelId: string, state: DeploymentState, event: RolloutEventRecord): Promise<void> {
     await transaction.query(

@@ -11,7 +11,7 @@ import type { ModelDriftDto } from './dto/drift.dto';
 import type { ModelPayloadsDto } from './dto/payloads.dto';
 import { PayloadsService } from './payloads/payloads.service';
 import type { ModelSeriesDto } from './dto/series.dto';
-import { SeriesService, type WindowFigures } from './series/series.service';
+import { SeriesService } from './series/series.service';
 
 const DAY_MS = 86_400_000;
 /** Retention runs this often (and once soon after start). */
@@ -82,14 +82,6 @@ export class TelemetryService implements OnApplicationBootstrap, BeforeApplicati
       await this.drift.flush();
       await this.payloads.flush();
     });
-  }
-
-  /**
-   * Rollout gates: one version's request count, server errors and latency percentiles over the last
-   * `windowSeconds` (minute resolution), all replicas' flushed minutes plus this one's unflushed.
-   */
-  versionWindow(modelName: string, version: number, windowSeconds: number): Promise<WindowFigures & { from: Date; to: Date }> {
-    return this.exclusive(() => this.series.window(modelName, version, windowSeconds));
   }
 
   /** Chart series of a model, per version (404 for an unknown model). */

@@ -32,7 +32,7 @@ export class LatencySeries {
   private readonly current = new Map<string, Map<number, MinuteRollup>>();
   /** Minutes that ended before the flusher came by. */
   private closed: MinuteRollup[] = [];
-  /** Taken by a flush that has not committed yet; still counted by `unflushed`. */
+  /** Taken by a flush that has not committed yet; given back to `closed` if it fails. */
   private flushing: MinuteRollup[] = [];
 
   record(modelName: string, version: number, latencyMs: number, serverError: boolean, now = Date.now()): void {
@@ -77,15 +77,6 @@ export class LatencySeries {
     const kept = this.flushing.length > limit ? this.flushing.slice(this.flushing.length - limit) : this.flushing;
     this.flushing = [];
     this.closed = mergeRollups([...kept, ...this.closed]);
-  }
-
-  /** What this process holds for a version from `sinceMinute` on and has not stored yet. */
-  unflushed(modelName: string, version: number, sinceMinute: number): MinuteRollup[] {
-    const matches = (rollup: MinuteRollup) => rollup.modelName === modelName && rollup.version === version && rollup.minute >= sinceMinute && rollup.requests > 0;
-    const found = [...this.flushing.filter(matches), ...this.closed.filter(matches)];
-    const current = this.current.get(modelName)?.get(version);
-    if (current !== undefined && matches(current)) found.push(current);
-    return found;
   }
 }
 

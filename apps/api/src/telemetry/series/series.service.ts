@@ -4,7 +4,7 @@ import { LatencyRollupsRepository } from './latency-rollups.repository';
 import { LatencySeries, MINUTE_MS } from './latency-series';
 import { addCounts, percentileFromBuckets } from './percentiles';
 
-/** A version's figures over a window: what charts plot per step and what rollout gates compare. */
+/** A version's figures over a window: what charts plot per step. */
 export interface WindowFigures {
   requests: number;
   /** Answered 5xx. */
@@ -56,9 +56,8 @@ export interface SeriesPoint extends WindowFigures {
 }
 
 /**
- * The per-minute rollups: written by the flusher, read back as chart series (summed into steps)
- * and as windowed figures for rollout gates. Only the TelemetryService calls this, inside its
- * flush lock, so reads never see a flush half-way.
+ * The per-minute rollups: written by the flusher, read back as chart series (summed into steps).
+ * Only the TelemetryService calls this, inside its flush lock, so reads never see a flush half-way.
  */
 @Injectable()
 export class SeriesService {
@@ -110,20 +109,6 @@ export class SeriesService {
       );
     }
     return chart;
-  }
-
-  /**
-   * One version's figures over the last `windowSeconds` (whole minutes: the window starts at the
-   * beginning of the minute it falls in), from the database (every replica's flushed minutes) plus
-   * what this process has not flushed yet.
-   */
-  async window(modelName: string, version: number, windowSeconds: number, now = Date.now()): Promise<WindowFigures & { from: Date; to: Date }> {
-    const since = now - windowSeconds * 1000;
-    const sinceMinute = since - (since % MINUTE_MS);
-    const totals = new RollupTotals();
-    for (const row of await this.repository.find(modelName, new Date(sinceMinute), new Date(now + MINUTE_MS), version)) totals.add(row);
-    for (const rollup of this.series.unflushed(modelName, version, sinceMinute)) totals.add(rollup);
-    return { ...totals.figures((now - sinceMinute) / 1000), from: new Date(sinceMinute), to: new Date(now) };
   }
 
   /** Deletes minutes older than the retention. */
