@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { exceedsJsonDepth } from '../security/json-depth';
+import { exceedsJsonDepth } from '../security/json-problems';
 import { BadRequestError } from './errors';
 
 /** The options of the global ValidationPipe, shared with validation done by hand (multipart fields). */

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ROUTE_CONFIG_ACCESS, type RouteAccess } from '../auth/access.decorator';
 import { BadRequestError } from '../common/errors';
 import type { AppConfig } from '../config/config';
-import { findJsonProblem } from './json-depth';
+import { findJsonProblem } from './json-problems';
 import { securityHeaders } from './security-headers';
 
 /** Headers a browser on a CORS_ORIGINS origin may send and read. */

@@ -1,4 +1,4 @@
-import { exceedsJsonDepth, findJsonProblem } from './json-depth';
+import { exceedsJsonDepth, findJsonProblem } from './json-problems';
 
 const nestedArrays = (depth: number): unknown => {
   let value: unknown = 1;
