@@ -8,6 +8,17 @@ import type { BenchModel } from './models';
 export type Protocol = 'v2-json' | 'tf-rest' | 'v2-binary';
 export const PROTOCOLS: readonly Protocol[] = ['v2-json', 'tf-rest', 'v2-binary'];
 
+/**
+ * The bodies the baselines (b) and (c) read: the two JSON protocols. Each Modelgate row is read
+ * against the baseline that parsed the same body; the binary protocol, which no hand-written server
+ * speaks, against the v2 JSON baseline (the cheaper of the two JSON bodies to parse).
+ */
+export const BASELINE_PROTOCOLS: readonly Protocol[] = ['v2-json', 'tf-rest'];
+
+export function baselineProtocol(protocol: Protocol): Protocol {
+  return protocol === 'tf-rest' ? 'tf-rest' : 'v2-json';
+}
+
 export const PROTOCOL_LABELS: Record<Protocol, string> = {
   'v2-json': 'v2 JSON',
   'tf-rest': 'TF Serving REST',

@@ -2,7 +2,7 @@
 import { BUSY_MACHINE_CORES } from './cpu';
 import { errorCount } from './load';
 import type { ModelKey } from './models';
-import { PROTOCOL_LABELS, PROTOCOLS, type Protocol } from './protocols';
+import { baselineProtocol, PROTOCOL_LABELS, PROTOCOLS, type Protocol } from './protocols';
 import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type RawModel, type Ratio, type TargetCheck } from './results';
 
 type CellFinder = (target: HttpTarget, protocol: Protocol, model: ModelKey, concurrency: number) => Cell | undefined;
@@ -23,8 +23,8 @@ export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]):
     if (cell.target !== 'modelgate' || !measured(cell)) continue;
     const rps = cell.load.requestsPerSecond;
     const rawModel = raw.find((entry) => entry.model === cell.model);
-    const bare = find('bare-http', 'v2-json', cell.model, cell.concurrency);
-    const naive = find('naive', 'v2-json', cell.model, cell.concurrency);
+    const bare = find('bare-http', baselineProtocol(cell.protocol), cell.model, cell.concurrency);
+    const naive = find('naive', baselineProtocol(cell.protocol), cell.model, cell.concurrency);
     ratios.push({
       model: cell.model,
       protocol: cell.protocol,
@@ -76,13 +76,14 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
 
   for (const protocol of protocols) {
     const label = PROTOCOL_LABELS[protocol];
+    const baseline = baselineProtocol(protocol);
     if (models.includes('mlp')) {
       const cell = find('modelgate', protocol, 'mlp', 64);
-      check(`MLP c=64 ${label}: throughput vs bare HTTP`, '>= 60% of (b)', cell, find('bare-http', 'v2-json', 'mlp', 64), (load, base) => ({
+      check(`MLP c=64 ${label}: throughput vs bare HTTP`, '>= 60% of (b)', cell, find('bare-http', baseline, 'mlp', 64), (load, base) => ({
         pass: load.requestsPerSecond >= 0.6 * base!.requestsPerSecond,
         measured: percent(load.requestsPerSecond / base!.requestsPerSecond),
       }));
-      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', 'v2-json', 'mlp', 64), (load, base) => ({
+      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', baseline, 'mlp', 64), (load, base) => ({
         pass: load.requestsPerSecond >= 1.5 * base!.requestsPerSecond,
         measured: times(load.requestsPerSecond / base!.requestsPerSecond),
       }));
@@ -91,7 +92,7 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
     if (models.includes('cnn')) {
       const cell = find('modelgate', protocol, 'cnn', 64);
       const factor = protocol === 'v2-binary' ? 2 : 1.3;
-      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', 'v2-json', 'cnn', 64), (load, base) => ({
+      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base) => ({
         pass: load.requestsPerSecond >= factor * base!.requestsPerSecond,
         measured: times(load.requestsPerSecond / base!.requestsPerSecond),
       }));
@@ -101,7 +102,7 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
       }));
     }
     for (const model of models) {
-      check(`${model.toUpperCase()} c=1 ${label}: p50 added over naive`, '<= 0.3 ms', find('modelgate', protocol, model, 1), find('naive', 'v2-json', model, 1), (load, base) => {
+      check(`${model.toUpperCase()} c=1 ${label}: p50 added over naive`, '<= 0.3 ms', find('modelgate', protocol, model, 1), find('naive', baseline, model, 1), (load, base) => {
         const added = load.p50Ms - base!.p50Ms;
         return { pass: added <= 0.3, measured: `${added >= 0 ? '+' : ''}${ms(added)} ms (${ms(load.p50Ms)} vs ${ms(base!.p50Ms)})` };
       });
@@ -158,7 +159,7 @@ export function formatReport(result: BenchResult): string {
     const order = (cell: Cell) => ['bare-http', 'naive', 'modelgate'].indexOf(cell.target) * 10 + PROTOCOLS.indexOf(cell.protocol);
     const sorted = [...modelCells].sort((a, b) => order(a) - order(b) || a.concurrency - b.concurrency);
     for (const [index, cell] of sorted.entries()) {
-      const label = [HTTP_TARGET_LABELS[cell.target], cell.target === 'modelgate' ? PROTOCOL_LABELS[cell.protocol] : ''].join(' ').trim();
+      const label = `${HTTP_TARGET_LABELS[cell.target]} ${PROTOCOL_LABELS[cell.protocol]}`;
       if (!measured(cell)) {
         // One row for all concurrencies of a protocol that was refused or could not be measured.
         const previous = sorted[index - 1];

@@ -15,7 +15,7 @@ import { startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
-import { type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
+import { BASELINE_PROTOCOLS, type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
 import { bytes, checkTargets, computeRatios, count, formatReport, ms } from './report';
 import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type MemoryRow, type RawModel } from './results';
 import type { InstanceMemoryResult, InstanceMemorySpec } from './servers/instance-memory';
@@ -179,8 +179,9 @@ function summarizeRaw(entry: RawModelResult): RawModel {
   };
 }
 
-/** The v2 answer the naive server gives for the sample instance: (b) answers it as a constant. */
-function v2Answer(model: BenchModel, reference: number[]): string {
+/** The answer the naive server gives for the sample instance in a JSON protocol: (b) answers it as a constant. */
+function jsonAnswer(protocol: Protocol, model: BenchModel, reference: number[]): string {
+  if (protocol === 'tf-rest') return JSON.stringify({ predictions: [reference] });
   return JSON.stringify({
     model_name: model.name,
     model_version: '1',
@@ -189,12 +190,22 @@ function v2Answer(model: BenchModel, reference: number[]): string {
 }
 
 async function measureBareHttp(context: Context): Promise<void> {
-  const answers = Object.fromEntries(context.models.map((model) => [buildRequest('v2-json', model, sampleInstance(model)).path, v2Answer(model, context.references.get(model.key)!)]));
+  const answers = Object.fromEntries(
+    context.models.flatMap((model) =>
+      BASELINE_PROTOCOLS.map((protocol) => [context.requests.get(model.key)![protocol].path, jsonAnswer(protocol, model, context.references.get(model.key)!)]),
+    ),
+  );
   await withBaselineServer(context, 'bare-http', 'bare-http.js', { answers });
 }
 
 async function measureNaive(context: Context): Promise<void> {
-  const models = context.models.map((model) => ({ name: model.name, path: model.path, outputName: model.outputName }));
+  const models = context.models.map((model) => ({
+    name: model.name,
+    path: model.path,
+    inputName: model.inputName,
+    instanceShape: model.instanceShape,
+    outputName: model.outputName,
+  }));
   await withBaselineServer(context, 'naive', 'naive.js', { models });
 }
 
@@ -206,7 +217,9 @@ async function withBaselineServer(context: Context, target: HttpTarget, script: 
   try {
     const line = await child.waitForLine(/^listening \d+/, SERVER_START_MS);
     const url = `http://127.0.0.1:${line.split(' ')[1]}`;
-    for (const model of context.models) await measureProtocol(context, { target, protocol: 'v2-json', model, url, headers: {}, child });
+    for (const model of context.models) {
+      for (const protocol of BASELINE_PROTOCOLS) await measureProtocol(context, { target, protocol, model, url, headers: {}, child });
+    }
   } finally {
     await child.stop();
   }
@@ -270,7 +283,7 @@ interface ProtocolRun {
 async function measureProtocol(context: Context, run: ProtocolRun): Promise<void> {
   const request = context.requests.get(run.model.key)![run.protocol];
   const base = { target: run.target, protocol: run.protocol, model: run.model.key };
-  const label = `${HTTP_TARGET_LABELS[run.target]}${run.target === 'modelgate' ? ` ${PROTOCOL_LABELS[run.protocol]}` : ''} ${run.model.key}`;
+  const label = `${HTTP_TARGET_LABELS[run.target]} ${PROTOCOL_LABELS[run.protocol]} ${run.model.key}`;
   const checked = await checkAnswer(run, request, context.references.get(run.model.key)!);
   if (checked.kind !== 'ok') {
     const status = checked.kind === 'refused' && run.protocol === 'v2-binary' ? 'unsupported' : 'failed';
