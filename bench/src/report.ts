@@ -195,7 +195,11 @@ export function formatReport(result: BenchResult): string {
   notes.forEach((note, index) => lines.push(`[${index + 1}] ${note}`));
 
   if (result.ratios.length > 0) {
-    lines.push('', 'Modelgate against the baselines (req/s over req/s; (a) in examples/s, so "of raw" is the share of the compute ceiling)');
+    lines.push(
+      '',
+      'Modelgate against the baselines (req/s over req/s; (a) in examples/s, so "of raw" is the share of the compute ceiling;',
+      '(b) and (c) read the same JSON body as the row: TF Serving rows against theirs, v2 JSON and binary rows against v2 JSON)',
+    );
     lines.push(
       ...table(
         ['model', 'protocol', 'c', 'req/s', 'of raw best', 'of raw b=1', 'of (b) bare', 'of (c) naive', 'p50 vs naive'],
