@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRuntime } from '@modelgate/runtime';
 import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
-import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Answer {
   status: number;
@@ -40,9 +40,8 @@ describe('dynamic batching over HTTP', () => {
     server = await startServer();
     runtime = runtimeOf(server);
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
-    const uploaded = await server.json<{ serving: { batching: { axis: number | null } } }>('/api/models/mlp/versions', {
-      method: 'POST',
-      body: uploadForm(await readFile(mlpPath), 'mlp.onnx', { config: JSON.stringify({ batching: { maxQueueSize: 12 } }) }),
+    const uploaded = await uploadVersion<{ serving: { batching: { axis: number | null } } }>(server, 'mlp', mlpPath, {
+      config: JSON.stringify({ batching: { maxQueueSize: 12 } }),
     });
     expect(uploaded.status).toBe(201);
     expect(uploaded.body.serving.batching.axis).toBe(0);

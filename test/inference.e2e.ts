@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnxMlp, onnxMultiInput, tfjsGraphModel, tfjsLayersModel, zipFolder } from './fixtures/models';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { startServer, uploadForm, uploadVersion, type TestServer } from './support/server';
 
 interface V2Output {
   name: string;
@@ -63,7 +63,7 @@ describe('inference', () => {
       expect(uploaded.status, `upload ${name}`).toBe(201);
     }
     // A second version of the MLP, so that latest and pinned versions differ.
-    await server.json('/api/models/mlp/versions', { method: 'POST', body: uploadForm(await readFile(mlpPath), 'mlp.onnx') });
+    await uploadVersion(server, 'mlp', mlpPath);
   });
 
   afterAll(async () => {

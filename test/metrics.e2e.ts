@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRuntime } from '@modelgate/runtime';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { createKey } from './support/credentials';
 import { corruptOnnx, onnxMlp } from './fixtures/models';
-import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 const METRICS_TOKEN = 'scrape-token-for-tests-0123456789';
 
@@ -64,7 +64,7 @@ describe('/metrics', () => {
     server = await startServer({ env: { METRICS_TOKEN } });
     runtime = runtimeOf(server);
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
-    const uploaded = await server.json('/api/models/mlp/versions', { method: 'POST', body: uploadForm(await readFile((await onnxMlp(fixtures)).path), 'mlp.onnx') });
+    const uploaded = await uploadVersion(server, 'mlp', (await onnxMlp(fixtures)).path);
     expect(uploaded.status).toBe(201);
   });
   afterAll(async () => {
@@ -148,10 +148,7 @@ describe('/metrics', () => {
   });
 
   it('counts model load failures', async () => {
-    const refused = await server.json('/api/models/mlp/versions', {
-      method: 'POST',
-      body: uploadForm(await readFile((await corruptOnnx(fixtures)).path), 'corrupt.onnx'),
-    });
+    const refused = await uploadVersion(server, 'mlp', (await corruptOnnx(fixtures)).path);
     expect(refused.status).toBe(422);
     const samples = await scrape();
     expect(valueOf(samples, 'modelgate_model_load_failures_total', { format: 'onnx' })).toBe(1);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferOptions, NamedTensors } from '@modelgate/runtime';
@@ -6,7 +6,7 @@ import { ModelServer, type ServedVersion } from '../apps/api/src/inference/model
 import { DEFAULT_SHADOW_LIMITS } from '../apps/api/src/rollout/shadow/shadow.service';
 import { onnxMlp, onnxMlpVariant, type OnnxMlpFixture } from './fixtures/models';
 import { createKey, eventually } from './support/credentials';
-import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Figures {
   requests: number;
@@ -69,7 +69,7 @@ describe('rollout: shadow traffic compared with the real answers', () => {
     server = await startServer({ env: { MODELGATE_METRICS_FLUSH_SECONDS: '300' } });
     expect((await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: MODEL }) })).status).toBe(201);
     for (const path of [primary.path, primary.path, variant.path]) {
-      const uploaded = await server.json(`/api/models/${MODEL}/versions`, { method: 'POST', body: uploadForm(await readFile(path), 'mlp.onnx') });
+      const uploaded = await uploadVersion(server, MODEL, path);
       expect(uploaded.status).toBe(201);
     }
   });

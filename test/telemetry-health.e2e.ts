@@ -1,8 +1,8 @@
-import { readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { readdir, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnxMlp } from './fixtures/models';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Readiness {
   ready: boolean;
@@ -35,10 +35,7 @@ describe('health', () => {
     expect((await server.json('/health/live', { key: null })).body).toEqual({ status: 'ok' });
     expect((await server.json('/v2/health/live', { key: null })).body).toEqual({ live: true });
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
-    const uploaded = await server.json<{ artifact: { sha256: string } }>('/api/models/mlp/versions', {
-      method: 'POST',
-      body: uploadForm(await readFile((await onnxMlp(fixtures)).path), 'mlp.onnx'),
-    });
+    const uploaded = await uploadVersion<{ artifact: { sha256: string } }>(server, 'mlp', (await onnxMlp(fixtures)).path);
     expect(uploaded.status).toBe(201);
     const ready = await readiness();
     expect(ready.status).toBe(200);

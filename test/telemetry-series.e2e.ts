@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRuntime } from '@modelgate/runtime';
@@ -6,29 +6,14 @@ import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { bucketIndex, ROLLUP_BUCKET_COUNT, ROLLUP_LATENCY_BOUNDS_MS } from '../apps/api/src/telemetry/series/latency-buckets';
 import { LatencySeries } from '../apps/api/src/telemetry/series/latency-series';
 import { percentileFromBuckets } from '../apps/api/src/telemetry/series/percentiles';
+import type { ModelSeriesDto, SeriesPointDto } from '../apps/api/src/telemetry/dto/series.dto';
 import { TelemetryService } from '../apps/api/src/telemetry/telemetry.service';
 import { onnxMlp } from './fixtures/models';
-import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
-interface Point {
-  time: string;
-  requests: number;
-  errors: number;
-  requestRate: number;
-  errorRate: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  meanMs: number | null;
-}
-interface Chart {
-  model: string;
-  from: string;
-  to: string;
-  step: number;
-  versions: Array<{ version: number; points: Point[] }>;
-  error?: string;
-}
+type Point = SeriesPointDto;
+/** The chart answer, or an error body. */
+type Chart = ModelSeriesDto & { error?: string };
 
 /** A version number no upload reaches: latencies recorded straight into the series go there. */
 const SYNTHETIC_VERSION = 7;
@@ -67,7 +52,7 @@ describe('latency series for charts', () => {
     server = await startServer({ env: { MODELGATE_METRICS_FLUSH_SECONDS: '1' } });
     runtime = runtimeOf(server);
     await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
-    const uploaded = await server.json('/api/models/mlp/versions', { method: 'POST', body: uploadForm(await readFile((await onnxMlp(fixtures)).path), 'mlp.onnx') });
+    const uploaded = await uploadVersion(server, 'mlp', (await onnxMlp(fixtures)).path);
     expect(uploaded.status).toBe(201);
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ModelRuntime } from '@modelgate/runtime';
 import { Client } from 'pg';
 import { loadConfig } from '../../apps/api/src/config/config';
@@ -127,6 +127,14 @@ export function uploadForm(file: Uint8Array | Buffer, filename: string, fields: 
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([file]), filename);
   return form;
+}
+
+/**
+ * Uploads the model file at `path` as a new version of `model` (which must exist), with the admin
+ * key and optional form fields (`config`, `description`); the answer as `json` gives it.
+ */
+export async function uploadVersion<T = unknown>(server: TestServer, model: string, path: string, fields?: Record<string, string>) {
+  return server.json<T>(`/api/models/${model}/versions`, { method: 'POST', body: uploadForm(await readFile(path), basename(path), fields) });
 }
 
 /**
