@@ -40,7 +40,7 @@ export async function generateModels(dir: string, keys: readonly ModelKey[]): Pr
   return models;
 }
 
-const MODEL_SHAPES: Record<ModelKey, Omit<BenchModel, 'key' | 'name' | 'path' | 'fileBytes'>> = {
+export const MODEL_SHAPES: Record<ModelKey, Omit<BenchModel, 'key' | 'name' | 'path' | 'fileBytes'>> = {
   mlp: {
     inputName: 'features',
     outputName: 'probabilities',

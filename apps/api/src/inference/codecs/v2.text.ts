@@ -452,6 +452,7 @@ function scanElements(target: DecodeTarget, float32: boolean, needed: number, ma
   const nested = code === OPEN_BRACKET;
   let depth = 1;
   let index = 0;
+  let plainMisses = 0;
   if (code === CLOSE_BRACKET) {
     pos = at + 1;
     return 0;
@@ -467,6 +468,20 @@ function scanElements(target: DecodeTarget, float32: boolean, needed: number, ma
       code = text[++at];
       depth--;
     } else if (code === MINUS || (code >= ZERO && code <= NINE)) {
+      if (floats !== undefined && index < needed && plainMisses < PLAIN_MISSES_ALLOWED) {
+        const before = index;
+        index = scanPlainFloats(text, at, floats, index, needed);
+        if (index !== before) {
+          // plainAt is the start of the next element, perhaps after spaces: read it from the top.
+          plainMisses = 0;
+          at = plainAt;
+          code = text[at];
+          while (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) code = text[++at];
+          continue;
+        }
+        // A list's last number always misses (no comma); numbers in another style miss every time.
+        plainMisses++;
+      }
       if (index === needed) miss();
       // A JSON number: sign, integer part (no leading zeros), fraction, exponent.
       const start = at;
@@ -555,6 +570,64 @@ function scanElements(target: DecodeTarget, float32: boolean, needed: number, ma
         pos = at;
         return index;
       }
+    }
+  }
+}
+
+/** Misses of scanPlainFloats in a row after which scanElements stops trying it for this tensor. */
+const PLAIN_MISSES_ALLOWED = 4;
+/** Where scanPlainFloats stopped: the first byte of an element it left to scanElements. */
+let plainAt = 0;
+
+/**
+ * scanElements' common case in a loop of its own: FP32 numbers written plainly and each followed
+ * by a comma (`-0.1234,`): no exponent, no spaces, at most 15 significant digits and 22 decimals,
+ * so that the digits are an exact integer and one division by an exact power of ten rounds it as
+ * JSON.parse does (the Clinger fast path). Starts on a number's first byte; stops before the first
+ * element it cannot read so, or before one not followed by a comma (a list's last), and returns the
+ * index after the last number written, with plainAt where it stopped. Half the work of the general
+ * loop per number: no state for brackets, strings, exponents or deferred numbers.
+ */
+function scanPlainFloats(text: Uint8Array, at: number, floats: Float32Array, index: number, needed: number): number {
+  for (;;) {
+    const start = at;
+    let code = text[at];
+    const negative = code === MINUS;
+    if (negative) code = text[++at];
+    let mantissa = 0;
+    let digits = 0;
+    let decimals = 0;
+    if (code === ZERO) code = text[++at];
+    else if (code >= 0x31 && code <= NINE) {
+      do {
+        mantissa = mantissa * 10 + (code - ZERO);
+        digits++;
+        code = text[++at];
+      } while (code >= ZERO && code <= NINE);
+    }
+    if (at > start + (negative ? 1 : 0) && code === DOT) {
+      code = text[++at];
+      while (code >= ZERO && code <= NINE) {
+        // Leading zeros of a fraction are not significant digits.
+        if (digits > 0 || code !== ZERO) {
+          mantissa = mantissa * 10 + (code - ZERO);
+          digits++;
+        }
+        decimals++;
+        code = text[++at];
+      }
+      if (decimals === 0) code = 0; // "1." is not a number: left to scanElements, which refuses it
+    }
+    if (code !== COMMA || at === start + (negative ? 1 : 0) || digits > 15 || decimals > 22) {
+      plainAt = start;
+      return index;
+    }
+    const value = mantissa / POWERS_OF_TEN[decimals];
+    floats[index++] = negative ? -value : value;
+    at++;
+    if (index === needed) {
+      plainAt = at;
+      return index;
     }
   }
 }

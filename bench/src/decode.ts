@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:decode`: the cost of reading one request body into a tensor, on this thread, no
+ * HTTP: Modelgate's v2 JSON and TF Serving codecs against what a hand-written server does with the
+ * same bodies (`JSON.parse`, then `Float32Array.from` of the flat `data`, or of the nested
+ * `instances` after `.flat(Infinity)`). The bodies are the HTTP bench's own (bench/src/protocols.ts).
+ *
+ *   npm run bench:decode                                   # this checkout's built codecs
+ *   npm run bench:decode -- --compare=/tmp/modelgate-OLD   # and another build's, in the same run
+ *
+ * Each figure is the median of 15 rounds of N decodes after a warm-up; the ratios are taken in the
+ * same run, so compare them rather than the microseconds across runs.
+ */
+import { join, resolve } from 'node:path';
+import { sampleInstance } from './instances';
+import { type BenchModel, MODEL_KEYS, MODEL_SHAPES } from './models';
+import { buildRequest } from './protocols';
+
+const ROOT = resolve(__dirname, '..', '..');
+const ROUNDS = 15;
+
+type Decoder = (body: Buffer) => unknown;
+
+interface Codecs {
+  label: string;
+  v2: Decoder;
+  tf: Decoder;
+}
+
+function loadCodecs(checkout: string, label: string): Codecs {
+  const codecs = join(checkout, 'apps/api/dist/inference/codecs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { decodeV2RequestText } = require(join(codecs, 'v2.text.js')) as { decodeV2RequestText: (body: Uint8Array, signature: unknown) => unknown };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { scanPredictRequest } = require(join(codecs, 'tfserving.text.js')) as { scanPredictRequest: (body: Uint8Array, signature: unknown) => unknown };
+  return {
+    label,
+    v2: (body) => decodeV2RequestText(body, signatureOf(current)),
+    tf: (body) => {
+      const decoded = scanPredictRequest(body, signatureOf(current));
+      if (decoded === undefined) throw new Error(`${label}: the TF Serving scanner left the body to the generic path`);
+      return decoded;
+    },
+  };
+}
+
+let current: BenchModel;
+
+function signatureOf(model: BenchModel): unknown {
+  return {
+    inputs: [{ name: model.inputName, datatype: 'FP32', shape: [-1, ...model.instanceShape] }],
+    outputs: [{ name: model.outputName, datatype: 'FP32', shape: [-1, ...model.outputShape] }],
+  };
+}
+
+const byHand: { v2: Decoder; tf: Decoder } = {
+  v2: (body) => Float32Array.from((JSON.parse(body.toString('utf8')) as { inputs: { data: number[] }[] }).inputs[0].data),
+  tf: (body) => Float32Array.from((JSON.parse(body.toString('utf8')) as { instances: unknown[] }).instances.flat(Infinity) as number[]),
+};
+
+/** Median microseconds per decode. */
+function time(decode: Decoder, body: Buffer, count: number): number {
+  for (let index = 0; index < count; index++) decode(body);
+  const rounds: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = process.hrtime.bigint();
+    for (let index = 0; index < count; index++) decode(body);
+    rounds.push(Number(process.hrtime.bigint() - started) / count / 1000);
+  }
+  return rounds.sort((a, b) => a - b)[ROUNDS >> 1];
+}
+
+function main(): void {
+  const compare = process.argv.slice(2).flatMap((arg) => (arg.startsWith('--compare=') ? [resolve(arg.slice('--compare='.length))] : []));
+  const builds = [loadCodecs(ROOT, 'Modelgate (this checkout)'), ...compare.map((dir) => loadCodecs(dir, `Modelgate (${dir})`))];
+  const rows: string[][] = [];
+  for (const key of MODEL_KEYS) {
+    current = { ...MODEL_SHAPES[key], key, name: `bench-${key}`, path: '', fileBytes: 0 };
+    const instance = sampleInstance(current);
+    const count = key === 'cnn' ? 200 : 20_000;
+    for (const [protocol, label] of [['v2', 'v2 JSON'], ['tf', 'TF Serving REST']] as const) {
+      const body = buildRequest(protocol === 'v2' ? 'v2-json' : 'tf-rest', current, instance).body;
+      const baseline = time(byHand[protocol], body, count);
+      rows.push([key, label, 'JSON.parse + Float32Array.from (by hand)', baseline.toFixed(1), '1.00x']);
+      for (const build of builds) {
+        const us = time(build[protocol], body, count);
+        rows.push([key, label, build.label, us.toFixed(1), `${(baseline / us).toFixed(2)}x`]);
+      }
+    }
+  }
+  const header = ['model', 'body', 'decoder', 'us per body', 'speed vs by hand'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  process.stdout.write(`${[line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`);
+}
+
+main();
