@@ -7,8 +7,9 @@
  *   npm run bench:decode                                   # this checkout's built codecs
  *   npm run bench:decode -- --compare=/tmp/modelgate-OLD   # and another build's, in the same run
  *
- * Each figure is the median of 15 rounds of N decodes after a warm-up; the ratios are taken in the
- * same run, so compare them rather than the microseconds across runs.
+ * Each figure is the fastest of 30 rounds of N decodes after a warm-up (the least disturbed by the
+ * rest of the machine), the decoders taking turns round by round; the ratios are taken in the same
+ * run, so compare them rather than the microseconds across runs.
  */
 import { join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
@@ -16,7 +17,7 @@ import { type BenchModel, MODEL_KEYS, MODEL_SHAPES } from './models';
 import { buildRequest } from './protocols';
 
 const ROOT = resolve(__dirname, '..', '..');
-const ROUNDS = 15;
+const ROUNDS = 30;
 
 type Decoder = (body: Buffer) => unknown;
 
@@ -57,16 +58,21 @@ const byHand: { v2: Decoder; tf: Decoder } = {
   tf: (body) => Float32Array.from((JSON.parse(body.toString('utf8')) as { instances: unknown[] }).instances.flat(Infinity) as number[]),
 };
 
-/** Median microseconds per decode. */
-function time(decode: Decoder, body: Buffer, count: number): number {
-  for (let index = 0; index < count; index++) decode(body);
-  const rounds: number[] = [];
+/**
+ * Microseconds per decode in each decoder's fastest round. The rounds take turns (a round of each
+ * decoder, then the next), so that a slow spell of the machine falls on all of them alike.
+ */
+function time(decoders: readonly Decoder[], body: Buffer, count: number): number[] {
+  for (const decode of decoders) for (let index = 0; index < count; index++) decode(body);
+  const fastest = decoders.map(() => Infinity);
   for (let round = 0; round < ROUNDS; round++) {
-    const started = process.hrtime.bigint();
-    for (let index = 0; index < count; index++) decode(body);
-    rounds.push(Number(process.hrtime.bigint() - started) / count / 1000);
+    decoders.forEach((decode, which) => {
+      const started = process.hrtime.bigint();
+      for (let index = 0; index < count; index++) decode(body);
+      fastest[which] = Math.min(fastest[which], Number(process.hrtime.bigint() - started) / count / 1000);
+    });
   }
-  return rounds.sort((a, b) => a - b)[ROUNDS >> 1];
+  return fastest;
 }
 
 function main(): void {
@@ -79,12 +85,9 @@ function main(): void {
     const count = key === 'cnn' ? 200 : 20_000;
     for (const [protocol, label] of [['v2', 'v2 JSON'], ['tf', 'TF Serving REST']] as const) {
       const body = buildRequest(protocol === 'v2' ? 'v2-json' : 'tf-rest', current, instance).body;
-      const baseline = time(byHand[protocol], body, count);
+      const [baseline, ...measured] = time([byHand[protocol], ...builds.map((build) => build[protocol])], body, count);
       rows.push([key, label, 'JSON.parse + Float32Array.from (by hand)', baseline.toFixed(1), '1.00x']);
-      for (const build of builds) {
-        const us = time(build[protocol], body, count);
-        rows.push([key, label, build.label, us.toFixed(1), `${(baseline / us).toFixed(2)}x`]);
-      }
+      builds.forEach((build, which) => rows.push([key, label, build.label, measured[which].toFixed(1), `${(baseline / measured[which]).toFixed(2)}x`]));
     }
   }
   const header = ['model', 'body', 'decoder', 'us per body', 'speed vs by hand'];
