@@ -84,6 +84,25 @@ describe('decodeV2RequestText', () => {
     expectSame(text);
   });
 
+  it('reads plain numbers in their own loop exactly as the generic path does, at and past its limits', () => {
+    // Around scanPlainFloats' limits (15 significant digits, 22 decimals, a comma after each) and
+    // the forms it must hand back to the general loop (exponents, spaces, a list's last number).
+    const elements = [
+      '0.1234', '-0.1234', '-0', '0', '7', '123456789012345', '1234567890123456', '0.123456789012345', '0.1234567890123456',
+      '0.0000000000000000000001', '0.00000000000000000000001', '-1.5e3', '2E-2', '3.25', '0.5 ', '100', '0.1',
+    ];
+    for (const order of [elements, [...elements].reverse()]) {
+      const text = body(input('FP32', `[${order.length}]`, `[${order.join(',')}]`));
+      expect(fastPathTaken(text)).toBe(true);
+      expect(Array.from(decodeV2RequestText(Buffer.from(text), signature).inputs.x.data as Float32Array)).toEqual(
+        order.map((element) => Math.fround(Number(element))),
+      );
+      expectSame(text);
+    }
+    // Refused as the generic path refuses them: not JSON numbers.
+    for (const bad of ['01', '1.', '-', '.5', '--1', '1.2.3']) expectSame(body(input('FP32', '[3]', `[0.5,${bad},0.25]`)));
+  });
+
   it('decodes a 3x64x64 FP32 image as the generic path does, in every number style clients write', () => {
     const count = 3 * 64 * 64;
     const random = mulberry32(1);
