@@ -8,6 +8,11 @@ export interface BenchOptions {
   quick: boolean;
   warmupSeconds: number;
   durationSeconds: number;
+  /**
+   * Load driven through a server, thrown away, before its first timed cell for a model: the first
+   * seconds of a freshly started server measure its JIT warming up, not its steady state.
+   */
+  settleSeconds: number;
   /** Measuring time of the raw runtime per batch size and attempt. */
   rawSeconds: number;
   /** Runs of the raw runtime per batch size; the fastest undisturbed one is the ceiling. */
@@ -28,13 +33,14 @@ export interface BenchOptions {
   strict: boolean;
 }
 
-const FULL = { warmupSeconds: 1, durationSeconds: 4, rawSeconds: 1, rawAttempts: 2, busyRetries: 2 };
-const QUICK = { warmupSeconds: 0.2, durationSeconds: 0.8, rawSeconds: 0.25, rawAttempts: 1, busyRetries: 0 };
+const FULL = { warmupSeconds: 1, durationSeconds: 4, settleSeconds: 6, rawSeconds: 1, rawAttempts: 2, busyRetries: 2 };
+const QUICK = { warmupSeconds: 0.2, durationSeconds: 0.8, settleSeconds: 1, rawSeconds: 0.25, rawAttempts: 1, busyRetries: 0 };
 
 const OPTION_HELP: [flag: string, meaning: string, variable: string][] = [
   ['--quick', `short cells (${QUICK.warmupSeconds} s warm-up + ${QUICK.durationSeconds} s): under a minute`, 'BENCH_QUICK=1'],
   ['--duration=SECONDS', `measured time per cell (default ${FULL.durationSeconds})`, 'BENCH_DURATION'],
   ['--warmup=SECONDS', `warm-up per cell, thrown away (default ${FULL.warmupSeconds})`, 'BENCH_WARMUP'],
+  ['--settle=SECONDS', `load per server and model before its first cell, thrown away (default ${FULL.settleSeconds}, quick ${QUICK.settleSeconds})`, 'BENCH_SETTLE'],
   ['--raw-duration=SECONDS', `raw runtime time per batch size and attempt (default ${FULL.rawSeconds} x ${FULL.rawAttempts})`, 'BENCH_RAW_DURATION'],
   ['--concurrency=1,16,64', 'requests in flight', 'BENCH_CONCURRENCY'],
   ['--models=mlp,cnn', 'which models', 'BENCH_MODELS'],
@@ -60,7 +66,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     if (!match) throw new UsageError(`unknown argument "${argument}"`);
     flags.set(match[1], match[2] ?? 'true');
   }
-  const known = ['quick', 'duration', 'warmup', 'raw-duration', 'concurrency', 'models', 'targets', 'modelgate-config', 'modelgate-dir', 'busy-retries', 'note', 'strict', 'help'];
+  const known = ['quick', 'duration', 'warmup', 'settle', 'raw-duration', 'concurrency', 'models', 'targets', 'modelgate-config', 'modelgate-dir', 'busy-retries', 'note', 'strict', 'help'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (flags.has('help')) {
     process.stdout.write(USAGE);
@@ -82,6 +88,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     quick,
     warmupSeconds: seconds(setting('warmup', 'BENCH_WARMUP'), defaults.warmupSeconds, 'warmup', 0),
     durationSeconds: seconds(setting('duration', 'BENCH_DURATION'), defaults.durationSeconds, 'duration', 0.1),
+    settleSeconds: seconds(setting('settle', 'BENCH_SETTLE'), defaults.settleSeconds, 'settle', 0),
     rawSeconds: seconds(setting('raw-duration', 'BENCH_RAW_DURATION'), defaults.rawSeconds, 'raw-duration', 0.05),
     rawAttempts: defaults.rawAttempts,
     rawBatchSizes: [1, 8, 32, 64, 128],

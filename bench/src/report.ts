@@ -115,7 +115,9 @@ export function formatReport(result: BenchResult): string {
   const lines: string[] = [];
   const { meta } = result;
   lines.push(
-    `Modelgate bench: ${meta.quick ? 'quick' : 'full'} run, ${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s per cell, ` +
+    `Modelgate bench: ${meta.quick ? 'quick' : 'full'} run, ${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s per cell` +
+      (meta.settleSeconds ? ` after ${meta.settleSeconds} s of load per server and model` : '') +
+      ', ' +
       `${meta.cores} cores (${meta.cpus}), Node ${meta.node}, onnxruntime-node ${meta.onnxruntime}, commit ${meta.gitCommit}`,
   );
   if (meta.modelgateDir) lines.push(`Modelgate measured from ${meta.modelgateDir}`);

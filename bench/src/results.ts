@@ -76,6 +76,8 @@ export interface BenchResult {
     quick: boolean;
     warmupSeconds: number;
     durationSeconds: number;
+    /** Load thrown away per server and model before its first cell (absent in results before it existed). */
+    settleSeconds?: number;
     rawSeconds: number;
     concurrencies: number[];
     node: string;
