@@ -90,6 +90,67 @@ describe('scanPredictRequest', () => {
     expect(scanPredictRequest(Buffer.from('{"instances": [[1, 2]]}'), signatureOf('FP32', [-1, 2], 2))).toBeUndefined();
   });
 
+  it('reads FP32 lists in one pass and still leaves every ragged or mixed nesting to the generic path', () => {
+    const cube = signatureOf('FP32', [-1, 2, 2]);
+    for (const text of [
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], [7]]]}',
+      '{"instances": [[[1, 2], [3]], [[4, 5, 6], [7, 8]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], [7, 8, 9]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], [7, 8], [9, 10]]]}',
+      '{"instances": [[[1, 2]], [[3, 4], [5, 6]]]}',
+      '{"instances": [[[1], [2, 3]], [[4, 5], [6, 7]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [5, 6]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], 7]]}',
+      '{"instances": [[[1, 2], [3, [4]]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], []]]}',
+      '{"instances": [[[1, 2], [3, 4]], []]}',
+      '{"instances": [1, [2, 3]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], [7, true]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], [7, null]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], [7, "NaN"]]]}',
+      '{"instances": [[[1, 2], [3, 4]], [[5, 6], "NaN"]]}',
+    ]) {
+      expect(scanPredictRequest(Buffer.from(text), cube), text).toBeUndefined();
+      expectSameAsGeneric(text, cube);
+    }
+    // Numbers of every length: the array sized for the body is cut to the numbers read.
+    const text = '{"instances": [[[0.12345678901234567, -1e-7], [3, 4]], [[5.5, 6], [7, 1.0000000000000002]]]}';
+    const scanned = scanPredictRequest(Buffer.from(text), cube);
+    expect(scanned?.inputs.image.shape).toEqual([2, 2, 2]);
+    expect((scanned?.inputs.image.data as Float32Array).length).toBe(8);
+    expect((scanned?.inputs.image.data as Float32Array).buffer.byteLength).toBe(32);
+    expect(scanned).toEqual(decodePredictRequest(JSON.parse(text), cube));
+  });
+
+  it('agrees with the generic path on random FP32 nestings, ragged at any depth', () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    let refused = 0;
+    for (let round = 0; round < 300; round++) {
+      const shape = Array.from({ length: 1 + Math.floor(random() * 4) }, () => 1 + Math.floor(random() * 3));
+      const value = nested(shape, () => Number((random() * 4 - 2).toPrecision(1 + Math.floor(random() * 17))));
+      // Every other body loses or gains one element somewhere: a list of a different length.
+      if (round % 2 === 1) {
+        let list = value as unknown[];
+        while (Array.isArray(list[0]) && random() < 0.7) list = list[Math.floor(random() * list.length)] as unknown[];
+        if (random() < 0.5 && list.length > 1) list.pop();
+        else list.push(Array.isArray(list[0]) ? list[0] : 1);
+      }
+      const text = JSON.stringify({ instances: value });
+      const signature = signatureOf('FP32', [-1, ...shape.slice(1)]);
+      expectSameAsGeneric(text, signature);
+      const result = scanPredictRequest(Buffer.from(text), signature);
+      if (round % 2 === 0) expect(result?.inputs.image.shape, text).toEqual(shape);
+      else if (result === undefined) refused++;
+    }
+    // Changing the outer list's length leaves a dense body; a change deeper down never does.
+    expect(refused).toBeGreaterThan(40);
+  });
+
   it('gives the same request or error as the generic path, for every datatype and on random bodies', () => {
     let seed = 7;
     const random = () => {
