@@ -40,9 +40,24 @@ export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]):
   return ratios;
 }
 
-/** The targets of issue 3, for every Modelgate protocol that was measured. */
-export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]): TargetCheck[] {
+/**
+ * The targets of issue 3, for every Modelgate protocol that was measured. A throughput target
+ * against the naive server that even the raw runtime could not meet on this machine (its best
+ * examples/s over the naive server's req/s, no HTTP at all) says so beside its verdict, which is
+ * unchanged.
+ */
+export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[], raw: readonly RawModel[] = []): TargetCheck[] {
   const find = finder(cells);
+  const overNaive = (model: ModelKey, factor: number, load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']>) => {
+    const best = raw.find((entry) => entry.model === model)?.best;
+    const ceiling = best === undefined ? undefined : best.examplesPerSecond / base.requestsPerSecond;
+    return {
+      pass: load.requestsPerSecond >= factor * base.requestsPerSecond,
+      measured:
+        times(load.requestsPerSecond / base.requestsPerSecond) +
+        (ceiling !== undefined && ceiling < factor ? ` (the raw runtime alone, no HTTP, reaches ${times(ceiling)} here)` : ''),
+    };
+  };
   const checks: TargetCheck[] = [];
   const protocols = PROTOCOLS.filter((protocol) => cells.some((cell) => cell.target === 'modelgate' && cell.protocol === protocol));
 
@@ -83,19 +98,13 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
         pass: load.requestsPerSecond >= 0.6 * base!.requestsPerSecond,
         measured: percent(load.requestsPerSecond / base!.requestsPerSecond),
       }));
-      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', baseline, 'mlp', 64), (load, base) => ({
-        pass: load.requestsPerSecond >= 1.5 * base!.requestsPerSecond,
-        measured: times(load.requestsPerSecond / base!.requestsPerSecond),
-      }));
+      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', baseline, 'mlp', 64), (load, base) => overNaive('mlp', 1.5, load, base!));
       check(`MLP c=64 ${label}: p99`, '< 10 ms', cell, null, (load) => ({ pass: load.p99Ms < 10, measured: `${ms(load.p99Ms)} ms` }));
     }
     if (models.includes('cnn')) {
       const cell = find('modelgate', protocol, 'cnn', 64);
       const factor = protocol === 'v2-binary' ? 2 : 1.3;
-      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base) => ({
-        pass: load.requestsPerSecond >= factor * base!.requestsPerSecond,
-        measured: times(load.requestsPerSecond / base!.requestsPerSecond),
-      }));
+      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base) => overNaive('cnn', factor, load, base!));
       check(`CNN c=64 ${label}: p99 / p50`, '<= 10', cell, null, (load) => ({
         pass: load.p99Ms <= 10 * load.p50Ms,
         measured: `${(load.p99Ms / load.p50Ms).toFixed(1)} (p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms)`,

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         return probe ? { ...row, probeFirstInstanceBytes: probe.firstInstanceBytes, probeNextInstanceBytes: probe.secondInstanceBytes } : row;
       }),
       ratios: computeRatios(context.cells, raw),
-      targets: options.targets.includes('modelgate') ? checkTargets(context.cells, options.models) : [],
+      targets: options.targets.includes('modelgate') ? checkTargets(context.cells, options.models, raw) : [],
     };
     await mkdir(join(ROOT, 'bench', '.results'), { recursive: true });
     await writeFile(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
