@@ -287,10 +287,10 @@ const SETTLE_CONCURRENCY = 16;
 /**
  * Drives the server through each protocol in turn for `settleSeconds` in all, before its first timed
  * cell for this model, and throws the answers away. A freshly started or freshly loaded server is
- * still compiling its hot paths for several seconds (a c=1 CNN cell timed right after an upload ran
- * at 306-409 req/s, twice with a p99 of 16-20 ms, against 440-510 req/s and 4.5-6.5 ms a few seconds
- * later), and one cell's warm-up is too short to cover that. Every target, baselines included,
- * settles the same way, so the cells measure steady-state serving, which is what a server does all day.
+ * still compiling its hot paths for a few seconds (the first second of c=1 CNN load after an upload
+ * served 229 requests, the next ones 570-650 a second), and one cell's warm-up is too short to cover
+ * that. Every target, baselines included, settles the same way, so the cells measure steady-state
+ * serving, which is what a server does all day.
  */
 async function settle(context: Context, run: Omit<ProtocolRun, 'protocol'>, protocols: readonly Protocol[]): Promise<void> {
   const seconds = context.options.settleSeconds / protocols.length;
