@@ -42,7 +42,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const utf8 = new TextEncoder();
 
-export function createDecodeTarget(datatype: DataType, count: number, context: ElementContext): DecodeTarget {
+/** `float32Data`: for FP32, an array of at least `count` to write into (a reused scratch) instead of a new one. */
+export function createDecodeTarget(datatype: DataType, count: number, context: ElementContext, float32Data?: Float32Array): DecodeTarget {
   const fail = (index: number, value: unknown, expected: string): never => {
     const deeper = Array.isArray(value) ? ' (a list nested deeper than the shape)' : '';
     throw new InputValidationError(
@@ -55,7 +56,7 @@ export function createDecodeTarget(datatype: DataType, count: number, context: E
 
   switch (datatype) {
     case 'FP32': {
-      const data = new Float32Array(count);
+      const data = float32Data ?? new Float32Array(count);
       const write: ElementWriter = (value, index) => {
         if (typeof value === 'number') {
           if ((value >= FP32_OVERFLOW || value <= -FP32_OVERFLOW) && Number.isFinite(value)) {

@@ -123,6 +123,22 @@ describe('scanPredictRequest', () => {
     expect(scanned).toEqual(decodePredictRequest(JSON.parse(text), cube));
   });
 
+  it('returns arrays of their own, from bodies of any size, whatever was decoded before', () => {
+    const pair = signatureOf('FP32', [-1, 2]);
+    const first = scanPredictRequest(Buffer.from('{"instances": [[1, 2], [3, 4], [5, 6]]}'), pair)!.inputs.image.data as Float32Array;
+    const second = scanPredictRequest(Buffer.from('{"instances": [[7, 8]]}'), pair)!.inputs.image.data as Float32Array;
+    expect(Array.from(first)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(second)).toEqual([7, 8]);
+    expect(second.buffer).not.toBe(first.buffer);
+    // Past the reused array's size (about a million numbers): an array of its own for the body.
+    const rows = Array.from({ length: 600_000 }, (_, row) => [row % 7, -(row % 5)]);
+    const text = JSON.stringify({ instances: rows });
+    const large = scanPredictRequest(Buffer.from(text), pair)!;
+    expect(large.inputs.image.shape).toEqual([600_000, 2]);
+    expect(large).toEqual(decodePredictRequest(JSON.parse(text), pair));
+    expect(Array.from(scanPredictRequest(Buffer.from('{"instances": [[9, 10]]}'), pair)!.inputs.image.data as Float32Array)).toEqual([9, 10]);
+  });
+
   it('agrees with the generic path on random FP32 nestings, ragged at any depth', () => {
     let seed = 11;
     const random = () => {

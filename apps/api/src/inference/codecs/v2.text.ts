@@ -234,7 +234,7 @@ export function scanDenseData(datatype: DataType): DenseData {
  */
 function scanDenseFloats(): DenseData {
   const capacity = Math.ceil((end - pos) / 2);
-  const target = createDecodeTarget('FP32', capacity, SILENT_CONTEXT);
+  const target = createDecodeTarget('FP32', capacity, SILENT_CONTEXT, denseScratchFor(capacity));
   const deferred: number[] = [];
   denseLeafDepth = -1;
   listLengths.fill(-1);
@@ -242,8 +242,24 @@ function scanDenseFloats(): DenseData {
   const count = scanElements(target, true, capacity, MAX_RANK, deferred, true);
   const shape = Array.from(listLengths.subarray(1, denseLeafDepth + 1));
   if (deferred.length > 0) writeDeferred(target, deferred);
-  // The capacity always exceeds the count (the list's brackets take bytes too): an exact copy.
+  // The capacity always exceeds the count (the list's brackets take bytes too): an exact copy, which
+  // also leaves the scratch free for the next body.
   return new DenseData(shape, (target.data as Float32Array).slice(0, count));
+}
+
+/**
+ * The array scanDenseFloats writes into, reused from body to body up to DENSE_SCRATCH_FLOATS
+ * numbers (decoding is synchronous, and what it returns is a copy): an array sized for the whole
+ * body on every request would be garbage the main thread's collector has to reclaim, at about
+ * twice the size of the body each time.
+ */
+let denseScratch = new Float32Array(0);
+const DENSE_SCRATCH_FLOATS = 1 << 20;
+
+function denseScratchFor(capacity: number): Float32Array {
+  if (capacity > DENSE_SCRATCH_FLOATS) return new Float32Array(capacity);
+  if (denseScratch.length < capacity) denseScratch = new Float32Array(Math.min(DENSE_SCRATCH_FLOATS, Math.max(capacity, 2 * denseScratch.length)));
+  return denseScratch;
 }
 
 /**
