@@ -207,48 +207,32 @@ export class DenseData {
 
 /**
  * The list at `pos` as a dense tensor (TF Serving's discipline, see nested-data.ts): every list at
- * one depth has the same length and numbers sit only at the deepest one, which gives the shape; the
- * numbers are written straight into the typed array (FP32 in the same pass, see scanDenseFloats;
- * other datatypes after a first walk that finds the shape). Empty lists, strings, literals and
- * objects are left to the generic path (MISS), as are values the datatype refuses.
+ * one depth has the same length and numbers sit only at the deepest one, which gives the shape.
+ * One pass: scanElements writes the numbers into an array sized for the most numbers the rest of
+ * the body can hold (each takes a byte and a separator) and checks the discipline list by list as
+ * it goes (see checkDenseList); the numbers read are then copied out. Empty lists, strings,
+ * literals and objects are left to the generic path (MISS), as are values the datatype refuses.
+ * (Finding the shape in a walk of its own first cost about 40% of the time a 3x64x64 image took.)
  */
 export function scanDenseData(datatype: DataType): DenseData {
   if (src[pos] !== OPEN_BRACKET) miss();
-  if (datatype === 'FP32') return scanDenseFloats();
-  const shape = denseShape();
-  const needed = elementCount(shape);
-  const target = createDecodeTarget(datatype, needed, SILENT_CONTEXT);
-  const deferred: number[] = [];
-  const count = scanElements(target, false, needed, shape.length, deferred);
-  if (count !== needed) miss();
-  if (deferred.length > 0) writeDeferred(target, deferred);
-  return new DenseData(shape, target.data);
-}
-
-/**
- * FP32, nearly every TF Serving input, in one pass: scanElements writes the numbers into an array
- * sized for the most numbers the rest of the body can hold (each takes a byte and a separator) and
- * checks the dense discipline list by list as it goes (see checkDenseList), which gives the shape;
- * the array is then cut to the numbers read. Finding the shape first (denseShape) cost a second walk
- * over the body: about 40% of the time a 3x64x64 image took.
- */
-function scanDenseFloats(): DenseData {
   const capacity = Math.ceil((end - pos) / 2);
-  const target = createDecodeTarget('FP32', capacity, SILENT_CONTEXT, denseScratchFor(capacity));
+  const float32 = datatype === 'FP32';
+  const target = createDecodeTarget(datatype, capacity, SILENT_CONTEXT, float32 ? denseScratchFor(capacity) : undefined);
   const deferred: number[] = [];
   denseLeafDepth = -1;
   listLengths.fill(-1);
   // An empty list is a miss, so numbers were read and denseLeafDepth is at least 1.
-  const count = scanElements(target, true, capacity, MAX_RANK, deferred, true);
+  const count = scanElements(target, float32, capacity, MAX_RANK, deferred, true);
   const shape = Array.from(listLengths.subarray(1, denseLeafDepth + 1));
   if (deferred.length > 0) writeDeferred(target, deferred);
   // The capacity always exceeds the count (the list's brackets take bytes too): an exact copy, which
-  // also leaves the scratch free for the next body.
-  return new DenseData(shape, (target.data as Float32Array).slice(0, count));
+  // also leaves the FP32 scratch free for the next body.
+  return new DenseData(shape, (target.data as Exclude<TensorData, Uint8Array[]>).slice(0, count));
 }
 
 /**
- * The array scanDenseFloats writes into, reused from body to body up to DENSE_SCRATCH_FLOATS
+ * The array scanDenseData writes FP32 numbers into, reused from body to body up to DENSE_SCRATCH_FLOATS
  * numbers (decoding is synchronous, and what it returns is a copy): an array sized for the whole
  * body on every request would be garbage the main thread's collector has to reclaim, at about
  * twice the size of the body each time.
@@ -291,52 +275,6 @@ function checkDenseList(depth: number, index: number): void {
   const length = depth === denseLeafDepth ? index - listOpenedAt[depth] : listChildren[depth];
   if (listLengths[depth] < 0) listLengths[depth] = length;
   else if (listLengths[depth] !== length) miss();
-}
-
-/** Bytes that may appear in a JSON number (scanElements checks the grammar); index: the byte. */
-const NUMBER_BYTES = new Uint8Array(256);
-for (const byte of '0123456789-+.eE') NUMBER_BYTES[byte.charCodeAt(0)] = 1;
-
-/** Per depth while denseShape walks: the length of the first list closed there (-1: none yet), and the current list's count. */
-const denseLengths = new Int32Array(MAX_RANK + 1);
-const denseCounts = new Int32Array(MAX_RANK + 1);
-
-/**
- * The shape of the nested lists at `pos`, checked rectangular, without moving `pos` or reading the
- * numbers (scanElements reads and checks them next): only brackets, commas and where numbers sit.
- */
-function denseShape(): number[] {
-  const text = src;
-  let at = pos;
-  let depth = 0;
-  let leafDepth = -1;
-  denseLengths.fill(-1);
-  for (;;) {
-    let code = text[at];
-    if (NUMBER_BYTES[code] === 1) {
-      if (leafDepth < 0) leafDepth = depth;
-      else if (depth !== leafDepth) miss();
-      denseCounts[depth - 1]++;
-      do code = text[++at];
-      while (NUMBER_BYTES[code] === 1);
-    } else if (code === OPEN_BRACKET) {
-      if (depth === leafDepth || depth === MAX_RANK) miss();
-      if (depth > 0) denseCounts[depth - 1]++;
-      denseCounts[depth++] = 0;
-      at++;
-    } else if (code === CLOSE_BRACKET) {
-      if (depth === 0) miss();
-      const length = denseCounts[--depth];
-      if (length === 0) miss();
-      if (denseLengths[depth] < 0) denseLengths[depth] = length;
-      else if (denseLengths[depth] !== length) miss();
-      at++;
-      if (depth === 0) break;
-    } else if (code === COMMA || code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) at++;
-    else miss();
-  }
-  if (leafDepth < 1) miss();
-  return Array.from(denseLengths.subarray(0, leafDepth));
 }
 
 function scanInputs(): unknown[] {
@@ -511,7 +449,7 @@ function scanData(datatype: DataType, shape: number[]): PredecodedData {
  * decodeV2Request: the data is nested when its first element is a list, and then leaves may sit at
  * any depth up to `maxDepth` lists; flat otherwise, where a list is an error. Numbers that need the
  * exact conversion are left in `deferred` as (index, start, end) triples. `dense` (TF Serving's
- * discipline, see scanDenseFloats) also takes numbers only, at one depth, in lists of equal length
+ * discipline, see scanDenseData) also takes numbers only, at one depth, in lists of equal length
  * per depth, and records their lengths.
  */
 function scanElements(target: DecodeTarget, float32: boolean, needed: number, maxDepth: number, deferred: number[], dense = false): number {
