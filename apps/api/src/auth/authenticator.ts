@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../common/errors';
@@ -27,7 +28,7 @@ export class Authenticator {
   ) {}
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
-    const rawKey = presentedKey(request);
+    const rawKey = presentedKey(request.headers);
     if (rawKey) return this.keys.authenticate(rawKey);
     const sessionToken = readCookie(request.headers.cookie, this.sessions.cookieName);
     if (sessionToken === undefined) throw new UnauthorizedError(CREDENTIALS_REQUIRED);
@@ -39,12 +40,13 @@ export class Authenticator {
   }
 }
 
-function presentedKey(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization;
+/** The API key in `Authorization: Bearer <key>` or `X-API-Key`, if any. */
+export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = headers.authorization;
   if (typeof authorization === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (match) return match[1];
   }
-  const header = request.headers['x-api-key'];
+  const header = headers['x-api-key'];
   return typeof header === 'string' && header.length > 0 ? header.trim() : undefined;
 }

@@ -98,13 +98,19 @@ export function encodeV2InferBody(parts: V2InferResponseParts, request: V2InferR
   return { kind: 'binary', ...encodeV2BinaryResponse(parts, request.binaryOutputs) };
 }
 
+const HEADER_LENGTH_NAME = INFERENCE_HEADER_CONTENT_LENGTH.toLowerCase();
+
+/** Content-Type (and Inference-Header-Content-Length for binary) of an encoded answer, named in lower case as Fastify writes them. */
+export function v2BodyHeaders(encoded: V2EncodedBody): Record<string, string> {
+  if (encoded.kind === 'json') return JSON_CONTENT_TYPE;
+  return { 'content-type': 'application/octet-stream', [HEADER_LENGTH_NAME]: String(encoded.headerLength) };
+}
+
 /** Sets Content-Type (and Inference-Header-Content-Length for binary) and returns what to send. */
 export function writeV2Body(reply: FastifyReply, encoded: V2EncodedBody): string | Buffer {
-  if (encoded.kind === 'json') {
-    void reply.header('Content-Type', 'application/json; charset=utf-8');
-    return encoded.body;
-  }
-  void reply.header('Content-Type', 'application/octet-stream');
-  void reply.header(INFERENCE_HEADER_CONTENT_LENGTH, String(encoded.headerLength));
+  void reply.headers(v2BodyHeaders(encoded));
   return encoded.body;
 }
+
+/** The Content-Type of every JSON answer. */
+export const JSON_CONTENT_TYPE: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8' });

@@ -1,6 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { InferOptions } from '@modelgate/runtime';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
 import { BadRequestError } from '../common/errors';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import type { PredictTarget } from './traffic-router';
@@ -27,15 +29,21 @@ export interface PredictionCall {
   options: InferOptions;
 }
 
+/** The path parameters of the prediction routes. */
+export interface PredictionParams {
+  name: string;
+  version?: string;
+  label?: string;
+}
+
 /**
  * A prediction request as the inference service takes it, from its path and headers: the model
  * and the version or label in its path, what sticky routing keys on (the X-Routing-Key header, and
- * the calling credential), and its deadline (X-Request-Timeout-Ms) and priority (online).
+ * the calling credential), and its deadline (X-Request-Timeout-Ms) and priority (online). Throws
+ * the 400 for a bad version number or header. Shared by the controllers and the data plane.
  */
-export const PredictionRequest = createParamDecorator((_data: unknown, context: ExecutionContext): PredictionCall => {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  const params = request.params as { name: string; version?: string; label?: string };
-  const routingKey = request.headers[ROUTING_KEY_HEADER];
+export function predictionCall(params: PredictionParams, headers: IncomingHttpHeaders, principal: Principal | undefined): PredictionCall {
+  const routingKey = headers[ROUTING_KEY_HEADER];
   if (typeof routingKey === 'string' && routingKey.length > MAX_ROUTING_KEY_LENGTH) {
     throw new BadRequestError(`the ${ROUTING_KEY_HEADER} header is longer than ${MAX_ROUTING_KEY_LENGTH} characters; send a shorter client or session id`);
   }
@@ -45,10 +53,16 @@ export const PredictionRequest = createParamDecorator((_data: unknown, context: 
       version: params.version === undefined ? undefined : parseVersionNumber(params.version),
       label: params.label,
       routingKey: typeof routingKey === 'string' && routingKey.length > 0 ? routingKey : undefined,
-      caller: request.principal?.actor,
+      caller: principal?.actor,
     },
-    options: { priority: 'online', deadlineMs: parseTimeoutMs(request.headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) },
+    options: { priority: 'online', deadlineMs: parseTimeoutMs(headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) },
   };
+}
+
+/** The controllers' parameter: predictionCall of the routed request. */
+export const PredictionRequest = createParamDecorator((_data: unknown, context: ExecutionContext): PredictionCall => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return predictionCall(request.params as PredictionParams, request.headers, request.principal);
 });
 
 /**

@@ -7,14 +7,22 @@ import type { Answer } from './inference.service';
  * `Server-Timing` (queue and compute, in ms, readable in browser dev tools) and `X-Batch-Size`
  * (how many requests shared the engine call), so batching can be seen working per request.
  * `X-Fallback` says why a deployment's fallback version answered (with `X-Route: fallback`).
+ * Lower-case names, as Fastify writes them, so that both paths to a prediction send the same bytes.
  */
-export function setPredictionHeaders(reply: FastifyReply, answer: Answer<unknown>): void {
+export function predictionHeaders(answer: Answer<unknown>): Record<string, string> {
   const { queueMs, computeMs, batchSize } = answer.timing;
-  void reply.header('X-Model-Version', String(answer.served.version));
-  void reply.header('X-Route', answer.route);
-  void reply.header('Server-Timing', `queue;dur=${queueMs.toFixed(3)}, compute;dur=${computeMs.toFixed(3)}`);
-  void reply.header('X-Batch-Size', String(batchSize));
-  if (answer.fallbackReason !== undefined) void reply.header('X-Fallback', answer.fallbackReason);
-  // For the response hook: metrics, chart series and the request's log line.
+  const headers: Record<string, string> = {
+    'x-model-version': String(answer.served.version),
+    'x-route': answer.route,
+    'server-timing': `queue;dur=${queueMs.toFixed(3)}, compute;dur=${computeMs.toFixed(3)}`,
+    'x-batch-size': String(batchSize),
+  };
+  if (answer.fallbackReason !== undefined) headers['x-fallback'] = answer.fallbackReason;
+  return headers;
+}
+
+/** The controllers' side: the headers on the reply, and the answer noted for the response hook (metrics, series, log line). */
+export function setPredictionHeaders(reply: FastifyReply, answer: Answer<unknown>): void {
+  void reply.headers(predictionHeaders(answer));
   notePrediction(reply.request, answer);
 }

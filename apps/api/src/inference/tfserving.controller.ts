@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
+import { JSON_CONTENT_TYPE } from './binary-body';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { ROUTING_KEY_DOC } from './v2.examples';
@@ -105,7 +106,7 @@ export class TfServingController {
 
   private send(reply: FastifyReply, answer: Answer<string>): string {
     setPredictionHeaders(reply, answer);
-    void reply.header('Content-Type', 'application/json; charset=utf-8');
+    void reply.headers(JSON_CONTENT_TYPE);
     return answer.body;
   }
 }

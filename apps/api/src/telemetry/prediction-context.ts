@@ -45,9 +45,15 @@ export function attributeFailure<E>(error: E, served: PredictionServed, route: s
   return error;
 }
 
+/** The version an error was attributed to (attributeFailure), if any. */
+export function failureRecord(error: unknown): PredictionRecord | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  return (error as { [ATTRIBUTED]?: PredictionRecord })[ATTRIBUTED];
+}
+
 /** Called by the exception filter: keeps the version an error was attributed to, if any. */
 export function noteFailure(request: FastifyRequest, error: unknown): void {
-  if (request.prediction !== undefined || typeof error !== 'object' || error === null) return;
-  const record = (error as { [ATTRIBUTED]?: PredictionRecord })[ATTRIBUTED];
+  if (request.prediction !== undefined) return;
+  const record = failureRecord(error);
   if (record !== undefined) request.prediction = record;
 }

@@ -21,6 +21,19 @@ declare module 'fastify' {
 }
 
 const PREDICTION_URL = /(\/infer|::predict)$/;
+
+/** What the log line names of a request. */
+export interface AnsweredRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly url: string;
+}
+
+/** The path parameters a prediction's metrics are labelled from, when no version was reached. */
+export interface PredictionPathParams {
+  name?: unknown;
+  version?: unknown;
+}
 export const METRICS_PATH = '/metrics';
 /** Probes and scrapes come every few seconds: their lines are logged at debug, not info. */
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready', METRICS_PATH]);
@@ -82,16 +95,26 @@ export class RequestTelemetry {
   };
 
   private onResponse(request: FastifyRequest, reply: FastifyReply): void {
-    const status = reply.statusCode;
-    const elapsedMs = reply.elapsedTime;
-    const prediction = request.prediction;
-    if (request.routeOptions.config?.modelgatePrediction === true) {
-      this.countPrediction(request, status, elapsedMs, prediction);
-    }
+    const isPrediction = request.routeOptions.config?.modelgatePrediction === true;
+    this.answered(request, isPrediction ? ((request.params ?? {}) as PredictionPathParams) : undefined, reply.statusCode, reply.elapsedTime, request.prediction);
+  }
+
+  /**
+   * One answered request, from Fastify's hook or from the inference data plane: a prediction route
+   * (`predictionParams` set) is counted, and every request gets its log line.
+   */
+  answered(
+    request: AnsweredRequest,
+    predictionParams: PredictionPathParams | undefined,
+    status: number,
+    elapsedMs: number,
+    prediction: PredictionRecord | undefined,
+  ): void {
+    if (predictionParams !== undefined) this.countPrediction(predictionParams, status, elapsedMs, prediction);
     this.logRequest(request, status, elapsedMs, prediction);
   }
 
-  private countPrediction(request: FastifyRequest, status: number, elapsedMs: number, prediction: PredictionRecord | undefined): void {
+  private countPrediction(params: PredictionPathParams, status: number, elapsedMs: number, prediction: PredictionRecord | undefined): void {
     if (prediction !== undefined) {
       const { served, route, timing } = prediction;
       const counters = this.metrics.routeCounters(served.modelName, served.version, route);
@@ -101,13 +124,12 @@ export class RequestTelemetry {
       return;
     }
     // Refused before a version was chosen: labelled by the model only if it is one.
-    const params = request.params as { name?: unknown; version?: unknown } | undefined;
-    const name = typeof params?.name === 'string' && this.modelServer.hasModel(params.name) ? params.name : '';
-    const route = params?.version === undefined ? 'latest' : 'pinned';
+    const name = typeof params.name === 'string' && this.modelServer.hasModel(params.name) ? params.name : '';
+    const route = params.version === undefined ? 'latest' : 'pinned';
     this.metrics.observePrediction(this.metrics.routeCounters(name, undefined, route), status, elapsedMs, undefined);
   }
 
-  private logRequest(request: FastifyRequest, status: number, elapsedMs: number, prediction: PredictionRecord | undefined): void {
+  private logRequest(request: AnsweredRequest, status: number, elapsedMs: number, prediction: PredictionRecord | undefined): void {
     const url = request.url;
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
