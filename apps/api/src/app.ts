@@ -14,6 +14,10 @@ import { describeValidationErrors, VALIDATION_OPTIONS } from './common/validatio
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { DemoService } from './demo/demo.service';
 import { registerInferenceBodyParsers } from './inference/binary-body';
+import { DataPlaneSwitch, InferenceDataPlane } from './inference/data-plane';
+import { InferenceService } from './inference/inference.service';
+import { ApiKeysService } from './auth/api-keys.service';
+import { RateLimitService } from './auth/rate-limit/rate-limit.service';
 import { setupOpenApi } from './openapi';
 import { configureHttpSecurity } from './security/http-security';
 import { closeLogger, loggerFor, NestPinoLogger } from './telemetry/logging/logger';
@@ -32,6 +36,8 @@ export interface Modelgate {
   routes: RegisteredRoute[];
   /** The database the app uses (the embedded one's private URL when DATABASE_URL is unset). */
   databaseUrl: string;
+  /** The inference data plane, when it runs (MODELGATE_DATA_PLANE, no CORS_ORIGINS). */
+  dataPlane: InferenceDataPlane | undefined;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -47,8 +53,12 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   let app: NestFastifyApplication | undefined;
   const routes: RegisteredRoute[] = [];
+  const dataPlane = new DataPlaneSwitch();
+  let plane: InferenceDataPlane | undefined;
   try {
     const adapter = new FastifyAdapter({
+      // Prediction requests may be answered before Fastify sees them (inference/data-plane.ts).
+      serverFactory: dataPlane.serverFactory,
       bodyLimit: config.maxBodyBytes,
       genReqId: requestIdFor,
       requestIdHeader: false,
@@ -70,7 +80,16 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
     });
     await configureHttp(app, config);
+    // Once closing, Fastify answers every request (503 until the server is closed).
+    app.getHttpAdapter().getInstance().addHook('preClose', (done) => {
+      dataPlane.remove();
+      done();
+    });
     await app.init();
+    if (InferenceDataPlane.enabledFor(config)) {
+      plane = new InferenceDataPlane(config, app.get(ApiKeysService), app.get(RateLimitService), app.get(InferenceService), app.get(RequestTelemetry));
+      dataPlane.install(plane);
+    }
     await app.get(DemoService).seedIfEmpty();
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -83,6 +102,7 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
     app: started,
     routes,
     databaseUrl,
+    dataPlane: plane,
     async listen() {
       await started.listen(config.port, config.host);
       return started.getUrl();

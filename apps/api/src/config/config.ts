@@ -56,6 +56,11 @@ export interface AppConfig {
   rolloutIntervalMs: number;
   /** MODELGATE_SHADOW_MAX_IN_FLIGHT: shadow copies this process runs at once at most (more are dropped). */
   shadowMaxInFlight: number;
+  /**
+   * MODELGATE_DATA_PLANE: prediction requests answered straight from node:http (inference/data-plane.ts);
+   * off, every request goes through Fastify and Nest. On by default.
+   */
+  dataPlane: boolean;
 }
 
 export class ConfigError extends Error {
@@ -176,6 +181,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     telemetry: readTelemetryConfig(read),
     rolloutIntervalMs: read.integer('MODELGATE_ROLLOUT_INTERVAL_MS', 5000, 50, HOUR),
     shadowMaxInFlight: read.integer('MODELGATE_SHADOW_MAX_IN_FLIGHT', 8, 1, 10_000),
+    dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -1,0 +1,260 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { Logger } from '@nestjs/common';
+import type { FastifyServerOptions } from 'fastify';
+import type { RouteAccess } from '../auth/access.decorator';
+import { ApiKeysService } from '../auth/api-keys.service';
+import { presentedKey } from '../auth/authenticator';
+import { authorize } from '../auth/authorize';
+import type { Principal } from '../auth/principal';
+import { RateLimitService, rateLimitHeaders } from '../auth/rate-limit/rate-limit.service';
+import type { RateDecision } from '../auth/rate-limit/token-bucket';
+import { toErrorResponse } from '../common/error-response';
+import { requestIdFor } from '../common/request-id';
+import type { AppConfig } from '../config/config';
+import { securityHeaders } from '../security/security-headers';
+import { failureRecord, type PredictionRecord } from '../telemetry/prediction-context';
+import { RequestTelemetry } from '../telemetry/request-telemetry';
+import { JSON_CONTENT_TYPE, RawInferenceBody, v2BodyHeaders } from './binary-body';
+import { readInferenceHeaderLength } from './codecs/v2.binary';
+import { InferenceService, type Answer } from './inference.service';
+import { predictionCall, type PredictionCall, type PredictionParams } from './request-options';
+import { predictionHeaders } from './response-headers';
+
+/** What the prediction routes' controllers declare (@RequireScope('predict')). */
+const PREDICT_ACCESS: RouteAccess = { kind: 'scope', scope: 'predict' };
+
+/**
+ * The prediction routes as the controllers register them, for names and versions without `/`, `:`,
+ * `%` (Fastify would decode it), `?` or `#`; anything else is left to Fastify's router.
+ */
+const SEGMENT = '([^/:%?#]+)';
+const V2_INFER = new RegExp(`^/v2/models/${SEGMENT}(?:/versions/${SEGMENT})?/infer$`);
+const TF_PREDICT = new RegExp(`^/v1/models/${SEGMENT}(?:/(versions|labels)/${SEGMENT})?:predict$`);
+
+interface PredictionRoute {
+  protocol: 'v2' | 'tf';
+  params: PredictionParams;
+}
+
+function matchRoute(url: string): PredictionRoute | undefined {
+  const v2 = V2_INFER.exec(url);
+  if (v2 !== null) return { protocol: 'v2', params: v2[2] === undefined ? { name: v2[1] } : { name: v2[1], version: v2[2] } };
+  const tf = TF_PREDICT.exec(url);
+  if (tf === null) return undefined;
+  if (tf[2] === undefined) return { protocol: 'tf', params: { name: tf[1] } };
+  return { protocol: 'tf', params: tf[2] === 'versions' ? { name: tf[1], version: tf[3] } : { name: tf[1], label: tf[3] } };
+}
+
+export interface DataPlaneStats {
+  /** Predictions this plane answered itself. */
+  answered: number;
+  /** Requests it looked into and handed to Fastify before reading their body (a refusal, or something it does not handle). */
+  handedOver: number;
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * The inference data plane: prediction requests answered straight from node:http, without Fastify's
+ * request lifecycle and Nest's guards, pipes and filters, which cost more main-thread time than the
+ * whole bare HTTP exchange (docs/performance.md). The management API, metadata, docs and every
+ * request this plane does not take stay on Fastify and Nest: the control plane.
+ *
+ * It takes only the common case and leaves everything else to the framework, so that each refusal is
+ * still answered by the one implementation that owns it: a POST to a prediction route, with an API
+ * key, a Content-Length within the body limit, no Origin (CORS and cross-site checks), no multipart
+ * body. Before reading the body it checks, with the same functions the framework calls, the key, its
+ * access to the model, the path and headers, and the key's rate limit; if any of them refuses, the
+ * request is handed to Fastify untouched, which answers it (the refusals take no rate-limit token,
+ * so none is counted twice). Once the body is read, the plane answers what the controllers would:
+ * the inference service's answer or its error (toErrorResponse, as the exception filter), with the
+ * same headers, and records it for telemetry as the response hook does. The integration test
+ * test/data-plane.e2e.ts sends the same requests with the plane on and off and compares the answers.
+ *
+ * MODELGATE_DATA_PLANE=false turns it off; it is also off when CORS_ORIGINS is set, so that CORS
+ * headers stay with the framework's CORS handling.
+ */
+export class InferenceDataPlane {
+  private readonly logger = new Logger('HTTP');
+  private readonly tls: boolean;
+  private readonly maxBodyBytes: number;
+  private answered = 0;
+  private handedOver = 0;
+
+  constructor(
+    config: AppConfig,
+    private readonly keys: ApiKeysService,
+    private readonly rateLimits: RateLimitService,
+    private readonly inference: InferenceService,
+    private readonly telemetry: RequestTelemetry,
+  ) {
+    this.tls = config.tls !== undefined;
+    this.maxBodyBytes = config.maxBodyBytes;
+  }
+
+  /** Whether this plane runs for `config`. */
+  static enabledFor(config: AppConfig): boolean {
+    return config.dataPlane && config.corsOrigins.length === 0;
+  }
+
+  stats(): DataPlaneStats {
+    return { answered: this.answered, handedOver: this.handedOver };
+  }
+
+  /**
+   * Takes the request (true) or leaves it to `framework` (false). Synchronous up to the decision;
+   * a request taken may still be handed to `framework` later, before its body is read.
+   */
+  take(request: IncomingMessage, response: ServerResponse, framework: RequestListener): boolean {
+    if (request.method !== 'POST') return false;
+    const route = matchRoute(request.url ?? '');
+    if (route === undefined) return false;
+    const headers = request.headers;
+    if (headers.origin !== undefined || headers['transfer-encoding'] !== undefined) return false;
+    const length = Number(headers['content-length']);
+    if (!(length > 0 && length <= this.maxBodyBytes)) return false;
+    if (headers['content-type']?.toLowerCase().startsWith('multipart/')) return false;
+    const key = presentedKey(headers);
+    if (key === undefined) return false;
+    this.serve(request, response, route, key, framework).catch((error: unknown) => {
+      // Not reached by design (serve answers its own errors); a connection is never left hanging.
+      this.logger.error(`POST ${request.url} failed in the data plane`, (error as Error)?.stack ?? String(error));
+      response.destroy();
+    });
+    return true;
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse, route: PredictionRoute, key: string, framework: RequestListener): Promise<void> {
+    const started = performance.now();
+    const admitted = await this.admit(request, route, key);
+    if (admitted === undefined) {
+      this.handedOver++;
+      framework(request, response);
+      return;
+    }
+    const id = requestIdFor(request);
+    let body: Buffer;
+    try {
+      body = await readBody(request, this.maxBodyBytes);
+    } catch {
+      // The client went away mid-body: there is no one to answer.
+      response.destroy();
+      return;
+    }
+    this.answered++;
+    const rateHeaders = admitted.decision && admitted.principal.rateLimit ? rateLimitHeaders(admitted.decision, admitted.principal.rateLimit) : undefined;
+    let status = 200;
+    let prediction: PredictionRecord | undefined;
+    response.once('close', () => {
+      this.telemetry.answered({ id, method: 'POST', url: request.url! }, route.params, status, performance.now() - started, prediction);
+    });
+    try {
+      const { answer, payload, contentHeaders } = await this.predict(route, admitted, body);
+      prediction = answer;
+      this.send(response, 200, { ...rateHeaders, ...predictionHeaders(answer), ...contentHeaders }, id, request.url!, payload);
+    } catch (error) {
+      const failure = toErrorResponse(error, id);
+      status = failure.status;
+      prediction = failureRecord(error);
+      if (failure.internal) {
+        this.logger.error(`${request.method} ${request.url} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
+      }
+      this.send(response, status, { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE }, id, request.url!, JSON.stringify(failure.body));
+    }
+  }
+
+  /**
+   * The checks the framework makes before a body is read, with its functions: the key, its access to
+   * the model, the path and headers, the rate limit. Undefined: one of them refused (or failed), and
+   * the framework answers the request.
+   */
+  private async admit(request: IncomingMessage, route: PredictionRoute, key: string): Promise<Admitted | undefined> {
+    try {
+      const principal = await this.keys.authenticate(key);
+      authorize(PREDICT_ACCESS, principal, '', { name: route.params.name, inBody: false });
+      const call = predictionCall(route.params, request.headers, principal);
+      const headerLength = route.protocol === 'v2' ? readInferenceHeaderLength(request.headers['inference-header-content-length']) : undefined;
+      // Last, so that a request handed over has taken no token.
+      const decision = await this.rateLimits.forPrincipal(principal);
+      if (decision !== undefined && !decision.allowed) return undefined;
+      return { principal, call, headerLength, decision };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async predict(route: PredictionRoute, admitted: Admitted, body: Buffer): Promise<{ answer: Answer<unknown>; payload: string | Buffer; contentHeaders: Readonly<Record<string, string>> }> {
+    if (route.protocol === 'v2') {
+      const answer = await this.inference.v2Infer(admitted.call, new RawInferenceBody(body, admitted.headerLength));
+      return { answer, payload: answer.body.body, contentHeaders: v2BodyHeaders(answer.body) };
+    }
+    const answer = await this.inference.tfPredict(admitted.call, body);
+    return { answer, payload: answer.body, contentHeaders: JSON_CONTENT_TYPE };
+  }
+
+  /** As Fastify sends a reply: the route's headers, then the response hooks' (request id, security), then the length. */
+  private send(response: ServerResponse, status: number, headers: Record<string, string>, id: string, url: string, payload: string | Buffer): void {
+    headers['x-request-id'] = id;
+    Object.assign(headers, securityHeaders(url, this.tls));
+    headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+    response.writeHead(status, headers);
+    response.end(payload);
+  }
+}
+
+interface Admitted {
+  principal: Principal;
+  call: PredictionCall;
+  headerLength: number | undefined;
+  decision: RateDecision | undefined;
+}
+
+/** The whole body; rejects when the client goes away before its end. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    request.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) request.destroy(new Error('body longer than its Content-Length'));
+      else chunks.push(chunk);
+    });
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)));
+    request.once('error', reject);
+    request.once('close', () => {
+      if (!request.complete) reject(new Error('the client closed the connection'));
+    });
+  });
+}
+
+/**
+ * Where the data plane meets the HTTP server: the FastifyAdapter's serverFactory makes the server
+ * as Fastify would (HTTP or HTTPS, Fastify's timeouts) with a request listener that offers each
+ * request to the plane first. The plane is installed once the app is initialised and removed when
+ * it starts closing, after which Fastify answers everything (503 while it closes).
+ */
+export class DataPlaneSwitch {
+  private plane: InferenceDataPlane | undefined;
+
+  install(plane: InferenceDataPlane): void {
+    this.plane = plane;
+  }
+
+  remove(): void {
+    this.plane = undefined;
+  }
+
+  readonly serverFactory = (framework: RequestListener, options: FastifyServerOptions & { https?: object | null; http?: object | null }): Server => {
+    const listener: RequestListener = (request, response) => {
+      const plane = this.plane;
+      if (plane === undefined || !plane.take(request, response, framework)) framework(request, response);
+    };
+    const server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(options.http ?? {}, listener);
+    if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+    if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
+    server.setTimeout(options.connectionTimeout ?? 0);
+    if (options.maxRequestsPerSocket !== undefined && options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+    return server;
+  };
+}

@@ -1,0 +1,221 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onnxMlp } from './fixtures/models';
+import { createKey } from './support/credentials';
+import { startServer, uploadVersion, type TestServer } from './support/server';
+
+/**
+ * The inference data plane (apps/api/src/inference/data-plane.ts) answers prediction requests
+ * without Fastify and Nest. These tests send the same requests to a server with it (the default)
+ * and to one without it (MODELGATE_DATA_PLANE=false), and require the same answers: status, body
+ * and headers, bytes for binary bodies, and the same prediction metrics afterwards. They also
+ * check which requests the plane answered itself, so that a plane that took nothing cannot pass.
+ */
+
+type KeyName = 'predict' | 'read' | 'restricted' | 'limited' | 'none' | 'bad';
+
+interface Case {
+  name: string;
+  path: string;
+  key?: KeyName;
+  headers?: Record<string, string>;
+  body: string | Buffer;
+  /** Who answers on the server with the plane: the plane itself, Fastify after the plane handed it over, or Fastify alone. */
+  by: 'plane' | 'handed-over' | 'framework';
+}
+
+interface Normalized {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Headers whose values depend on the moment (or a timing): compared by presence only. */
+const VOLATILE = new Set(['date', 'server-timing', 'ratelimit-reset', 'retry-after', 'x-batch-size']);
+
+const ROW = [5.1, 3.5, 1.4, 0.2];
+const v2 = (body: unknown) => JSON.stringify(body);
+const V2_BODY = v2({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: ROW }] });
+
+/** The binary tensor extension: JSON header, then the FP32 bytes; binary outputs asked for. */
+function binaryBody(): { body: Buffer; headerLength: number } {
+  const tensor = Buffer.from(new Float32Array(ROW).buffer);
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }],
+      parameters: { binary_data_output: true },
+    }),
+  );
+  return { body: Buffer.concat([header, tensor]), headerLength: header.length };
+}
+
+const binary = binaryBody();
+
+const CASES: Case[] = [
+  { name: 'v2 JSON', path: '/v2/models/mlp/infer', body: V2_BODY, by: 'plane' },
+  { name: 'v2 JSON pinned to version 1', path: '/v2/models/mlp/versions/1/infer', body: V2_BODY, by: 'plane' },
+  {
+    name: 'v2 JSON with id, parameters and requested outputs',
+    path: '/v2/models/mlp/infer',
+    body: v2({ id: 'r-1', parameters: { timeout: 5_000_000 }, inputs: [{ name: 'x', shape: [2, 4], datatype: 'FP32', data: [...ROW, ...ROW] }], outputs: [{ name: 'probabilities' }] }),
+    by: 'plane',
+  },
+  {
+    name: 'v2 binary in and out',
+    path: '/v2/models/mlp/infer',
+    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(binary.headerLength) },
+    body: binary.body,
+    by: 'plane',
+  },
+  { name: 'v2 JSON with a deadline header', path: '/v2/models/mlp/infer', headers: { 'x-request-timeout-ms': '5000' }, body: V2_BODY, by: 'plane' },
+  { name: 'v2 JSON with a routing key', path: '/v2/models/mlp/infer', headers: { 'x-routing-key': 'user-7' }, body: V2_BODY, by: 'plane' },
+  { name: 'v2 JSON with the key in X-API-Key', path: '/v2/models/mlp/infer', headers: { 'x-api-key': '<predict>' }, key: 'none', body: V2_BODY, by: 'plane' },
+  { name: 'TF Serving rows', path: '/v1/models/mlp:predict', body: v2({ instances: [ROW, ROW] }), by: 'plane' },
+  { name: 'TF Serving columns', path: '/v1/models/mlp:predict', body: v2({ inputs: { x: [ROW] } }), by: 'plane' },
+  { name: 'TF Serving pinned version', path: '/v1/models/mlp/versions/2:predict', body: v2({ instances: [ROW] }), by: 'plane' },
+  { name: 'TF Serving unknown label', path: '/v1/models/mlp/labels/stable:predict', body: v2({ instances: [ROW] }), by: 'plane' },
+  // Refused once the body is read: answered by the plane, with the framework's error.
+  { name: 'body that is not JSON', path: '/v2/models/mlp/infer', body: '{"inputs": [', by: 'plane' },
+  { name: 'tensor of the wrong shape', path: '/v2/models/mlp/infer', body: v2({ inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] }), by: 'plane' },
+  { name: 'unknown input name', path: '/v2/models/mlp/infer', body: v2({ inputs: [{ name: 'nope', shape: [1, 4], datatype: 'FP32', data: ROW }] }), by: 'plane' },
+  { name: 'bad timeout parameter', path: '/v2/models/mlp/infer', body: v2({ parameters: { timeout: -1 }, inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: ROW }] }), by: 'plane' },
+  { name: 'ragged TF Serving rows', path: '/v1/models/mlp:predict', body: v2({ instances: [ROW, [1, 2]] }), by: 'plane' },
+  { name: 'unknown model', path: '/v2/models/nosuch/infer', body: V2_BODY, by: 'plane' },
+  { name: 'unknown version', path: '/v2/models/mlp/versions/9/infer', body: V2_BODY, by: 'plane' },
+  { name: 'TF Serving unknown model', path: '/v1/models/nosuch:predict', body: v2({ instances: [ROW] }), by: 'plane' },
+  // Refused before the body is read: handed to the framework, which answers.
+  { name: 'key that is not valid', path: '/v2/models/mlp/infer', key: 'bad', body: V2_BODY, by: 'handed-over' },
+  { name: 'key without the predict scope', path: '/v2/models/mlp/infer', key: 'read', body: V2_BODY, by: 'handed-over' },
+  { name: 'key restricted to another model', path: '/v2/models/mlp/infer', key: 'restricted', body: V2_BODY, by: 'handed-over' },
+  { name: 'version that is not a number', path: '/v2/models/mlp/versions/abc/infer', body: V2_BODY, by: 'handed-over' },
+  { name: 'deadline header that is not a number', path: '/v2/models/mlp/infer', headers: { 'x-request-timeout-ms': 'soon' }, body: V2_BODY, by: 'handed-over' },
+  { name: 'routing key too long', path: '/v2/models/mlp/infer', headers: { 'x-routing-key': 'k'.repeat(300) }, body: V2_BODY, by: 'handed-over' },
+  {
+    name: 'binary header length past the body',
+    path: '/v2/models/mlp/infer',
+    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': 'twelve' },
+    body: binary.body,
+    by: 'handed-over',
+  },
+  // Not taken at all.
+  { name: 'no credential', path: '/v2/models/mlp/infer', key: 'none', body: V2_BODY, by: 'framework' },
+  { name: 'a query string', path: '/v2/models/mlp/infer?debug=1', body: V2_BODY, by: 'framework' },
+  { name: 'an Origin header', path: '/v2/models/mlp/infer', headers: { origin: 'https://elsewhere.example' }, body: V2_BODY, by: 'framework' },
+  { name: 'an empty body', path: '/v2/models/mlp/infer', body: '', by: 'framework' },
+  { name: 'a body over the limit', path: '/v2/models/mlp/infer', body: Buffer.alloc(1024 * 1024 + 1, 0x20), by: 'framework' },
+  { name: 'a percent-encoded model name', path: '/v2/models/ml%70/infer', body: V2_BODY, by: 'framework' },
+  { name: 'a GET', path: '/v2/models/mlp/infer', body: '', by: 'framework' },
+];
+
+describe('inference data plane: the same answers as through Fastify and Nest', () => {
+  let fixtures: string;
+  let on: TestServer;
+  let off: TestServer;
+  const keys = new Map<TestServer, Record<KeyName, string | null>>();
+
+  async function prepare(server: TestServer): Promise<void> {
+    const mlp = await onnxMlp(fixtures);
+    expect((await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) })).status).toBe(201);
+    expect((await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'other' }) })).status).toBe(201);
+    for (let version = 1; version <= 2; version++) expect((await uploadVersion(server, 'mlp', mlp.path)).status).toBe(201);
+    keys.set(server, {
+      predict: (await createKey(server, { name: 'predictor', scopes: ['predict'] })).key,
+      read: (await createKey(server, { name: 'reader', scopes: ['models:read'] })).key,
+      restricted: (await createKey(server, { name: 'elsewhere', scopes: ['predict'], models: ['other'] })).key,
+      limited: (await createKey(server, { name: 'limited', scopes: ['predict'], rateLimit: { perSecond: 0.01, burst: 2 } })).key,
+      none: null,
+      bad: 'mg_notakey01_' + 'x'.repeat(40),
+    });
+  }
+
+  beforeAll(async () => {
+    fixtures = await mkdtemp(join(tmpdir(), 'modelgate-data-plane-'));
+    const env = { MODELGATE_MAX_BODY_MB: '1' };
+    [on, off] = await Promise.all([startServer({ env }), startServer({ env: { ...env, MODELGATE_DATA_PLANE: 'false' } })]);
+    await Promise.all([prepare(on), prepare(off)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([on?.close(), off?.close()]);
+    await rm(fixtures, { recursive: true, force: true });
+  });
+
+  async function send(server: TestServer, testCase: Case, index: number, keyName: KeyName = testCase.key ?? 'predict'): Promise<Normalized> {
+    const serverKeys = keys.get(server)!;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': `case-${index}`, ...testCase.headers };
+    for (const [name, value] of Object.entries(headers)) if (value === '<predict>') headers[name] = serverKeys.predict!;
+    const get = testCase.name === 'a GET';
+    const response = await server.fetch(testCase.path, {
+      method: get ? 'GET' : 'POST',
+      headers,
+      body: get ? undefined : testCase.body,
+      key: serverKeys[keyName],
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const normalized: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      normalized[name] = VOLATILE.has(name) ? '(present)' : value;
+    });
+    const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
+    return { status: response.status, headers: normalized, body: json ? JSON.parse(bytes.toString('utf8')) : bytes.toString('base64') };
+  }
+
+  it('answers every case as the framework does, and answers itself the cases it should', async () => {
+    const plane = on.modelgate.dataPlane!;
+    expect(plane, 'the plane runs by default').toBeDefined();
+    expect(off.modelgate.dataPlane, 'MODELGATE_DATA_PLANE=false turns it off').toBeUndefined();
+    const statuses = new Set<number>();
+    for (const [index, testCase] of CASES.entries()) {
+      const before = plane.stats();
+      const viaPlane = await send(on, testCase, index);
+      const viaFramework = await send(off, testCase, index);
+      expect(viaPlane, testCase.name).toEqual(viaFramework);
+      statuses.add(viaFramework.status);
+      const after = plane.stats();
+      const answered = after.answered - before.answered;
+      const handedOver = after.handedOver - before.handedOver;
+      expect({ answered, handedOver }, `who answered "${testCase.name}" (${viaPlane.status})`).toEqual({
+        answered: testCase.by === 'plane' ? 1 : 0,
+        handedOver: testCase.by === 'handed-over' ? 1 : 0,
+      });
+    }
+    // The cases cover success and each kind of refusal.
+    expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400, 401, 403, 404, 413]));
+  });
+
+  it('applies a key rate limit alike: the allowed requests take tokens, the refused one is answered 429 by the framework', async () => {
+    const limited: Case = { name: 'rate limited key', path: '/v2/models/mlp/infer', key: 'limited', body: V2_BODY, by: 'plane' };
+    const plane = on.modelgate.dataPlane!;
+    const before = plane.stats();
+    const answers: Array<[Normalized, Normalized]> = [];
+    for (let attempt = 0; attempt < 3; attempt++) answers.push([await send(on, limited, 2000 + attempt), await send(off, limited, 2000 + attempt)]);
+    expect(answers.map(([viaPlane]) => viaPlane.status)).toEqual([200, 200, 429]);
+    // Each server made its own key: its id is in the refusal's message.
+    const sameKey = (answer: Normalized) => JSON.parse(JSON.stringify(answer).replace(/key [A-Za-z0-9]+ is over/, 'key <id> is over')) as Normalized;
+    for (const [viaPlane, viaFramework] of answers) expect(sameKey(viaPlane)).toEqual(sameKey(viaFramework));
+    expect(JSON.stringify(answers[2][0].body)).toContain('is over its rate limit');
+    expect(plane.stats().answered - before.answered).toBe(2);
+    expect(plane.stats().handedOver - before.handedOver).toBe(1);
+  });
+
+  it('records the same prediction metrics as the response hook', async () => {
+    const predictionLines = async (server: TestServer) =>
+      (await (await server.fetch('/metrics')).text())
+        .split('\n')
+        .filter((line) => /^modelgate_(requests_total|request_duration_seconds_count|queue_wait_seconds_count|compute_seconds_count)\{/.test(line))
+        .sort();
+    const [viaPlane, viaFramework] = await Promise.all([predictionLines(on), predictionLines(off)]);
+    expect(viaPlane.length).toBeGreaterThan(3);
+    expect(viaPlane).toEqual(viaFramework);
+  });
+
+  it('is off when CORS_ORIGINS is set, so that CORS stays with the framework', async () => {
+    const cors = await startServer({ env: { CORS_ORIGINS: 'https://app.example' } });
+    try {
+      expect(cors.modelgate.dataPlane).toBeUndefined();
+    } finally {
+      await cors.close();
+    }
+  });
+});
