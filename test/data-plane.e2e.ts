@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PREDICT_ACCESS } from '../apps/api/src/inference/data-plane';
 import { onnxMlp } from './fixtures/models';
 import { createKey } from './support/credentials';
 import { startServer, uploadVersion, type TestServer } from './support/server';
@@ -208,6 +209,12 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     const [viaPlane, viaFramework] = await Promise.all([predictionLines(on), predictionLines(off)]);
     expect(viaPlane.length).toBeGreaterThan(3);
     expect(viaPlane).toEqual(viaFramework);
+  });
+
+  it('takes only routes that declare the access it checks', () => {
+    const taken = on.modelgate.routes.filter((route) => route.method === 'POST' && /(\/infer|::predict)$/.test(route.url));
+    expect(taken.length).toBe(5);
+    for (const route of taken) expect(route.access, route.url).toEqual(PREDICT_ACCESS);
   });
 
   it('is off when CORS_ORIGINS is set, so that CORS stays with the framework', async () => {

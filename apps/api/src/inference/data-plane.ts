@@ -22,7 +22,7 @@ import { predictionCall, type PredictionCall, type PredictionParams } from './re
 import { predictionHeaders } from './response-headers';
 
 /** What the prediction routes' controllers declare (@RequireScope('predict')). */
-const PREDICT_ACCESS: RouteAccess = { kind: 'scope', scope: 'predict' };
+export const PREDICT_ACCESS: RouteAccess = { kind: 'scope', scope: 'predict' };
 
 /**
  * The prediction routes as the controllers register them, for names and versions without `/`, `:`,
@@ -32,12 +32,13 @@ const SEGMENT = '([^/:%?#]+)';
 const V2_INFER = new RegExp(`^/v2/models/${SEGMENT}(?:/versions/${SEGMENT})?/infer$`);
 const TF_PREDICT = new RegExp(`^/v1/models/${SEGMENT}(?:/(versions|labels)/${SEGMENT})?:predict$`);
 
-interface PredictionRoute {
+export interface PredictionRoute {
   protocol: 'v2' | 'tf';
   params: PredictionParams;
 }
 
-function matchRoute(url: string): PredictionRoute | undefined {
+/** The prediction route `url` names, as Fastify would route it; undefined for anything else (left to Fastify). */
+export function matchRoute(url: string): PredictionRoute | undefined {
   const v2 = V2_INFER.exec(url);
   if (v2 !== null) return { protocol: 'v2', params: v2[2] === undefined ? { name: v2[1] } : { name: v2[1], version: v2[2] } };
   const tf = TF_PREDICT.exec(url);
@@ -74,6 +75,10 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => v
  *
  * MODELGATE_DATA_PLANE=false turns it off; it is also off when CORS_ORIGINS is set, so that CORS
  * headers stay with the framework's CORS handling.
+ *
+ * A check added to the framework for every request (a Fastify hook, a global guard) must be added
+ * here too, or the plane must hand such requests over; the integration test pins the prediction
+ * routes' declared access to PREDICT_ACCESS.
  */
 export class InferenceDataPlane {
   private readonly logger = new Logger('HTTP');
