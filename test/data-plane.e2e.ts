@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PREDICT_ACCESS } from '../apps/api/src/inference/data-plane';
@@ -14,7 +15,7 @@ import { startServer, uploadVersion, type TestServer } from './support/server';
  * check which requests the plane answered itself, so that a plane that took nothing cannot pass.
  */
 
-type KeyName = 'predict' | 'read' | 'restricted' | 'limited' | 'none' | 'bad';
+type KeyName = 'predict' | 'read' | 'restricted' | 'limited' | 'metered' | 'none' | 'bad';
 
 interface Case {
   name: string;
@@ -125,6 +126,7 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
       read: (await createKey(server, { name: 'reader', scopes: ['models:read'] })).key,
       restricted: (await createKey(server, { name: 'elsewhere', scopes: ['predict'], models: ['other'] })).key,
       limited: (await createKey(server, { name: 'limited', scopes: ['predict'], rateLimit: { perSecond: 0.01, burst: 2 } })).key,
+      metered: (await createKey(server, { name: 'metered', scopes: ['predict'], rateLimit: { perSecond: 100, burst: 100 } })).key,
       none: null,
       bad: 'mg_notakey01_' + 'x'.repeat(40),
     });
@@ -209,6 +211,30 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     const [viaPlane, viaFramework] = await Promise.all([predictionLines(on), predictionLines(off)]);
     expect(viaPlane.length).toBeGreaterThan(3);
     expect(viaPlane).toEqual(viaFramework);
+  });
+
+  it('writes the same header names, byte for byte, in the same order', async () => {
+    /** The raw header names of an answer (fetch would lower-case them), without Date. */
+    const rawNames = (server: TestServer, path: string, body: string, keyName: KeyName) =>
+      new Promise<string[]>((resolve, reject) => {
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${keys.get(server)![keyName]}`, 'content-length': String(Buffer.byteLength(body)) };
+        const sent = request(`${server.url}${path}`, { method: 'POST', headers }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.rawHeaders.filter((_, index) => index % 2 === 0 && response.rawHeaders[index] !== 'Date')));
+        });
+        sent.on('error', reject);
+        sent.end(body);
+      });
+    for (const [path, body, keyName] of [
+      ['/v2/models/mlp/infer', V2_BODY, 'predict'],
+      ['/v2/models/mlp/infer', '{"inputs": [', 'predict'],
+      ['/v1/models/mlp:predict', v2({ instances: [ROW] }), 'metered'],
+    ] as Array<[string, string, KeyName]>) {
+      const [viaPlane, viaFramework] = [await rawNames(on, path, body, keyName), await rawNames(off, path, body, keyName)];
+      expect(viaPlane, `${path} ${body.slice(0, 20)}`).toEqual(viaFramework);
+      expect(viaPlane).toContain('content-security-policy');
+      if (keyName === 'metered') expect(viaPlane).toContain('ratelimit-remaining');
+    }
   });
 
   it('takes only routes that declare the access it checks', () => {

@@ -82,7 +82,8 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => v
  */
 export class InferenceDataPlane {
   private readonly logger = new Logger('HTTP');
-  private readonly tls: boolean;
+  /** The security headers of an API answer (every prediction route is one), named in lower case as Fastify writes them. */
+  private readonly securityHeaders: Readonly<Record<string, string>>;
   private readonly maxBodyBytes: number;
   private answered = 0;
   private handedOver = 0;
@@ -94,7 +95,8 @@ export class InferenceDataPlane {
     private readonly inference: InferenceService,
     private readonly telemetry: RequestTelemetry,
   ) {
-    this.tls = config.tls !== undefined;
+    const apiHeaders = securityHeaders('/v2/models', config.tls !== undefined);
+    this.securityHeaders = Object.freeze(lowerCaseNames(apiHeaders));
     this.maxBodyBytes = config.maxBodyBytes;
   }
 
@@ -148,7 +150,7 @@ export class InferenceDataPlane {
       return;
     }
     this.answered++;
-    const rateHeaders = admitted.decision && admitted.principal.rateLimit ? rateLimitHeaders(admitted.decision, admitted.principal.rateLimit) : undefined;
+    const rateHeaders = admitted.decision && admitted.principal.rateLimit ? lowerCaseNames(rateLimitHeaders(admitted.decision, admitted.principal.rateLimit)) : undefined;
     let status = 200;
     let prediction: PredictionRecord | undefined;
     response.once('close', () => {
@@ -157,7 +159,7 @@ export class InferenceDataPlane {
     try {
       const { answer, payload, contentHeaders } = await this.predict(route, admitted, body);
       prediction = answer;
-      this.send(response, 200, { ...rateHeaders, ...predictionHeaders(answer), ...contentHeaders }, id, request.url!, payload);
+      this.send(response, 200, { ...rateHeaders, ...predictionHeaders(answer), ...contentHeaders }, id, payload);
     } catch (error) {
       const failure = toErrorResponse(error, id);
       status = failure.status;
@@ -165,7 +167,7 @@ export class InferenceDataPlane {
       if (failure.internal) {
         this.logger.error(`${request.method} ${request.url} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
       }
-      this.send(response, status, { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE }, id, request.url!, JSON.stringify(failure.body));
+      this.send(response, status, { ...rateHeaders, ...(failure.headers && lowerCaseNames(failure.headers)), ...JSON_CONTENT_TYPE }, id, JSON.stringify(failure.body));
     }
   }
 
@@ -199,13 +201,20 @@ export class InferenceDataPlane {
   }
 
   /** As Fastify sends a reply: the route's headers, then the response hooks' (request id, security), then the length. */
-  private send(response: ServerResponse, status: number, headers: Record<string, string>, id: string, url: string, payload: string | Buffer): void {
+  private send(response: ServerResponse, status: number, headers: Record<string, string>, id: string, payload: string | Buffer): void {
     headers['x-request-id'] = id;
-    Object.assign(headers, securityHeaders(url, this.tls));
+    Object.assign(headers, this.securityHeaders);
     headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
     response.writeHead(status, headers);
     response.end(payload);
   }
+}
+
+/** Header names in lower case, as Fastify's reply writes them, so that both paths send the same bytes. */
+function lowerCaseNames(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const lower: Record<string, string> = {};
+  for (const name in headers) lower[name.toLowerCase()] = headers[name];
+  return lower;
 }
 
 interface Admitted {
