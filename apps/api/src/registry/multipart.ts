@@ -40,6 +40,13 @@ function guarded(file: Readable & { truncated?: boolean }): Readable & { truncat
   finished(file, (error) => {
     if (error) output.destroy(asClientError(error) as Error);
   });
+  // A part the upload refuses unread (a wrong field name, a second file) is only drained, and its
+  // error, when the body is then cut short, comes after the answer with no one reading: without a
+  // listener of its own it would be an uncaught exception and end the process. A reader still sees
+  // the error (its own listener, or the stream's errored state once it starts reading).
+  output.on('error', ignoreUnread);
   file.pipe(output);
   return output;
 }
+
+function ignoreUnread(): void {}
