@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PREDICT_ACCESS } from '../apps/api/src/inference/data-plane';
@@ -234,6 +235,64 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
       expect(viaPlane, `${path} ${body.slice(0, 20)}`).toEqual(viaFramework);
       expect(viaPlane).toContain('content-security-policy');
       if (keyName === 'metered') expect(viaPlane).toContain('ratelimit-remaining');
+    }
+  });
+
+  it('survives clients that go away mid-body or before the answer, and counts them as the framework does', async () => {
+    const predictionLines = async (server: TestServer) =>
+      (await (await server.fetch('/metrics')).text())
+        .split('\n')
+        .filter((line) => /^modelgate_(requests_total|request_duration_seconds_count)\{/.test(line))
+        .sort();
+    /** Sends the request's head and `bodyBytes` of its body on a raw socket, then closes it without waiting for an answer. */
+    const abandon = (server: TestServer, bodyBytes: number) =>
+      new Promise<void>((resolve, reject) => {
+        const { hostname, port } = new URL(server.url);
+        const socket = connect(Number(port), hostname, () => {
+          const head = [
+            'POST /v2/models/mlp/infer HTTP/1.1',
+            `host: ${hostname}`,
+            'content-type: application/json',
+            `authorization: Bearer ${keys.get(server)!.predict}`,
+            `content-length: ${Buffer.byteLength(V2_BODY)}`,
+          ].join('\r\n');
+          socket.write(`${head}\r\n\r\n${V2_BODY.slice(0, bodyBytes)}`, () => {
+            socket.destroy();
+            resolve();
+          });
+        });
+        socket.on('error', reject);
+      });
+    const plane = on.modelgate.dataPlane!;
+    const before = plane.stats();
+    const [linesOn, linesOff] = [await predictionLines(on), await predictionLines(off)];
+    // All at once, so that most complete requests are still queued when their client is gone.
+    for (const server of [on, off]) {
+      await Promise.all(Array.from({ length: 20 }, () => [abandon(server, 10), abandon(server, Buffer.byteLength(V2_BODY))]).flat());
+    }
+    // Whatever the abandoned requests still do finishes; both servers then answer as before.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const server of [on, off]) {
+      expect((await send(server, CASES[0], 3000)).status).toBe(200);
+    }
+    // The plane read the 20 complete bodies (and the one answered), and dropped the cut ones
+    // without handing them to the framework.
+    const after = plane.stats();
+    expect(after.handedOver - before.handedOver).toBe(0);
+    expect(after.answered - before.answered).toBe(21);
+    // Which abandoned answers were written before the close was seen is a race, so the counts may
+    // differ by server; but neither counts an answer it never wrote, and every count names the
+    // version that computed it (a request recorded at the close, before its answer, would not).
+    for (const [server, then] of [
+      [on, linesOn],
+      [off, linesOff],
+    ] as const) {
+      const grown = (await predictionLines(server)).filter((line) => line.startsWith('modelgate_requests_total') && !then.includes(line));
+      expect(grown.length, grown.join('\n')).toBeGreaterThan(0);
+      for (const line of grown) expect(line).toMatch(/version="2",route="latest",code="2xx",outcome="success"\} \d+$/);
+      const added = Number(grown[0].split(' ')[1]) - Number(then.find((line) => line.startsWith(grown[0].split(' ')[0]))?.split(' ')[1] ?? 0);
+      expect(added).toBeGreaterThanOrEqual(1);
+      expect(added).toBeLessThanOrEqual(21);
     }
   });
 

@@ -153,9 +153,15 @@ export class InferenceDataPlane {
     const rateHeaders = admitted.decision && admitted.principal.rateLimit ? lowerCaseNames(rateLimitHeaders(admitted.decision, admitted.principal.rateLimit)) : undefined;
     let status = 200;
     let prediction: PredictionRecord | undefined;
-    response.once('close', () => {
+    // Recorded once the answer is handed to the socket ('finish', or 'error'), as Fastify runs its
+    // onResponse hook: an answer whose client went away before it was written is recorded by neither.
+    const record = () => {
+      response.off('finish', record);
+      response.off('error', record);
       this.telemetry.answered({ id, method: 'POST', url: request.url! }, route.params, status, performance.now() - started, prediction);
-    });
+    };
+    response.on('finish', record);
+    response.on('error', record);
     try {
       const { answer, payload, contentHeaders } = await this.predict(route, admitted, body);
       prediction = answer;
