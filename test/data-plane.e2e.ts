@@ -109,6 +109,11 @@ const CASES: Case[] = [
   { name: 'a body over the limit', path: '/v2/models/mlp/infer', body: Buffer.alloc(1024 * 1024 + 1, 0x20), by: 'framework' },
   { name: 'a percent-encoded model name', path: '/v2/models/ml%70/infer', body: V2_BODY, by: 'framework' },
   { name: 'a GET', path: '/v2/models/mlp/infer', body: '', by: 'framework' },
+  // Longer than Fastify's maxParamLength (100): its router answers 414.
+  { name: 'a model name of 101 characters', path: `/v2/models/${'m'.repeat(101)}/infer`, body: V2_BODY, by: 'framework' },
+  { name: 'a version of 101 characters', path: `/v2/models/mlp/versions/${'1'.repeat(101)}/infer`, body: V2_BODY, by: 'framework' },
+  { name: 'a TF Serving model name of 101 characters', path: `/v1/models/${'m'.repeat(101)}:predict`, body: v2({ instances: [ROW] }), by: 'framework' },
+  { name: 'a model name of 100 characters', path: `/v2/models/${'m'.repeat(100)}/infer`, body: V2_BODY, by: 'plane' },
 ];
 
 describe('inference data plane: the same answers as through Fastify and Nest', () => {

@@ -6,6 +6,7 @@ describe('data plane: which requests are prediction routes', () => {
     expect(matchRoute('/v2/models/iris/versions/3/infer')).toEqual({ protocol: 'v2', params: { name: 'iris', version: '3' } });
     // A bad version is still the route: the framework's 400 comes from parsing it, not from routing.
     expect(matchRoute('/v2/models/iris/versions/abc/infer')).toEqual({ protocol: 'v2', params: { name: 'iris', version: 'abc' } });
+    expect(matchRoute(`/v2/models/${'m'.repeat(100)}/infer`)).toEqual({ protocol: 'v2', params: { name: 'm'.repeat(100) } });
   });
 
   it("reads TF Serving's predict routes: latest, version and label", () => {
@@ -31,6 +32,11 @@ describe('data plane: which requests are prediction routes', () => {
       '/V2/models/iris/infer',
       '/api/models/iris/infer',
       '',
+      // Past Fastify's maxParamLength (100), which its router answers 414.
+      `/v2/models/${'m'.repeat(101)}/infer`,
+      `/v2/models/iris/versions/${'1'.repeat(101)}/infer`,
+      `/v1/models/${'m'.repeat(101)}:predict`,
+      `/v1/models/iris/labels/${'l'.repeat(101)}:predict`,
     ]) {
       expect(matchRoute(url), url).toBeUndefined();
     }

@@ -26,9 +26,10 @@ export const PREDICT_ACCESS: RouteAccess = { kind: 'scope', scope: 'predict' };
 
 /**
  * The prediction routes as the controllers register them, for names and versions without `/`, `:`,
- * `%` (Fastify would decode it), `?` or `#`; anything else is left to Fastify's router.
+ * `%` (Fastify would decode it), `?` or `#`, and no longer than Fastify's maxParamLength (its
+ * default, 100: past it the router answers 414); anything else is left to Fastify's router.
  */
-const SEGMENT = '([^/:%?#]+)';
+const SEGMENT = '([^/:%?#]{1,100})';
 const V2_INFER = new RegExp(`^/v2/models/${SEGMENT}(?:/versions/${SEGMENT})?/infer$`);
 const TF_PREDICT = new RegExp(`^/v1/models/${SEGMENT}(?:/(versions|labels)/${SEGMENT})?:predict$`);
 
