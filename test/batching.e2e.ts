@@ -127,4 +127,59 @@ describe('dynamic batching over HTTP', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toContain('maxBatchSize must not be less than 1');
   });
+
+  it('queues requests marked batch (X-Request-Priority or parameters.priority) behind online ones sent later', async () => {
+    // One request per engine call, so that the order of the calls is the order of the queue.
+    const patched = await server.json('/api/models/mlp/versions/1', { method: 'PATCH', body: JSON.stringify({ config: { batching: { maxQueueSize: 12, maxBatchSize: 1 } } }) });
+    expect(patched.status).toBe(200);
+    const key = stall(800);
+    const depth = () => runtime.stats(key)!.queueDepth;
+    const until = async (condition: () => boolean) => {
+      const limit = Date.now() + 500;
+      while (!condition()) {
+        if (Date.now() > limit) throw new Error(`the queue did not reach the depth expected: ${JSON.stringify(depth())}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    // Two fillers take the worker's two slots (running and posted); the rest wait in the queue.
+    const fillers = [infer([0, 0, 0, 0])];
+    await pause();
+    fillers.push(infer([0, 0, 0, 1]));
+    await pause();
+    const batch = [
+      infer([1, 0, 0, 0], { 'x-request-priority': 'batch' }),
+      infer([1, 0, 0, 1], { 'x-request-priority': 'Batch' }),
+      infer([1, 0, 1, 0], {}, { priority: 'batch' }),
+      infer([1, 0, 1, 1], { 'x-request-priority': 'batch' }, { priority: 'online' }),
+    ];
+    await until(() => depth().batch === 4);
+    const online = [infer([2, 0, 0, 0]), infer([2, 0, 0, 1], { 'x-request-priority': 'online' }), infer([2, 0, 1, 0], {}, { priority: 'online' })];
+    await until(() => depth().online === 3);
+    expect(depth()).toEqual({ online: 3, batch: 4 });
+
+    const queued = (answer: Answer) => Number(/queue;dur=([\d.]+)/.exec(answer.headers.get('server-timing') ?? '')![1]);
+    const [batchAnswers, onlineAnswers] = [await Promise.all(batch), await Promise.all(online)];
+    for (const answer of [...(await Promise.all(fillers)), ...batchAnswers, ...onlineAnswers]) expect(answer.status).toBe(200);
+    // Queued earlier and computed later: every batch request waited longer than every online one.
+    expect(Math.min(...batchAnswers.map(queued))).toBeGreaterThan(Math.max(...onlineAnswers.map(queued)));
+
+    const computed = runtime.stats(key)!.batches.computedRequests;
+    const badHeader = await infer([3, 0, 0, 0], { 'x-request-priority': 'urgent' });
+    expect(badHeader.status).toBe(400);
+    expect(badHeader.body.error).toContain('X-Request-Priority header must be "online" (the default) or "batch"');
+    const badParameter = await infer([3, 0, 0, 0], {}, { priority: 1 });
+    expect(badParameter.status).toBe(400);
+    expect(badParameter.body.error).toContain('parameters.priority must be "online" (the default) or "batch"');
+    expect(runtime.stats(key)!.batches.computedRequests).toBe(computed);
+
+    // Every prediction route documents both headers in the OpenAPI document.
+    const document = (await server.json<{ paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> }>('/docs-json')).body;
+    const predictionPaths = Object.keys(document.paths).filter((path) => /\/infer$|:predict$/.test(path));
+    expect(predictionPaths.length).toBe(5);
+    for (const path of predictionPaths) {
+      const headers = (document.paths[path]!.post!.parameters ?? []).filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name);
+      expect(headers, path).toEqual(expect.arrayContaining(['X-Request-Timeout-Ms', 'X-Request-Priority']));
+    }
+  });
 });

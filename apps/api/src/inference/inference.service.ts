@@ -6,7 +6,7 @@ import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.meta
 import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
 import { ModelServer, type ServedVersion } from './model-server.service';
 import { TrafficRouter, type Routed, type RouteKind } from './traffic-router';
-import { withProtocolTimeout, type PredictionCall } from './request-options';
+import { withProtocolParameters, type PredictionCall } from './request-options';
 import { PredictionSampler } from '../telemetry/prediction-sampler';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 import { attributeFailure } from '../telemetry/prediction-context';
@@ -57,7 +57,7 @@ export class InferenceService {
   async v2Infer({ target, options }: PredictionCall, body: unknown): Promise<Answer<V2EncodedBody>> {
     const routed = this.router.route(target);
     const request = this.decoded(routed, () => decodeV2InferBody(body, routed.served.signature));
-    const answered = await this.predict(routed, request.inputs, withProtocolTimeoutFor(routed, options, request.parameters));
+    const answered = await this.predict(routed, request.inputs, withProtocolParametersFor(routed, options, request.parameters));
     const { served } = answered;
     try {
       const encoded = encodeV2InferBody(
@@ -205,10 +205,10 @@ export class InferenceService {
 /** TF Serving's version states; a version that failed to load reports END with its error. */
 const TF_SERVING_STATE = { ready: 'AVAILABLE', loading: 'LOADING', unavailable: 'END' } as const;
 
-/** The v2 `timeout` parameter, read once the route is known (its errors count against that version). */
-function withProtocolTimeoutFor(routed: Routed, options: InferOptions, parameters: Record<string, unknown> | undefined): InferOptions {
+/** The v2 `timeout` and `priority` parameters, read once the route is known (their errors count against that version). */
+function withProtocolParametersFor(routed: Routed, options: InferOptions, parameters: Record<string, unknown> | undefined): InferOptions {
   try {
-    return withProtocolTimeout(options, parameters);
+    return withProtocolParameters(options, parameters);
   } catch (error) {
     throw attributeFailure(error, routed.served, routed.route);
   }

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { InferOptions } from '@modelgate/runtime';
+import type { InferOptions, Priority } from '@modelgate/runtime';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
@@ -17,6 +17,24 @@ function parseTimeoutMs(value: unknown, source: string): number | undefined {
     throw new BadRequestError(`${source} must be a number of milliseconds from 1 to 3600000, got ${JSON.stringify(value).slice(0, 40)}`);
   }
   return number;
+}
+
+/**
+ * A client running bulk work (scoring a table overnight, backfills) marks its requests `batch`:
+ * they wait while any `online` request (the default) is queued for the same version.
+ */
+export const PRIORITY_HEADER = 'x-request-priority';
+const PRIORITIES: readonly Priority[] = ['online', 'batch'];
+
+function parsePriority(value: unknown, source: string): Priority | undefined {
+  if (value === undefined) return undefined;
+  const level = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (level === undefined || !(PRIORITIES as readonly string[]).includes(level)) {
+    throw new BadRequestError(
+      `${source} must be "online" (the default) or "batch" (waits while online requests are queued), got ${JSON.stringify(value).slice(0, 40)}`,
+    );
+  }
+  return level as Priority;
 }
 
 /** A client that wants to keep seeing the same version sends its own key here (sticky routing). */
@@ -39,7 +57,7 @@ export interface PredictionParams {
 /**
  * A prediction request as the inference service takes it, from its path and headers: the model
  * and the version or label in its path, what sticky routing keys on (the X-Routing-Key header, and
- * the calling credential), and its deadline (X-Request-Timeout-Ms) and priority (online). Throws
+ * the calling credential), and its deadline (X-Request-Timeout-Ms) and priority (X-Request-Priority). Throws
  * the 400 for a bad version number or header. Shared by the controllers and the data plane.
  */
 export function predictionCall(params: PredictionParams, headers: IncomingHttpHeaders, principal: Principal | undefined): PredictionCall {
@@ -55,7 +73,10 @@ export function predictionCall(params: PredictionParams, headers: IncomingHttpHe
       routingKey: typeof routingKey === 'string' && routingKey.length > 0 ? routingKey : undefined,
       caller: principal?.actor,
     },
-    options: { priority: 'online', deadlineMs: parseTimeoutMs(headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`) },
+    options: {
+      priority: parsePriority(headers[PRIORITY_HEADER], 'the X-Request-Priority header') ?? 'online',
+      deadlineMs: parseTimeoutMs(headers[TIMEOUT_HEADER], `the ${TIMEOUT_HEADER} header`),
+    },
   };
 }
 
@@ -66,15 +87,21 @@ export const PredictionRequest = createParamDecorator((_data: unknown, context: 
 });
 
 /**
- * The Open Inference Protocol's `timeout` request parameter (microseconds, as Triton reads it),
- * combined with the header's deadline: the shorter wins.
+ * The Open Inference Protocol's request parameters that shape how a request is run, combined with
+ * its headers: `timeout` (microseconds, as Triton reads it; the shorter deadline wins) and
+ * `priority` ("online" or "batch"; the lower of the two wins).
  */
-export function withProtocolTimeout(options: InferOptions, parameters: Record<string, unknown> | undefined): InferOptions {
-  const timeout = parameters?.timeout;
-  if (timeout === undefined) return options;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new BadRequestError(`parameters.timeout must be a positive number of microseconds, got ${JSON.stringify(timeout).slice(0, 40)}`);
+export function withProtocolParameters(options: InferOptions, parameters: Record<string, unknown> | undefined): InferOptions {
+  if (parameters === undefined) return options;
+  let result = options;
+  const timeout = parameters.timeout;
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+      throw new BadRequestError(`parameters.timeout must be a positive number of microseconds, got ${JSON.stringify(timeout).slice(0, 40)}`);
+    }
+    result = { ...result, deadlineMs: Math.min(timeout / 1000, options.deadlineMs ?? Infinity) };
   }
-  const deadlineMs = Math.min(timeout / 1000, options.deadlineMs ?? Infinity);
-  return { ...options, deadlineMs };
+  const priority = parsePriority(parameters.priority, 'parameters.priority');
+  if (priority === 'batch') result = { ...result, priority };
+  return result;
 }

@@ -7,7 +7,7 @@ import { parseVersionNumber } from '../common/version-number.pipe';
 import { JSON_CONTENT_TYPE } from './binary-body';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
-import { ROUTING_KEY_DOC } from './v2.examples';
+import { PREDICTION_HEADER_DOCS, ROUTING_KEY_DOC } from './v2.examples';
 import { setPredictionHeaders } from './response-headers';
 
 const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
@@ -20,6 +20,7 @@ function PredictDocs(summary: string) {
     ApiBody({ schema: { example: PREDICT_EXAMPLE } }),
     ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } }),
     ApiErrors(400, 401, 404, 413, 429, 503, 504),
+    ...PREDICTION_HEADER_DOCS.map((header) => ApiHeader(header)),
   );
 }
 

@@ -10,7 +10,7 @@ import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from '.
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { setPredictionHeaders } from './response-headers';
-import { ROUTING_KEY_DOC, V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
+import { PREDICTION_HEADER_DOCS, ROUTING_KEY_DOC, V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
 
 const SERVER_VERSION = '0.1.0';
 
@@ -26,6 +26,7 @@ function InferDocs(summary: string) {
     ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } }),
     ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } }),
     ApiErrors(400, 401, 404, 413, 429, 503, 504),
+    ...PREDICTION_HEADER_DOCS.map((header) => ApiHeader(header)),
   );
 }
 

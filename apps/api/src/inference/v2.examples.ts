@@ -25,3 +25,19 @@ export const ROUTING_KEY_DOC = {
   required: false,
   description: 'A client or session id: while the deployment\'s weights stay the same, the same key gets the same version (sticky routing).',
 };
+
+/** The headers every prediction route reads, as the OpenAPI document describes them. */
+export const PREDICTION_HEADER_DOCS = [
+  {
+    name: 'X-Request-Timeout-Ms',
+    required: false,
+    description:
+      "Milliseconds (1 to 3600000) this request may take; it can only shorten the version's default deadline. Past it the answer is 504 and, if still queued, the request is never computed.",
+  },
+  {
+    name: 'X-Request-Priority',
+    required: false,
+    enum: ['online', 'batch'],
+    description: '"online" (the default), or "batch" for bulk work: a batch request waits while online requests for the same version are queued.',
+  },
+];

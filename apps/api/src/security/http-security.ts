@@ -7,7 +7,7 @@ import { findJsonProblem } from './json-problems';
 import { securityHeaders } from './security-headers';
 
 /** Headers a browser on a CORS_ORIGINS origin may send and read. */
-const CORS_ALLOWED_HEADERS = ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id', 'X-Request-Timeout-Ms', 'Inference-Header-Content-Length'];
+const CORS_ALLOWED_HEADERS = ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id', 'X-Request-Timeout-Ms', 'X-Request-Priority', 'Inference-Header-Content-Length'];
 const CORS_EXPOSED_HEADERS = [
   'X-Request-Id',
   'X-Model-Version',
