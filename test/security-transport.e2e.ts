@@ -194,7 +194,19 @@ describe('browser-facing headers and CORS', () => {
       expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
       const call = await withCors.fetch('/api/models', { headers: { origin: 'http://localhost:5173' } });
       expect(call.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-      expect(call.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+      // A page on the origin can read what a prediction says about its answer: the version, the
+      // route, and how it was batched.
+      for (const header of ['X-Request-Id', 'X-Model-Version', 'X-Route', 'X-Fallback', 'Server-Timing', 'X-Batch-Size', 'RateLimit-Remaining']) {
+        expect(call.headers.get('access-control-expose-headers')?.split(/,\s*/), header).toContain(header);
+      }
+      // Preflight lets a page send a prediction's deadline and priority.
+      const predictionPreflight = await withCors.fetch('/v2/models/mlp/infer', {
+        method: 'OPTIONS',
+        key: null,
+        headers: { origin: 'https://dashboard.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-request-timeout-ms,x-request-priority' },
+      });
+      expect(predictionPreflight.status).toBe(204);
+      expect(predictionPreflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-request-priority');
       const stranger = await withCors.fetch('/api/models', { headers: { origin: 'https://evil.example' } });
       expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
       // A session may write from a configured origin, not from others.
