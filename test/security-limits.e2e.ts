@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { onnxMlp, zipFolder } from './fixtures/models';
 import { listFiles } from './support/files';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { ADMIN_KEY, startServer, uploadForm, type TestServer } from './support/server';
 
 interface ErrorBody {
   error: string;
@@ -130,6 +131,42 @@ describe('input limits', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await state()).toEqual(before);
+  });
+
+  it('keeps nothing of an upload whose client goes away mid-file, and still takes the next one', async () => {
+    const before = await state();
+    const boundary = 'goes-away';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="m.onnx"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+    const tail = `\r\n--${boundary}--\r\n`;
+    const { hostname, port } = new URL(server.url);
+    // Cut at several points of the file: the first bytes, the middle, all but the closing boundary.
+    for (const sent of [1, onnx.length >> 1, onnx.length]) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          const request = [
+            'POST /api/models/mlp/versions HTTP/1.1',
+            `host: ${hostname}`,
+            `authorization: Bearer ${ADMIN_KEY}`,
+            `content-type: multipart/form-data; boundary=${boundary}`,
+            `content-length: ${Buffer.byteLength(head) + onnx.length + Buffer.byteLength(tail)}`,
+          ].join('\r\n');
+          socket.write(Buffer.concat([Buffer.from(`${request}\r\n\r\n${head}`), onnx.subarray(0, sent)]), () => {
+            setTimeout(() => {
+              socket.destroy();
+              resolve();
+            }, 50);
+          });
+        });
+        socket.on('error', reject);
+      });
+    }
+    // The server notices each close and cleans up; until it has, the scratch space may hold a part.
+    const deadline = Date.now() + 5_000;
+    while (JSON.stringify(await state()) !== JSON.stringify(before) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await state()).toEqual(before);
+    const next = await server.json<{ version: number }>('/api/models/mlp/versions', { method: 'POST', body: uploadForm(onnx, 'mlp.onnx') });
+    expect(next.status).toBe(201);
+    expect((await server.json(`/api/models/mlp/versions/${next.body.version}`, { method: 'DELETE' })).status).toBeLessThan(300);
   });
 
   it('validates model names and labels', async () => {
