@@ -10,6 +10,7 @@ import {
 } from './codecs/v2.binary';
 import { decodeV2Request, encodeV2Response, type V2InferRequest, type V2InferResponseParts } from './codecs/v2.codec';
 import { decodeV2RequestText } from './codecs/v2.text';
+import { JSON_CONTENT_TYPE } from './response-headers';
 
 /**
  * The body of a v2 inference request, left undecoded by the body parser: the codec reads the bytes
@@ -111,6 +112,3 @@ export function writeV2Body(reply: FastifyReply, encoded: V2EncodedBody): string
   void reply.headers(v2BodyHeaders(encoded));
   return encoded.body;
 }
-
-/** The Content-Type of every JSON answer. */
-export const JSON_CONTENT_TYPE: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8' });

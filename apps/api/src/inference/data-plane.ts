@@ -15,11 +15,11 @@ import type { AppConfig } from '../config/config';
 import { securityHeaders } from '../security/security-headers';
 import { failureRecord, type PredictionRecord } from '../telemetry/prediction-context';
 import { RequestTelemetry } from '../telemetry/request-telemetry';
-import { JSON_CONTENT_TYPE, RawInferenceBody, v2BodyHeaders } from './binary-body';
+import { RawInferenceBody, v2BodyHeaders } from './binary-body';
 import { readInferenceHeaderLength } from './codecs/v2.binary';
 import { InferenceService, type Answer } from './inference.service';
 import { predictionCall, type PredictionCall, type PredictionParams } from './request-options';
-import { predictionHeaders } from './response-headers';
+import { JSON_CONTENT_TYPE, predictionHeaders } from './response-headers';
 
 /** What the prediction routes' controllers declare (@RequireScope('predict')). */
 export const PREDICT_ACCESS: RouteAccess = { kind: 'scope', scope: 'predict' };
@@ -151,7 +151,7 @@ export class InferenceDataPlane {
       return;
     }
     this.answered++;
-    const rateHeaders = admitted.decision && admitted.principal.rateLimit ? lowerCaseNames(rateLimitHeaders(admitted.decision, admitted.principal.rateLimit)) : undefined;
+    const rateHeaders = admitted.decision && admitted.principal.rateLimit ? rateLimitHeaders(admitted.decision, admitted.principal.rateLimit) : undefined;
     let status = 200;
     let prediction: PredictionRecord | undefined;
     // Recorded once the answer is handed to the socket ('finish', or 'error'), as Fastify runs its

@@ -2,6 +2,9 @@ import type { FastifyReply } from 'fastify';
 import { notePrediction } from '../telemetry/prediction-context';
 import type { Answer } from './inference.service';
 
+/** The Content-Type of every JSON answer, named in lower case as Fastify writes it. */
+export const JSON_CONTENT_TYPE: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json; charset=utf-8' });
+
 /**
  * Every prediction says which version answered, how it was chosen, and where its time went:
  * `Server-Timing` (queue and compute, in ms, readable in browser dev tools) and `X-Batch-Size`

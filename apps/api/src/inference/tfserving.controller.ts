@@ -4,11 +4,10 @@ import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
-import { JSON_CONTENT_TYPE } from './binary-body';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { PREDICTION_HEADER_DOCS, ROUTING_KEY_DOC } from './v2.examples';
-import { setPredictionHeaders } from './response-headers';
+import { JSON_CONTENT_TYPE, setPredictionHeaders } from './response-headers';
 
 const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
 const PREDICT_RESPONSE_EXAMPLE = { predictions: [[0.96, 0.04, 0.0]] };

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { ModelServer } from '../inference/model-server.service';
+import type { PredictionParams } from '../inference/request-options';
 import { APP_LOGGER, type AppLogger } from './logging/logger';
 import { isServerError } from './metrics/request-outcome';
 import { ServingMetrics } from './metrics/serving-metrics';
@@ -21,6 +22,9 @@ declare module 'fastify' {
 }
 
 const PREDICTION_URL = /(\/infer|::predict)$/;
+export const METRICS_PATH = '/metrics';
+/** Probes and scrapes come every few seconds: their lines are logged at debug, not info. */
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready', METRICS_PATH]);
 
 /** What the log line names of a request. */
 export interface AnsweredRequest {
@@ -28,15 +32,6 @@ export interface AnsweredRequest {
   readonly method: string;
   readonly url: string;
 }
-
-/** The path parameters a prediction's metrics are labelled from, when no version was reached. */
-export interface PredictionPathParams {
-  name?: unknown;
-  version?: unknown;
-}
-export const METRICS_PATH = '/metrics';
-/** Probes and scrapes come every few seconds: their lines are logged at debug, not info. */
-const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready', METRICS_PATH]);
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -96,7 +91,7 @@ export class RequestTelemetry {
 
   private onResponse(request: FastifyRequest, reply: FastifyReply): void {
     const isPrediction = request.routeOptions.config?.modelgatePrediction === true;
-    this.answered(request, isPrediction ? ((request.params ?? {}) as PredictionPathParams) : undefined, reply.statusCode, reply.elapsedTime, request.prediction);
+    this.answered(request, isPrediction ? ((request.params ?? {}) as PredictionParams) : undefined, reply.statusCode, reply.elapsedTime, request.prediction);
   }
 
   /**
@@ -105,7 +100,7 @@ export class RequestTelemetry {
    */
   answered(
     request: AnsweredRequest,
-    predictionParams: PredictionPathParams | undefined,
+    predictionParams: PredictionParams | undefined,
     status: number,
     elapsedMs: number,
     prediction: PredictionRecord | undefined,
@@ -114,7 +109,7 @@ export class RequestTelemetry {
     this.logRequest(request, status, elapsedMs, prediction);
   }
 
-  private countPrediction(params: PredictionPathParams, status: number, elapsedMs: number, prediction: PredictionRecord | undefined): void {
+  private countPrediction(params: PredictionParams, status: number, elapsedMs: number, prediction: PredictionRecord | undefined): void {
     if (prediction !== undefined) {
       const { served, route, timing } = prediction;
       const counters = this.metrics.routeCounters(served.modelName, served.version, route);

@@ -42,9 +42,9 @@ export class RateLimitService implements OnApplicationShutdown {
 /** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) for a decision. */
 export function rateLimitHeaders(decision: RateDecision, limit: RateLimit): Record<string, string> {
   return {
-    'RateLimit-Limit': String(decision.limit),
-    'RateLimit-Remaining': String(decision.remaining),
-    'RateLimit-Reset': String(decision.resetSeconds),
-    'RateLimit-Policy': `${limit.burst};w=${Math.max(1, Math.ceil(limit.burst / limit.perSecond))}`,
+    'ratelimit-limit': String(decision.limit),
+    'ratelimit-remaining': String(decision.remaining),
+    'ratelimit-reset': String(decision.resetSeconds),
+    'ratelimit-policy': `${limit.burst};w=${Math.max(1, Math.ceil(limit.burst / limit.perSecond))}`,
   };
 }
