@@ -23,10 +23,15 @@ export async function* multipartParts(request: FastifyRequest): AsyncGenerator<U
 
 /**
  * The parser's own errors (a body cut short, a malformed part header) carry no status: they are
- * the client's malformed body, so a 400. Limit errors (with a code or status) pass unchanged.
+ * the client's malformed body, so a 400. So is a connection the client closed mid-upload (Node's
+ * ECONNRESET "aborted"): no one reads the answer, but it is the client's doing, not a server
+ * failure to log with its stack. Limit errors (with another code or a status) pass unchanged.
  */
-function asClientError(error: unknown): unknown {
+export function asClientError(error: unknown): unknown {
   const { statusCode, code, message } = (error ?? {}) as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (code === 'ECONNRESET' && statusCode === undefined) {
+    return new BadRequestError('the upload was cut short: the client closed the connection before the end of the body');
+  }
   if (statusCode !== undefined || code !== undefined || !(error instanceof Error)) return error;
   return new BadRequestError(`the multipart body is malformed (${String(message)}); send multipart/form-data with the file in a field named "file"`);
 }
