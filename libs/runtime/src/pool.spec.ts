@@ -9,6 +9,7 @@ import { InputValidationError, ModelLoadError, ModelNotLoadedError, WorkerCrashe
 import { ModelRuntime, type WorkerEvent } from './pool';
 import type { NamedTensors } from './tensor';
 import { buildOnnxModel } from './onnx-builder';
+import { MAX_SLOT_BYTES } from './worker/tensor-slots';
 import { int64BoolModel, linearReluModel, linearReluReference } from './spec-models.fixture';
 
 let dir: string;
@@ -96,17 +97,42 @@ describe('ModelRuntime', () => {
     expect(outputs.inverted).toEqual({ datatype: 'BOOL', shape: [2], data: Uint8Array.from([1, 0]) });
   });
 
-  it('moves whole input buffers to the worker and copies views of larger buffers', async () => {
+  it('sends inputs through shared memory, leaving the caller\'s arrays and views of larger buffers as they were', async () => {
     await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
     const whole = linearInputs(2, 1);
-    await runtime.infer('linear:1', whole.inputs);
-    expect(whole.inputs.x.data.length).toBe(0);
+    const sent = Array.from(whole.inputs.x.data as Float32Array);
+    const answer = await runtime.infer('linear:1', whole.inputs);
+    expect(Array.from(whole.inputs.x.data as Float32Array)).toEqual(sent);
+    expect(Array.from(answer.outputs.y.data as Float32Array)).toEqual(whole.expected);
+    // The outputs are the caller's own memory, not the slot the next batch overwrites.
+    expect((answer.outputs.y.data as Float32Array).buffer).toBeInstanceOf(ArrayBuffer);
 
     const body = new Float32Array(12).fill(1);
     const view = body.subarray(3, 9);
     const { outputs } = await runtime.infer('linear:1', { x: { datatype: 'FP32', shape: [2, 3], data: view } });
     expect(Array.from(outputs.y.data as Float32Array)).toEqual(linearReluReference(view, 2));
     expect(body.length).toBe(12);
+  });
+
+  it('grows a slot for a larger batch, and sends a batch past MAX_SLOT_BYTES by message with the same answers', async () => {
+    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
+    // Past the first slot's 64 KiB (inputs 1.2 MB, outputs 0.8 MB), then past MAX_SLOT_BYTES (72 MB):
+    // rows cycling through three patterns, checked against the reference of each.
+    const patterns = [1, -2, 0.5, 3, 0, -1, -4, 2, 2];
+    const reference = linearReluReference(patterns, 3);
+    for (const rows of [100_000, Math.ceil(MAX_SLOT_BYTES / 12) + 1]) {
+      const x = new Float32Array(rows * 3);
+      for (let row = 0; row < rows; row++) x.set(patterns.slice((row % 3) * 3, (row % 3) * 3 + 3), row * 3);
+      const { outputs } = await runtime.infer('linear:1', { x: { datatype: 'FP32', shape: [rows, 3], data: x } });
+      const y = outputs.y.data as Float32Array;
+      expect(outputs.y.shape).toEqual([rows, 2]);
+      let mismatches = 0;
+      for (let index = 0; index < y.length; index++) if (y[index] !== reference[((index >> 1) % 3) * 2 + (index & 1)]) mismatches++;
+      expect(mismatches).toBe(0);
+    }
+    // Small ones still go through the grown slots.
+    const small = linearInputs(3, 4);
+    expect(Array.from((await runtime.infer('linear:1', small.inputs)).outputs.y.data as Float32Array)).toEqual(small.expected);
   });
 
   it('checks inputs against the signature before they reach a worker', async () => {

@@ -24,6 +24,10 @@ export interface WorkerStartData {
 export type ToWorkerMessage =
   | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions }
   | { type: 'run'; id: number; inputs: NamedTensors }
+  /** The shared buffer the main thread writes slot `slot`'s inputs to, from now on (see tensor-slots). */
+  | { type: 'input-slot'; slot: number; buffer: SharedArrayBuffer }
+  /** Run the batch whose inputs are in slot `slot`: a bare number, the cheapest message to clone. */
+  | number
   /** Finish what was started, release the session and end the thread. */
   | { type: 'unload' }
   | { type: 'crash'; how: CrashMode }
@@ -34,6 +38,10 @@ export type FromWorkerMessage =
   | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number }
   | { type: 'load-failed'; error: SerializedError }
   | { type: 'result'; id: number; outputs: NamedTensors; computeMs: number }
+  /** The shared buffer the worker writes slot `slot`'s outputs to, from now on. */
+  | { type: 'output-slot'; slot: number; buffer: SharedArrayBuffer }
+  /** The outputs of the batch in slot `slot` are in its output buffer. */
+  | number
   | { type: 'run-failed'; id: number; error: SerializedError };
 
 /** How the test hook kills a worker: `process.exit` in it, or an uncaught exception. */

@@ -15,6 +15,7 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
+import { encodedBytes, SlotBuffer } from './tensor-slots';
 
 export interface InferResult {
   outputs: NamedTensors;
@@ -52,6 +53,12 @@ export interface ModelWorkerEvents {
 
 type LoadMessage = Extract<ToWorkerMessage, { type: 'load' }>;
 
+/**
+ * Shared-memory slots per worker (see tensor-slots): the queue keeps at most two batches in flight
+ * on one worker; a batch that finds none free is sent by message.
+ */
+const SLOT_COUNT = 2;
+
 export function workerCrashedMessage(key: string): string {
   return `the model worker for ${key} stopped unexpectedly; the request was not completed, retry it`;
 }
@@ -66,6 +73,15 @@ export class ModelWorker {
   private lastError: Error | undefined;
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<number>;
+  private inputNames: readonly string[] = [];
+  private outputNames: readonly string[] = [];
+  private readonly inputSlots: (SlotBuffer | undefined)[] = new Array<SlotBuffer | undefined>(SLOT_COUNT).fill(undefined);
+  private readonly outputSlots: (SlotBuffer | undefined)[] = new Array<SlotBuffer | undefined>(SLOT_COUNT).fill(undefined);
+  /**
+   * The job whose inputs occupy each slot, until the worker answers it; kept after failInFlight,
+   * so a late answer is matched to the job it belongs to and dropped, never to a newer one.
+   */
+  private readonly slotJobs: (WorkerJob | undefined)[] = new Array<WorkerJob | undefined>(SLOT_COUNT).fill(undefined);
 
   constructor(
     readonly key: string,
@@ -80,7 +96,7 @@ export class ModelWorker {
     this.loaded.catch(() => undefined);
     this.thread = new Worker(script, { workerData: startData });
     this.exited = new Promise((resolve) => this.thread.once('exit', resolve));
-    this.thread.on('message', (message: FromWorkerMessage) => this.onMessage(message));
+    this.thread.on('message', (message: FromWorkerMessage) => (typeof message === 'number' ? this.settleSlot(message) : this.onMessage(message)));
     // Without a listener, an uncaught exception in the worker would be rethrown in this thread.
     this.thread.on('error', (error) => (this.lastError = error));
     this.thread.on('exit', (code) => this.onExit(code));
@@ -104,7 +120,9 @@ export class ModelWorker {
     return this.loadMessage.options.intraOpThreads;
   }
 
+  /** Sends a job through a free shared-memory slot, or by message when none can take it. */
   run(job: WorkerJob): void {
+    if (this.runInSlot(job)) return;
     const { tensors, transfer } = prepareTransfer(job.inputs);
     this.inFlight.set(job.id, job);
     try {
@@ -114,6 +132,25 @@ export class ModelWorker {
       const reason = error instanceof Error ? error.message : String(error);
       job.fail(new InferenceError(`the request could not be sent to the model worker: ${reason}`));
     }
+  }
+
+  private runInSlot(job: WorkerJob): boolean {
+    const slot = this.slotJobs.indexOf(undefined);
+    if (slot === -1) return false;
+    const bytes = encodedBytes(job.inputs, this.inputNames);
+    if (bytes === -1) return false;
+    let buffer = this.inputSlots[slot];
+    if (buffer === undefined || buffer.capacity < bytes) {
+      buffer = SlotBuffer.allocate(bytes);
+      if (buffer === undefined) return false;
+      this.inputSlots[slot] = buffer;
+      this.thread.postMessage({ type: 'input-slot', slot, buffer: buffer.buffer } satisfies ToWorkerMessage);
+    }
+    buffer.write(job.id, 0, job.inputs, this.inputNames);
+    this.slotJobs[slot] = job;
+    this.inFlight.set(job.id, job);
+    this.thread.postMessage(slot satisfies ToWorkerMessage);
+    return true;
   }
 
   /** Fails every job this worker holds; answers that arrive later are dropped. */
@@ -147,10 +184,12 @@ export class ModelWorker {
     await this.exited;
   }
 
-  private onMessage(message: FromWorkerMessage): void {
+  private onMessage(message: Exclude<FromWorkerMessage, number>): void {
     switch (message.type) {
       case 'loaded':
         if (this.state === 'loading') this.state = 'ready';
+        this.inputNames = message.signature.inputs.map((spec) => spec.name);
+        this.outputNames = message.signature.outputs.map((spec) => spec.name);
         this.settleLoad.resolve({ signature: message.signature, engine: message.engine, loadMs: message.loadMs });
         return;
       case 'load-failed': {
@@ -158,18 +197,35 @@ export class ModelWorker {
         this.settleLoad.reject(error instanceof ModelLoadError ? error : new ModelLoadError(error.message));
         return;
       }
+      case 'output-slot':
+        this.outputSlots[message.slot] = new SlotBuffer(message.buffer);
+        return;
       case 'result':
       case 'run-failed':
         return this.settleRequest(message);
     }
   }
 
+  /** Answers that came by message: failures, and outputs a slot could not hold. */
   private settleRequest(message: Extract<FromWorkerMessage, { type: 'result' | 'run-failed' }>): void {
+    const slot = this.slotJobs.findIndex((job) => job?.id === message.id);
+    if (slot !== -1) this.slotJobs[slot] = undefined;
     const job = this.inFlight.get(message.id);
     if (job === undefined) return;
     this.inFlight.delete(message.id);
     if (message.type === 'result') job.complete(message.outputs, message.computeMs, this.instance);
     else job.fail(deserializeError(message.error));
+    this.events.onSettled(this);
+  }
+
+  /** The worker wrote the outputs of the job in `slot` to the slot's output buffer. */
+  private settleSlot(slot: number): void {
+    const job = this.slotJobs[slot];
+    const output = this.outputSlots[slot];
+    this.slotJobs[slot] = undefined;
+    if (job === undefined || output === undefined || !this.inFlight.delete(job.id)) return;
+    if (output.id === job.id) job.complete(output.read(this.outputNames), output.computeMs, this.instance);
+    else job.fail(new InferenceError(`the model worker answered batch ${output.id} in the slot of batch ${job.id}; the request was not completed, retry it`));
     this.events.onSettled(this);
   }
 

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Session } from '../backends/backend';
 import { backendFor } from '../backends/index';
 import { ModelLoadError, ModelNotLoadedError } from '../errors';
+import type { NamedTensors } from '../tensor';
 import { generateWarmupInputs } from '../warmup';
 import {
   prepareTransfer,
@@ -20,6 +21,7 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
+import { encodedBytes, SlotBuffer } from './tensor-slots';
 
 if (parentPort === null) throw new Error('worker-main runs inside a worker thread started by ModelRuntime');
 const port = parentPort;
@@ -29,14 +31,23 @@ let session: Session | undefined;
 let loading: Promise<void> | undefined;
 let activeRuns = 0;
 let runsDrained: (() => void) | undefined;
+/** Signature names, which the shared-memory slots refer to tensors by. */
+let inputNames: readonly string[] = [];
+let outputNames: readonly string[] = [];
+const inputSlots: (SlotBuffer | undefined)[] = [];
+const outputSlots: (SlotBuffer | undefined)[] = [];
 
 port.on('message', (message: ToWorkerMessage) => {
+  if (typeof message === 'number') return void runSlot(message);
   switch (message.type) {
     case 'load':
       loading = load(message);
       return;
     case 'run':
-      return void run(message);
+      return void run(message.id, message.inputs, undefined);
+    case 'input-slot':
+      inputSlots[message.slot] = new SlotBuffer(message.buffer);
+      return;
     case 'unload':
       return void unload();
     case 'crash':
@@ -62,19 +73,29 @@ async function load({ format, artifactPath, options }: Extract<ToWorkerMessage, 
       throw new ModelLoadError(`warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     session = loaded;
+    inputNames = loaded.signature.inputs.map((spec) => spec.name);
+    outputNames = loaded.signature.outputs.map((spec) => spec.name);
     post({ type: 'loaded', signature: loaded.signature, engine: loaded.engine, loadMs: performance.now() - started });
   } catch (error) {
     post({ type: 'load-failed', error: serializeError(error, 'model-load') });
   }
 }
 
-async function run({ id, inputs }: Extract<ToWorkerMessage, { type: 'run' }>): Promise<void> {
+/** Runs the batch in a shared-memory slot; its inputs are copied out before anything else runs. */
+function runSlot(slot: number): Promise<void> {
+  const input = inputSlots[slot] as SlotBuffer;
+  return run(input.id, input.read(inputNames), slot);
+}
+
+/** Answers through the slot the batch came in when its outputs fit there, by message otherwise. */
+async function run(id: number, inputs: NamedTensors, slot: number | undefined): Promise<void> {
   activeRuns++;
   try {
     if (session === undefined) throw new ModelNotLoadedError('this worker has no model loaded');
     const started = performance.now();
     const outputs = await session.run(inputs);
     const computeMs = performance.now() - started;
+    if (slot !== undefined && answerInSlot(slot, id, outputs, computeMs)) return;
     const { tensors, transfer } = prepareTransfer(outputs);
     post({ type: 'result', id, outputs: tensors, computeMs }, transfer);
   } catch (error) {
@@ -82,6 +103,21 @@ async function run({ id, inputs }: Extract<ToWorkerMessage, { type: 'run' }>): P
   } finally {
     if (--activeRuns === 0) runsDrained?.();
   }
+}
+
+function answerInSlot(slot: number, id: number, outputs: NamedTensors, computeMs: number): boolean {
+  const bytes = encodedBytes(outputs, outputNames);
+  if (bytes === -1) return false;
+  let output = outputSlots[slot];
+  if (output === undefined || output.capacity < bytes) {
+    output = SlotBuffer.allocate(bytes);
+    if (output === undefined) return false;
+    outputSlots[slot] = output;
+    post({ type: 'output-slot', slot, buffer: output.buffer });
+  }
+  output.write(id, computeMs, outputs, outputNames);
+  post(slot);
+  return true;
 }
 
 /** Lets the load and the runs already started finish, releases the session, then ends the thread. */
