@@ -74,7 +74,14 @@ describe('ModelRuntime', () => {
     expect(runtime.loadedKeys()).toEqual(['linear:1']);
   });
 
-  it('answers many concurrent requests correctly across instances', async () => {
+  it.each([
+    ['through shared memory', true],
+    ['by message (sharedMemory: false)', false],
+  ])('answers many concurrent requests correctly across instances, %s', async (_, sharedMemory) => {
+    if (!sharedMemory) {
+      await runtime.close();
+      runtime = new ModelRuntime({ totalThreads: 2, sharedMemory });
+    }
     await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath, instances: 2 });
     const requests = Array.from({ length: 60 }, (_, index) => linearInputs(1 + (index % 5), index));
     const results = await Promise.all(requests.map(({ inputs }) => runtime.infer('linear:1', inputs)));

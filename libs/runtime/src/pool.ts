@@ -35,6 +35,12 @@ export interface ModelRuntimeOptions {
   rebalanceThreads?: boolean;
   /** Quiet time after the last load or unload before rebalancing; default 1000 ms. */
   rebalanceDelayMs?: number;
+  /**
+   * Tensors cross to and from workers through shared memory (default true): one copy each way and
+   * a bare number as the message. false sends every batch as a message with its buffers moved,
+   * the way it went before; the transport benchmark (`npm run bench:transport`) measures both.
+   */
+  sharedMemory?: boolean;
 }
 
 export interface WorkerEvent {
@@ -402,7 +408,7 @@ export class ModelRuntime {
     const startData = { testHooks: this.testHooks };
     const options = { device: model.devices[instance % model.devices.length], intraOpThreads: this.threadsPerInstance() };
     const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options } as const;
-    return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, load, events);
+    return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, load, events, this.options.sharedMemory ?? true);
   }
 
   private onWorkerCrash(model: LoadedModel, worker: ModelWorker, reason: string): void {

@@ -90,6 +90,8 @@ export class ModelWorker {
     startData: WorkerStartData,
     private readonly loadMessage: LoadMessage,
     private readonly events: ModelWorkerEvents,
+    /** Send tensors through shared-memory slots (see tensor-slots); false: always by message. */
+    private readonly sharedMemory = true,
   ) {
     this.loaded = new Promise((resolve, reject) => (this.settleLoad = { resolve, reject }));
     // A worker stopped or crashed while nobody awaits `loaded` must not count as an unhandled rejection.
@@ -135,6 +137,7 @@ export class ModelWorker {
   }
 
   private runInSlot(job: WorkerJob): boolean {
+    if (!this.sharedMemory) return false;
     const slot = this.slotJobs.indexOf(undefined);
     if (slot === -1) return false;
     const bytes = encodedBytes(job.inputs, this.inputNames);
