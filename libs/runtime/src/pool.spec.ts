@@ -121,6 +121,36 @@ describe('ModelRuntime', () => {
     expect(body.length).toBe(12);
   });
 
+  it('sends BYTES tensors by message, beside numeric ones, and answers with them', async () => {
+    const path = join(dir, 'bytes-echo.onnx');
+    writeFileSync(
+      path,
+      buildOnnxModel({
+        inputs: [
+          { name: 'text', datatype: 'BYTES', shape: ['n'] },
+          { name: 'x', datatype: 'FP32', shape: ['n'] },
+        ],
+        outputs: [
+          { name: 'echo', datatype: 'BYTES', shape: ['n'] },
+          { name: 'y', datatype: 'FP32', shape: ['n'] },
+        ],
+        nodes: [
+          { opType: 'Identity', inputs: ['text'], outputs: ['echo'] },
+          { opType: 'Identity', inputs: ['x'], outputs: ['y'] },
+        ],
+      }),
+    );
+    await runtime.load('bytes:1', { format: 'onnx', artifactPath: path });
+    const words = ['naïve', '', 'model'].map((word) => new TextEncoder().encode(word));
+    const { outputs } = await runtime.infer('bytes:1', {
+      text: { datatype: 'BYTES', shape: [3], data: words },
+      x: { datatype: 'FP32', shape: [3], data: Float32Array.from([1.5, -2, 3]) },
+    });
+    expect(outputs.echo.datatype).toBe('BYTES');
+    expect((outputs.echo.data as Uint8Array[]).map((word) => new TextDecoder().decode(word))).toEqual(['naïve', '', 'model']);
+    expect(Array.from(outputs.y.data as Float32Array)).toEqual([1.5, -2, 3]);
+  });
+
   it('grows a slot for a larger batch, and sends a batch past MAX_SLOT_BYTES by message with the same answers', async () => {
     await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
     // Past the first slot's 64 KiB (inputs 1.2 MB, outputs 0.8 MB), then past MAX_SLOT_BYTES (72 MB):
