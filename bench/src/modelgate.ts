@@ -22,7 +22,27 @@ export interface ModelgateServer {
   authorization: Record<string, string>;
   upload(model: BenchModel, config?: string): Promise<UploadResult>;
   rss(): Promise<number | undefined>;
+  /** The version's engine calls and the requests they computed so far, from /metrics. */
+  batchCounters(model: BenchModel): Promise<BatchCounters | undefined>;
   stop(): Promise<void>;
+}
+
+export interface BatchCounters {
+  engineCalls: number;
+  requests: number;
+}
+
+/** Sums `modelgate_batch_size` _count (engine calls) and _sum (requests) over the model's versions. */
+export function parseBatchCounters(metrics: string, modelName: string): BatchCounters | undefined {
+  let engineCalls: number | undefined;
+  let requests: number | undefined;
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith('modelgate_batch_size_') || !line.includes(`model="${modelName}"`)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('modelgate_batch_size_count{')) engineCalls = (engineCalls ?? 0) + value;
+    else if (line.startsWith('modelgate_batch_size_sum{')) requests = (requests ?? 0) + value;
+  }
+  return engineCalls === undefined || requests === undefined ? undefined : { engineCalls, requests };
 }
 
 export interface UploadResult {
@@ -76,6 +96,10 @@ export async function startModelgate(checkout: string): Promise<ModelgateServer>
     child,
     authorization,
     rss: () => settledRss(child.pid),
+    async batchCounters(model) {
+      const response = await fetch(`${url}/metrics`, { headers: authorization });
+      return response.ok ? parseBatchCounters(await response.text(), model.name) : undefined;
+    },
     stop,
     async upload(model, config) {
       const rssBefore = await settledRss(child.pid);

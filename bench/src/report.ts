@@ -157,7 +157,8 @@ export function formatReport(result: BenchResult): string {
   lines.push(
     '',
     'HTTP targets: one load generator (autocannon, keep-alive, in the bench process), one instance per request.',
-    'srv CPU: cores the server process used (all threads); main thr: its main thread alone; other CPU: cores used outside the bench.',
+    'srv CPU: cores the server process used (all threads); main thr: its main thread alone; other CPU: cores used outside the bench;',
+    'batch: requests per engine call during the cell (Modelgate\'s batch-size metric).',
   );
   const rows: string[][] = [];
   const notes: string[] = [];
@@ -195,11 +196,12 @@ export function formatReport(result: BenchResult): string {
         cpu ? cpu.serverCores.toFixed(2) : '-',
         cpu ? cpu.serverMainThreadCores.toFixed(2) : '-',
         cpu ? `${cpu.otherCores.toFixed(2)}${cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''}` : '-',
+        cell.meanBatchSize === undefined ? '-' : cell.meanBatchSize.toFixed(2),
         cell.note ? `${errorText} ${noteNumber(cell.note)}` : errorText,
       ]);
     }
   }
-  lines.push(...table(['target', 'model', 'c', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU', 'main thr', 'other CPU', 'errors'], rows));
+  lines.push(...table(['target', 'model', 'c', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU', 'main thr', 'other CPU', 'batch', 'errors'], rows));
   if (result.cells.some((cell) => (cell.cpu?.otherCores ?? 0) > BUSY_MACHINE_CORES)) {
     lines.push(`BUSY: processes outside the bench used more than ${BUSY_MACHINE_CORES} core during that cell in every attempt; its numbers are disturbed.`);
   }

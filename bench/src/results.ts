@@ -26,6 +26,8 @@ export interface Cell {
   cpu?: CpuUse;
   /** Timed runs taken: more than one when other processes disturbed the first (the least disturbed is kept). */
   attempts?: number;
+  /** Modelgate only: requests per engine call during the timed run, from its /metrics. */
+  meanBatchSize?: number;
 }
 
 export interface RawModel {

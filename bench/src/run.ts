@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { backgroundCores, BUSY_MACHINE_CORES, CpuMeter, type CpuUse } from './cpu';
 import { errorCount, generateLoad, type LoadResult } from './load';
-import { startModelgate } from './modelgate';
+import { type BatchCounters, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
@@ -261,7 +261,8 @@ async function measureModelgate(context: Context): Promise<ModelgateMeasurements
         perInstanceBytes: growth === undefined ? undefined : growth / instances,
       });
       log(`  uploaded ${model.name}: version ${upload.version} ${upload.status} in ${upload.seconds.toFixed(2)} s`);
-      const run = { target: 'modelgate', model, url: server.url, headers: server.authorization, child: server.child } as const;
+      const batchCounters = () => server.batchCounters(model);
+      const run = { target: 'modelgate', model, url: server.url, headers: server.authorization, child: server.child, batchCounters } as const;
       await settle(context, run, PROTOCOLS);
       for (const protocol of PROTOCOLS) await measureProtocol(context, { ...run, protocol });
       rssAfterLoad = await server.rss();
@@ -279,6 +280,8 @@ interface ProtocolRun {
   url: string;
   headers: Record<string, string>;
   child: Child;
+  /** Modelgate's engine calls and requests so far, for the mean batch size of a cell. */
+  batchCounters?: () => Promise<BatchCounters | undefined>;
 }
 
 /** Requests in flight while a server settles: enough to run every code path many times a second. */
@@ -327,12 +330,13 @@ async function measureProtocol(context: Context, run: ProtocolRun): Promise<void
       context.cells.push({ ...base, concurrency, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
       continue;
     }
-    let kept: { load: LoadResult; cpu?: CpuUse } | undefined;
+    let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number } | undefined;
     let attempts = 0;
     // A cell disturbed by other processes is measured again; the least disturbed run is kept.
     while (attempts <= context.options.busyRetries) {
       attempts++;
       const meter = new CpuMeter(run.child.pid);
+      let countersBefore: BatchCounters | undefined;
       const load = await generateLoad({
         url: run.url + request.path,
         headers: { ...run.headers, ...request.headers },
@@ -340,22 +344,42 @@ async function measureProtocol(context: Context, run: ProtocolRun): Promise<void
         connections: concurrency,
         warmupSeconds: context.options.warmupSeconds,
         durationSeconds: context.options.durationSeconds,
-        beforeTimedRun: () => meter.begin(),
+        beforeTimedRun: async () => {
+          countersBefore = await run.batchCounters?.();
+          await meter.begin();
+        },
       });
       const cpu = await meter.end();
+      const meanBatchSize = meanBatch(countersBefore, await run.batchCounters?.());
       const errors = errorCount(load);
       log(
         `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
           (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}` : '') +
+          (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
           (errors > 0 ? `, ${errors} ERRORS` : '') +
           (cpu && cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''),
       );
-      if (!kept || (cpu?.otherCores ?? 0) < (kept.cpu?.otherCores ?? 0)) kept = { load, cpu };
+      if (!kept || (cpu?.otherCores ?? 0) < (kept.cpu?.otherCores ?? 0)) kept = { load, cpu, meanBatchSize };
       if (!cpu || cpu.otherCores <= BUSY_MACHINE_CORES) break;
     }
     const note = checked.note;
-    context.cells.push({ ...base, concurrency, status: 'measured', load: kept!.load, attempts, ...(kept!.cpu ? { cpu: kept!.cpu } : {}), ...(note ? { note } : {}) });
+    const { load, cpu, meanBatchSize } = kept!;
+    context.cells.push({
+      ...base,
+      concurrency,
+      status: 'measured',
+      load,
+      attempts,
+      ...(cpu ? { cpu } : {}),
+      ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
+      ...(note ? { note } : {}),
+    });
   }
+}
+
+function meanBatch(before: BatchCounters | undefined, after: BatchCounters | undefined): number | undefined {
+  if (before === undefined || after === undefined || after.engineCalls <= before.engineCalls) return undefined;
+  return (after.requests - before.requests) / (after.engineCalls - before.engineCalls);
 }
 
 type AnswerCheck = { kind: 'ok'; note?: string } | { kind: 'refused' | 'failed'; message: string };
