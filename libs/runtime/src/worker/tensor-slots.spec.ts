@@ -41,7 +41,7 @@ describe('SlotBuffer', () => {
   it('reads into ordinary memory of its own, which the next write to the slot leaves alone', () => {
     const slot = written({ k: { datatype: 'FP32', shape: [2], data: Float32Array.from([1, 2]) } });
     const first = slot.read(NAMES);
-    expect(first.k.data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect((first.k.data as Float32Array).buffer).toBeInstanceOf(ArrayBuffer);
     slot.write(8, 0, { k: { datatype: 'FP32', shape: [2], data: Float32Array.from([3, 4]) } }, NAMES);
     expect(Array.from(first.k.data as Float32Array)).toEqual([1, 2]);
     expect(Array.from(slot.read(NAMES).k.data as Float32Array)).toEqual([3, 4]);
