@@ -108,6 +108,28 @@ export class OtherCpuMeter {
   }
 }
 
+/**
+ * Waits until a process has used at most `cores` over a 200 ms window (Linux only; at most
+ * `timeoutMs`): a server stops computing some time after the load generator stops, when it has
+ * queued requests (the naive CNN server holds up to 64, hundreds of milliseconds of compute), and
+ * that work must not fall into the next cell, which measures another server.
+ */
+export async function waitUntilQuiet(pid: number, cores = 0.1, timeoutMs = 5_000): Promise<void> {
+  const windowMs = 200;
+  const deadline = performance.now() + timeoutMs;
+  try {
+    let previous = await processTicks(`/proc/${pid}/stat`);
+    while (performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      const current = await processTicks(`/proc/${pid}/stat`);
+      if ((current - previous) / TICKS_PER_SECOND / (windowMs / 1000) <= cores) return;
+      previous = current;
+    }
+  } catch {
+    // Not Linux, or the process is gone: nothing to wait for.
+  }
+}
+
 /** Cores the rest of the machine uses while the bench sits idle for `milliseconds`. */
 export async function backgroundCores(milliseconds: number): Promise<number | undefined> {
   const meter = new OtherCpuMeter();

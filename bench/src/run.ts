@@ -9,9 +9,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
-import { backgroundCores, BUSY_MACHINE_CORES, CpuMeter, type CpuUse } from './cpu';
+import { backgroundCores, BUSY_MACHINE_CORES, CpuMeter, type CpuUse, waitUntilQuiet } from './cpu';
 import { errorCount, generateLoad, type LoadResult } from './load';
-import { type BatchCounters, startModelgate } from './modelgate';
+import { type BatchCounters, type ModelgateServer, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
@@ -59,9 +59,7 @@ async function main(): Promise<void> {
 
     // The probe's numbers hardly move between runs; a quick run skips it.
     const instanceMemory = options.targets.includes('modelgate') && !options.quick ? await probeInstanceMemory(models, scratch) : [];
-    if (options.targets.includes('bare')) await measureBareHttp(context);
-    if (options.targets.includes('naive')) await measureNaive(context);
-    const modelgate = options.targets.includes('modelgate') ? await measureModelgate(context) : undefined;
+    const modelgate = await measureHttp(context);
 
     const seconds = (Date.now() - started) / 1000;
     const result: BenchResult = {
@@ -190,41 +188,13 @@ function jsonAnswer(protocol: Protocol, model: BenchModel, reference: number[]):
   });
 }
 
-async function measureBareHttp(context: Context): Promise<void> {
-  const answers = Object.fromEntries(
-    context.models.flatMap((model) =>
-      BASELINE_PROTOCOLS.map((protocol) => [context.requests.get(model.key)![protocol].path, jsonAnswer(protocol, model, context.references.get(model.key)!)]),
-    ),
-  );
-  await withBaselineServer(context, 'bare-http', 'bare-http.js', { answers });
-}
-
-async function measureNaive(context: Context): Promise<void> {
-  const models = context.models.map((model) => ({
-    name: model.name,
-    path: model.path,
-    inputName: model.inputName,
-    instanceShape: model.instanceShape,
-    outputName: model.outputName,
-  }));
-  await withBaselineServer(context, 'naive', 'naive.js', { models });
-}
-
-async function withBaselineServer(context: Context, target: HttpTarget, script: string, spec: unknown): Promise<void> {
-  log(`${HTTP_TARGET_LABELS[target]} ...`);
-  const specFile = join(context.scratch, `${target}-spec.json`);
-  await writeFile(specFile, JSON.stringify(spec));
-  const child = startNode(HTTP_TARGET_LABELS[target], { args: [join(__dirname, 'servers', script)], env: { BENCH_SERVER_SPEC: specFile, BENCH_PORT: '0' } });
-  try {
-    const line = await child.waitForLine(/^listening \d+/, SERVER_START_MS);
-    const url = `http://127.0.0.1:${line.split(' ')[1]}`;
-    for (const model of context.models) {
-      await settle(context, { target, model, url, headers: {}, child }, BASELINE_PROTOCOLS);
-      for (const protocol of BASELINE_PROTOCOLS) await measureProtocol(context, { target, protocol, model, url, headers: {}, child });
-    }
-  } finally {
-    await child.stop();
-  }
+interface HttpServer {
+  target: HttpTarget;
+  url: string;
+  headers: Record<string, string>;
+  child: Child;
+  /** Modelgate's engine calls and requests so far, for the mean batch size of a cell. */
+  batchCounters?: () => Promise<BatchCounters | undefined>;
 }
 
 interface ModelgateMeasurements {
@@ -234,54 +204,127 @@ interface ModelgateMeasurements {
 }
 
 /**
+ * (b), (c) and (d), cell by cell: for each model, every server is started and settled first, then
+ * each cell (protocol and concurrency) is measured on the baselines and on Modelgate one right after
+ * the other, so that the cells a ratio compares are seconds apart, not minutes, and a slow spell
+ * of the machine falls on both sides of it.
+ */
+async function measureHttp(context: Context): Promise<ModelgateMeasurements | undefined> {
+  const { targets } = context.options;
+  const baselines: HttpServer[] = [];
+  try {
+    if (targets.includes('bare')) baselines.push(await startBaselineServer(context, 'bare-http', 'bare-http.js', bareSpec(context)));
+    if (targets.includes('naive')) baselines.push(await startBaselineServer(context, 'naive', 'naive.js', naiveSpec(context)));
+    const measurements: ModelgateMeasurements = { memory: [] };
+    for (const model of context.models) {
+      const modelgate = targets.includes('modelgate') ? await startModelgateFor(context, model, measurements) : undefined;
+      try {
+        const servers = modelgate ? [...baselines, modelgate.run] : baselines;
+        for (const server of servers) await settle(context, { ...server, model }, protocolsOf(server.target));
+        const checks = new Map<string, AnswerCheck>();
+        for (const concurrency of context.options.concurrencies) {
+          for (const protocol of PROTOCOLS) {
+            for (const server of servers) {
+              if (!protocolsOf(server.target).includes(protocol)) continue;
+              await measureCell(context, { ...server, model, protocol }, concurrency, checks);
+            }
+          }
+        }
+        if (modelgate) measurements.rssAfterLoad = await modelgate.server.rss();
+      } finally {
+        await modelgate?.server.stop();
+      }
+    }
+    return targets.includes('modelgate') ? measurements : undefined;
+  } finally {
+    await Promise.all(baselines.map((server) => server.child.stop()));
+  }
+}
+
+function protocolsOf(target: HttpTarget): readonly Protocol[] {
+  return target === 'modelgate' ? PROTOCOLS : BASELINE_PROTOCOLS;
+}
+
+function bareSpec(context: Context): unknown {
+  const answers = Object.fromEntries(
+    context.models.flatMap((model) =>
+      BASELINE_PROTOCOLS.map((protocol) => [context.requests.get(model.key)![protocol].path, jsonAnswer(protocol, model, context.references.get(model.key)!)]),
+    ),
+  );
+  return { answers };
+}
+
+function naiveSpec(context: Context): unknown {
+  const models = context.models.map((model) => ({
+    name: model.name,
+    path: model.path,
+    inputName: model.inputName,
+    instanceShape: model.instanceShape,
+    outputName: model.outputName,
+  }));
+  return { models };
+}
+
+/** A baseline serves every model from one process, as a hand-written server would. */
+async function startBaselineServer(context: Context, target: HttpTarget, script: string, spec: unknown): Promise<HttpServer> {
+  log(`${HTTP_TARGET_LABELS[target]}: starting ...`);
+  const specFile = join(context.scratch, `${target}-spec.json`);
+  await writeFile(specFile, JSON.stringify(spec));
+  const child = startNode(HTTP_TARGET_LABELS[target], { args: [join(__dirname, 'servers', script)], env: { BENCH_SERVER_SPEC: specFile, BENCH_PORT: '0' } });
+  try {
+    const line = await child.waitForLine(/^listening \d+/, SERVER_START_MS);
+    return { target, url: `http://127.0.0.1:${line.split(' ')[1]}`, headers: {}, child };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}
+
+/**
  * One Modelgate server per model, as each baseline serves one model: Modelgate divides the cores
  * among the instances it has loaded (no oversubscription), so a second model loaded beside the one
  * measured would halve its threads while the naive server and the raw runtime use them all.
  */
-async function measureModelgate(context: Context): Promise<ModelgateMeasurements> {
-  const memory: MemoryRow[] = [];
+async function startModelgateFor(
+  context: Context,
+  model: BenchModel,
+  measurements: ModelgateMeasurements,
+): Promise<{ server: ModelgateServer; run: HttpServer }> {
   const instances = Number((JSON.parse(context.options.modelgateConfig ?? '{}') as { instances?: unknown }).instances ?? 1) || 1;
-  let rssBase: number | undefined;
-  let rssAfterLoad: number | undefined;
-  for (const model of context.models) {
-    log(`${HTTP_TARGET_LABELS.modelgate}: starting node apps/api/dist/main.js for ${model.name} ...`);
-    const starting = performance.now();
-    const server = await startModelgate(context.options.modelgateDir ? resolve(context.options.modelgateDir) : ROOT);
-    log(`  live after ${((performance.now() - starting) / 1000).toFixed(1)} s`);
-    try {
-      rssBase ??= await server.rss();
-      const upload = await server.upload(model, context.options.modelgateConfig);
-      const growth = upload.rssBefore !== undefined && upload.rssAfter !== undefined ? upload.rssAfter - upload.rssBefore : undefined;
-      memory.push({
-        model: model.key,
-        fileBytes: model.fileBytes,
-        instances,
-        rssBeforeBytes: upload.rssBefore,
-        rssAfterBytes: upload.rssAfter,
-        perInstanceBytes: growth === undefined ? undefined : growth / instances,
-      });
-      log(`  uploaded ${model.name}: version ${upload.version} ${upload.status} in ${upload.seconds.toFixed(2)} s`);
-      const batchCounters = () => server.batchCounters(model);
-      const run = { target: 'modelgate', model, url: server.url, headers: server.authorization, child: server.child, batchCounters } as const;
-      await settle(context, run, PROTOCOLS);
-      for (const protocol of PROTOCOLS) await measureProtocol(context, { ...run, protocol });
-      rssAfterLoad = await server.rss();
-    } finally {
-      await server.stop();
-    }
+  log(`${HTTP_TARGET_LABELS.modelgate}: starting node apps/api/dist/main.js for ${model.name} ...`);
+  const starting = performance.now();
+  const server = await startModelgate(context.options.modelgateDir ? resolve(context.options.modelgateDir) : ROOT);
+  log(`  live after ${((performance.now() - starting) / 1000).toFixed(1)} s`);
+  try {
+    measurements.rssBase ??= await server.rss();
+    const upload = await server.upload(model, context.options.modelgateConfig);
+    const growth = upload.rssBefore !== undefined && upload.rssAfter !== undefined ? upload.rssAfter - upload.rssBefore : undefined;
+    measurements.memory.push({
+      model: model.key,
+      fileBytes: model.fileBytes,
+      instances,
+      rssBeforeBytes: upload.rssBefore,
+      rssAfterBytes: upload.rssAfter,
+      perInstanceBytes: growth === undefined ? undefined : growth / instances,
+    });
+    log(`  uploaded ${model.name}: version ${upload.version} ${upload.status} in ${upload.seconds.toFixed(2)} s`);
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
-  return { rssBase, rssAfterLoad, memory };
+  const run: HttpServer = {
+    target: 'modelgate',
+    url: server.url,
+    headers: server.authorization,
+    child: server.child,
+    batchCounters: () => server.batchCounters(model),
+  };
+  return { server, run };
 }
 
-interface ProtocolRun {
-  target: HttpTarget;
+interface ProtocolRun extends HttpServer {
   protocol: Protocol;
   model: BenchModel;
-  url: string;
-  headers: Record<string, string>;
-  child: Child;
-  /** Modelgate's engine calls and requests so far, for the mean batch size of a cell. */
-  batchCounters?: () => Promise<BatchCounters | undefined>;
 }
 
 /** Requests in flight while a server settles: enough to run every code path many times a second. */
@@ -295,7 +338,7 @@ const SETTLE_CONCURRENCY = 16;
  * that. Every target, baselines included, settles the same way, so the cells measure steady-state
  * serving, which is what a server does all day.
  */
-async function settle(context: Context, run: Omit<ProtocolRun, 'protocol'>, protocols: readonly Protocol[]): Promise<void> {
+async function settle(context: Context, run: HttpServer & { model: BenchModel }, protocols: readonly Protocol[]): Promise<void> {
   const seconds = context.options.settleSeconds / protocols.length;
   if (!(seconds > 0)) return;
   log(`  ${HTTP_TARGET_LABELS[run.target]} ${run.model.key}: settling, ${context.options.settleSeconds} s of load thrown away`);
@@ -312,69 +355,78 @@ async function settle(context: Context, run: Omit<ProtocolRun, 'protocol'>, prot
   }
 }
 
-/** Checks one answer first (refused binary: "not supported yet"), then measures every concurrency. */
-async function measureProtocol(context: Context, run: ProtocolRun): Promise<void> {
+/**
+ * Measures one cell. The server's answer for the protocol is checked first, once (refused binary:
+ * "not supported yet"); a protocol that fails it gets a failed cell at every concurrency.
+ */
+async function measureCell(context: Context, run: ProtocolRun, concurrency: number, checks: Map<string, AnswerCheck>): Promise<void> {
   const request = context.requests.get(run.model.key)![run.protocol];
-  const base = { target: run.target, protocol: run.protocol, model: run.model.key };
+  const base = { target: run.target, protocol: run.protocol, model: run.model.key, concurrency };
   const label = `${HTTP_TARGET_LABELS[run.target]} ${PROTOCOL_LABELS[run.protocol]} ${run.model.key}`;
-  const checked = await checkAnswer(run, request, context.references.get(run.model.key)!);
+  const checkKey = `${run.target} ${run.protocol}`;
+  let checked = checks.get(checkKey);
+  if (checked === undefined) {
+    checked = await checkAnswer(run, request, context.references.get(run.model.key)!);
+    checks.set(checkKey, checked);
+    if (checked.kind !== 'ok') log(`  ${label}: ${unmeasuredStatus(run, checked) === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
+  }
   if (checked.kind !== 'ok') {
-    const status = checked.kind === 'refused' && run.protocol === 'v2-binary' ? 'unsupported' : 'failed';
-    for (const concurrency of context.options.concurrencies) context.cells.push({ ...base, concurrency, status, note: checked.message });
-    log(`  ${label}: ${status === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
+    context.cells.push({ ...base, status: unmeasuredStatus(run, checked), note: checked.message });
     return;
   }
-  for (const concurrency of context.options.concurrencies) {
-    const exited = run.child.process.exitCode !== null || run.child.process.signalCode !== null;
-    if (exited) {
-      context.cells.push({ ...base, concurrency, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
-      continue;
-    }
-    let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number } | undefined;
-    let attempts = 0;
-    // A cell disturbed by other processes is measured again; the least disturbed run is kept.
-    while (attempts <= context.options.busyRetries) {
-      attempts++;
-      const meter = new CpuMeter(run.child.pid);
-      let countersBefore: BatchCounters | undefined;
-      const load = await generateLoad({
-        url: run.url + request.path,
-        headers: { ...run.headers, ...request.headers },
-        body: request.body,
-        connections: concurrency,
-        warmupSeconds: context.options.warmupSeconds,
-        durationSeconds: context.options.durationSeconds,
-        beforeTimedRun: async () => {
-          countersBefore = await run.batchCounters?.();
-          await meter.begin();
-        },
-      });
-      const cpu = await meter.end();
-      const meanBatchSize = meanBatch(countersBefore, await run.batchCounters?.());
-      const errors = errorCount(load);
-      log(
-        `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
-          (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}` : '') +
-          (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
-          (errors > 0 ? `, ${errors} ERRORS` : '') +
-          (cpu && cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''),
-      );
-      if (!kept || (cpu?.otherCores ?? 0) < (kept.cpu?.otherCores ?? 0)) kept = { load, cpu, meanBatchSize };
-      if (!cpu || cpu.otherCores <= BUSY_MACHINE_CORES) break;
-    }
-    const note = checked.note;
-    const { load, cpu, meanBatchSize } = kept!;
-    context.cells.push({
-      ...base,
-      concurrency,
-      status: 'measured',
-      load,
-      attempts,
-      ...(cpu ? { cpu } : {}),
-      ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
-      ...(note ? { note } : {}),
-    });
+  const exited = run.child.process.exitCode !== null || run.child.process.signalCode !== null;
+  if (exited) {
+    context.cells.push({ ...base, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
+    return;
   }
+  let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number } | undefined;
+  let attempts = 0;
+  // A cell disturbed by other processes is measured again; the least disturbed run is kept.
+  while (attempts <= context.options.busyRetries) {
+    attempts++;
+    const meter = new CpuMeter(run.child.pid);
+    let countersBefore: BatchCounters | undefined;
+    const load = await generateLoad({
+      url: run.url + request.path,
+      headers: { ...run.headers, ...request.headers },
+      body: request.body,
+      connections: concurrency,
+      warmupSeconds: context.options.warmupSeconds,
+      durationSeconds: context.options.durationSeconds,
+      beforeTimedRun: async () => {
+        countersBefore = await run.batchCounters?.();
+        await meter.begin();
+      },
+    });
+    const cpu = await meter.end();
+    const meanBatchSize = meanBatch(countersBefore, await run.batchCounters?.());
+    await waitUntilQuiet(run.child.pid);
+    const errors = errorCount(load);
+    log(
+      `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
+        (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}` : '') +
+        (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
+        (errors > 0 ? `, ${errors} ERRORS` : '') +
+        (cpu && cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''),
+    );
+    if (!kept || (cpu?.otherCores ?? 0) < (kept.cpu?.otherCores ?? 0)) kept = { load, cpu, meanBatchSize };
+    if (!cpu || cpu.otherCores <= BUSY_MACHINE_CORES) break;
+  }
+  const { load, cpu, meanBatchSize } = kept!;
+  const note = checked.note;
+  context.cells.push({
+    ...base,
+    status: 'measured',
+    load,
+    attempts,
+    ...(cpu ? { cpu } : {}),
+    ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
+    ...(note ? { note } : {}),
+  });
+}
+
+function unmeasuredStatus(run: ProtocolRun, checked: AnswerCheck): Cell['status'] {
+  return checked.kind === 'refused' && run.protocol === 'v2-binary' ? 'unsupported' : 'failed';
 }
 
 function meanBatch(before: BatchCounters | undefined, after: BatchCounters | undefined): number | undefined {
