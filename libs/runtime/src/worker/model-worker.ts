@@ -224,11 +224,11 @@ export class ModelWorker {
   /** The worker wrote the outputs of the job in `slot` to the slot's output buffer. */
   private settleSlot(slot: number): void {
     const job = this.slotJobs[slot];
-    const output = this.outputSlots[slot];
     this.slotJobs[slot] = undefined;
-    if (job === undefined || output === undefined || !this.inFlight.delete(job.id)) return;
-    if (output.id === job.id) job.complete(output.read(this.outputNames), output.computeMs, this.instance);
-    else job.fail(new InferenceError(`the model worker answered batch ${output.id} in the slot of batch ${job.id}; the request was not completed, retry it`));
+    if (job === undefined || !this.inFlight.delete(job.id)) return;
+    const output = this.outputSlots[slot];
+    if (output !== undefined && output.id === job.id) job.complete(output.read(this.outputNames), output.computeMs, this.instance);
+    else job.fail(new InferenceError(`the model worker's answer to batch ${job.id} was not in its slot; the request was not completed, retry it`));
     this.events.onSettled(this);
   }
 

@@ -41,12 +41,19 @@ export class SlotBuffer {
     this.floats = new Float64Array(buffer, 0, 2);
   }
 
-  /** A buffer that holds `bytes` (see encodedBytes), or undefined past MAX_SLOT_BYTES. */
+  /**
+   * A buffer that holds `bytes` (see encodedBytes), or undefined past MAX_SLOT_BYTES or when the
+   * memory cannot be had: the batch then goes by message, which needs no second copy of it.
+   */
   static allocate(bytes: number): SlotBuffer | undefined {
     if (bytes > MAX_SLOT_BYTES) return undefined;
     let size = MIN_SLOT_BYTES;
     while (size < bytes) size *= 2;
-    return new SlotBuffer(new SharedArrayBuffer(size));
+    try {
+      return new SlotBuffer(new SharedArrayBuffer(size));
+    } catch {
+      return undefined;
+    }
   }
 
   get capacity(): number {
