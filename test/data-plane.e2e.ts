@@ -290,11 +290,14 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     for (const server of [on, off]) {
       expect((await send(server, CASES[0], 3000)).status).toBe(200);
     }
-    // The plane read the 20 complete bodies (and the one answered), and dropped the cut ones
-    // without handing them to the framework.
+    // The plane dropped the cut bodies without handing them to the framework, and computed at most
+    // the 20 complete ones and the one answered: a complete body whose connection Node has already
+    // closed by the time the plane comes to read it (after the key check) is dropped too, as there is
+    // no one to answer, so how many of the 20 it reads is a race.
     const after = plane.stats();
     expect(after.handedOver - before.handedOver).toBe(0);
-    expect(after.answered - before.answered).toBe(21);
+    expect(after.answered - before.answered).toBeGreaterThanOrEqual(1);
+    expect(after.answered - before.answered).toBeLessThanOrEqual(21);
     // Which abandoned answers were written before the close was seen is a race, so the counts may
     // differ by server; but neither counts an answer it never wrote, and every count names the
     // version that computed it (a request recorded at the close, before its answer, would not).
