@@ -49,7 +49,7 @@ export function toErrorResponse(exception: unknown, requestId: string): ErrorRes
   }
   if (exception instanceof RuntimeError) {
     const status = RUNTIME_STATUS[exception.kind] ?? 500;
-    const headers = exception instanceof QueueFullError ? { 'Retry-After': String(Math.max(1, Math.ceil(exception.retryAfterMs / 1000))) } : undefined;
+    const headers = exception instanceof QueueFullError ? { 'retry-after': String(Math.max(1, Math.ceil(exception.retryAfterMs / 1000))) } : undefined;
     // A 503 or 504 here is load or a worker replaced, not a bug: nothing to log as internal.
     return { status, body: { error: exception.message, requestId }, headers, internal: status === 500 ? exception : undefined };
   }

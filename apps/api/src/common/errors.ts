@@ -4,7 +4,7 @@
  */
 export abstract class ApiError extends Error {
   abstract readonly status: number;
-  /** Response headers that belong to the answer (e.g. Retry-After). */
+  /** Response headers that belong to the answer (e.g. retry-after), named in lower case as Fastify writes them. */
   headers?: Record<string, string>;
   constructor(
     message: string,
@@ -49,6 +49,6 @@ export class TooManyRequestsError extends ApiError {
   readonly status = 429;
   constructor(message: string, retryAfterSeconds: number, headers: Record<string, string> = {}) {
     super(message);
-    this.headers = { ...headers, 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
+    this.headers = { ...headers, 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
   }
 }

@@ -83,7 +83,7 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => v
  */
 export class InferenceDataPlane {
   private readonly logger = new Logger('HTTP');
-  /** The security headers of an API answer (every prediction route is one), named in lower case as Fastify writes them. */
+  /** The security headers of an API answer (every prediction route is one). */
   private readonly securityHeaders: Readonly<Record<string, string>>;
   private readonly maxBodyBytes: number;
   private answered = 0;
@@ -96,8 +96,7 @@ export class InferenceDataPlane {
     private readonly inference: InferenceService,
     private readonly telemetry: RequestTelemetry,
   ) {
-    const apiHeaders = securityHeaders('/v2/models', config.tls !== undefined);
-    this.securityHeaders = Object.freeze(lowerCaseNames(apiHeaders));
+    this.securityHeaders = securityHeaders('/v2/models', config.tls !== undefined);
     this.maxBodyBytes = config.maxBodyBytes;
   }
 
@@ -174,7 +173,7 @@ export class InferenceDataPlane {
       if (failure.internal) {
         this.logger.error(`${request.method} ${request.url} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
       }
-      this.send(response, status, { ...rateHeaders, ...(failure.headers && lowerCaseNames(failure.headers)), ...JSON_CONTENT_TYPE }, id, JSON.stringify(failure.body));
+      this.send(response, status, { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE }, id, JSON.stringify(failure.body));
     }
   }
 
@@ -215,13 +214,6 @@ export class InferenceDataPlane {
     response.writeHead(status, headers);
     response.end(payload);
   }
-}
-
-/** Header names in lower case, as Fastify's reply writes them, so that both paths send the same bytes. */
-function lowerCaseNames(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const lower: Record<string, string> = {};
-  for (const name in headers) lower[name.toLowerCase()] = headers[name];
-  return lower;
 }
 
 interface Admitted {

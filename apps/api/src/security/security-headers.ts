@@ -22,7 +22,8 @@ const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none';
 const API_PREFIXES = ['/api/', '/v1/', '/v2', '/health/', '/metrics'];
 
 /**
- * The headers for a response to `url`. One of a few shared, frozen objects: every response gets one
+ * The headers for a response to `url`, named in lower case as Fastify writes them (so the inference
+ * data plane sends the same bytes). One of a few shared, frozen objects: every response gets one
  * (Fastify copies it into the reply), so none is built per request.
  */
 export function securityHeaders(url: string, tls: boolean): Readonly<Record<string, string>> {
@@ -37,14 +38,14 @@ type ResponseKind = 'page' | 'api' | 'management';
 
 function headersFor(kind: ResponseKind, tls: boolean): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {
-    'Content-Security-Policy': kind === 'page' ? PAGE_POLICY : API_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
+    'content-security-policy': kind === 'page' ? PAGE_POLICY : API_POLICY,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
   };
-  if (kind === 'management') headers['Cache-Control'] = 'no-store';
-  if (tls) headers['Strict-Transport-Security'] = 'max-age=31536000';
+  if (kind === 'management') headers['cache-control'] = 'no-store';
+  if (tls) headers['strict-transport-security'] = 'max-age=31536000';
   return Object.freeze(headers);
 }
 
