@@ -10,7 +10,7 @@ import { ModelRuntime, type WorkerEvent } from './pool';
 import type { NamedTensors } from './tensor';
 import { buildOnnxModel } from './onnx-builder';
 import { MAX_SLOT_BYTES } from './worker/tensor-slots';
-import { int64BoolModel, linearReluModel, linearReluReference } from './spec-models.fixture';
+import { bytesEchoModel, int64BoolModel, linearReluModel, linearReluReference } from './spec-models.fixture';
 
 let dir: string;
 let linearPath: string;
@@ -123,23 +123,7 @@ describe('ModelRuntime', () => {
 
   it('sends BYTES tensors by message, beside numeric ones, and answers with them', async () => {
     const path = join(dir, 'bytes-echo.onnx');
-    writeFileSync(
-      path,
-      buildOnnxModel({
-        inputs: [
-          { name: 'text', datatype: 'BYTES', shape: ['n'] },
-          { name: 'x', datatype: 'FP32', shape: ['n'] },
-        ],
-        outputs: [
-          { name: 'echo', datatype: 'BYTES', shape: ['n'] },
-          { name: 'y', datatype: 'FP32', shape: ['n'] },
-        ],
-        nodes: [
-          { opType: 'Identity', inputs: ['text'], outputs: ['echo'] },
-          { opType: 'Identity', inputs: ['x'], outputs: ['y'] },
-        ],
-      }),
-    );
+    writeFileSync(path, bytesEchoModel());
     await runtime.load('bytes:1', { format: 'onnx', artifactPath: path });
     const words = ['naïve', '', 'model'].map((word) => new TextEncoder().encode(word));
     const { outputs } = await runtime.infer('bytes:1', {

@@ -45,3 +45,21 @@ export function int64BoolModel(): Uint8Array {
     ],
   });
 }
+
+/** text: BYTES [n] -> echo, x: FP32 [n] -> y, unchanged (Identity). A string tensor beside a numeric one. */
+export function bytesEchoModel(): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: 'text', datatype: 'BYTES', shape: ['n'] },
+      { name: 'x', datatype: 'FP32', shape: ['n'] },
+    ],
+    outputs: [
+      { name: 'echo', datatype: 'BYTES', shape: ['n'] },
+      { name: 'y', datatype: 'FP32', shape: ['n'] },
+    ],
+    nodes: [
+      { opType: 'Identity', inputs: ['text'], outputs: ['echo'] },
+      { opType: 'Identity', inputs: ['x'], outputs: ['y'] },
+    ],
+  });
+}
