@@ -222,8 +222,32 @@ describe('decodeV2RequestText', () => {
       ['unterminated string', '{"inputs":[{"name":"x'],
       ['single quotes', "{'inputs':[]}"],
       ['deep parameters', body(input('FP32', '[1]', '[1]'), ',"parameters":{"deep":' + '['.repeat(300) + ']'.repeat(300) + '}')],
+      [
+        'integers and other numbers outside data',
+        body(input('FP32', '[1]', '[1]'), ',"parameters":{"a":0,"b":-0,"c":123456789012345,"d":1234567890123456,"e":-7,"f":1.5,"g":2e3,"h":12345678901234567890,"i":[007]}'),
+      ],
+      ['integers in a shape', body(input('FP32', '[000000000000001]', '[1]'))],
+      // Short strings come from a small table keyed by a hash of their bytes: hundreds of distinct
+      // names of one length, near-identical ones included, must each come back as written.
+      ['many short strings', body(input('FP32', '[1]', '[1]'), `,"parameters":{"names":[${Array.from({ length: 700 }, (_, i) => `"v${i}","${String(i).padStart(3, '0')}"`).join(',')}]}`)],
+      ['many short names', body(input('FP32', '[1]', '[1]'), `,"parameters":{${Array.from({ length: 700 }, (_, i) => `"k${i}":"${String(700 - i).padStart(3, '0')}"`).join(',')}}`)],
+      ['names past the table length', body(input('FP32', '[1]', '[1]'), `,"parameters":{"${'a'.repeat(32)}":"${'b'.repeat(33)}","${'a'.repeat(33)}":"é${'c'.repeat(20)}"}`)],
     ];
     it.each(cases)('%s', (_label, text) => expectSame(text));
+  });
+
+  it('reads the same short names alike however often they recur, and different ones differently', () => {
+    // The same bodies in turn: the second time, every name comes from the table.
+    const names = ['x', 'y', 'ab', 'ba', 'features', 'featureS', 'datatype'];
+    for (let round = 0; round < 3; round++) {
+      for (const name of names) {
+        const text = body(input('FP32', '[1]', '[1]').replace('"x"', `"${name}"`), `,"id":"${name}","parameters":{"${name}":"${name}"}`);
+        const request = decodeV2RequestText(text, { ...signature, inputs: [{ name, datatype: 'FP32', shape: [-1] }] });
+        expect(Object.keys(request.inputs)).toEqual([name]);
+        expect(request.id).toBe(name);
+        expect(request.parameters).toEqual({ [name]: name });
+      }
+    }
   });
 
   it('gives the same results as the generic path on thousands of random bodies', () => {

@@ -347,9 +347,26 @@ function scanValue(depth: number): unknown {
   if (code === MINUS || (code >= ZERO && code <= NINE)) {
     const start = pos;
     scanNumberToken();
-    return Number(src.toString('latin1', start, pos));
+    return pos - start <= SMALL_INTEGER_DIGITS ? smallInteger(start, pos) : Number(src.toString('latin1', start, pos));
   }
   return scanLiteral();
+}
+
+/** Up to 15 digits, a whole number is exact in a double. */
+const SMALL_INTEGER_DIGITS = 15;
+
+/**
+ * The number token in [start, stop) (at most SMALL_INTEGER_DIGITS bytes, valid JSON): computed here
+ * when it is a non-negative integer (shapes, sizes), as Number() of its text otherwise.
+ */
+function smallInteger(start: number, stop: number): number {
+  let value = 0;
+  for (let at = start; at < stop; at++) {
+    const code = src[at];
+    if (code < ZERO || code > NINE) return Number(src.toString('latin1', start, stop));
+    value = value * 10 + (code - ZERO);
+  }
+  return value;
 }
 
 function scanLiteral(): boolean | null {
@@ -374,6 +391,7 @@ function scanString(): string {
   const start = ++pos;
   let plain = true;
   let ascii = true;
+  let hash = 0;
   for (;;) {
     if (pos >= end) miss();
     const code = src[pos];
@@ -385,12 +403,44 @@ function scanString(): string {
       continue;
     }
     if (code >= 0x80) ascii = false;
+    hash = (Math.imul(hash, 31) + code) | 0;
     pos++;
   }
   const stop = pos++;
+  if (plain && ascii && stop - start <= INTERNED_MAX_LENGTH) return internedString(start, stop, hash);
   if (plain) return src.toString(ascii ? 'latin1' : 'utf8', start, stop);
   const value: unknown = JSON.parse(src.toString('utf8', start - 1, stop + 1));
   return value as string;
+}
+
+/**
+ * Short ASCII strings (the member names, datatypes and input names every request repeats) come from
+ * a small table rather than a new string each time: making a string from the bytes is a native call,
+ * and a fresh string used as a property name must be looked up in V8's string table before every
+ * member store. The table is direct-mapped by a hash of the bytes, and an entry is used only when
+ * its characters equal the bytes.
+ */
+const INTERNED_MAX_LENGTH = 32;
+const INTERNED_SLOTS = 256;
+const interned: string[] = new Array<string>(INTERNED_SLOTS).fill('');
+
+function internedString(start: number, stop: number, hash: number): string {
+  const slot = (hash ^ (hash >>> 8)) & (INTERNED_SLOTS - 1);
+  const cached = interned[slot];
+  const length = stop - start;
+  if (cached.length === length) {
+    let same = true;
+    for (let index = 0; index < length; index++) {
+      if (cached.charCodeAt(index) !== src[start + index]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const value = src.toString('latin1', start, stop);
+  interned[slot] = value;
+  return value;
 }
 
 /** Moves past a number that follows JSON's grammar exactly; misses otherwise. */
