@@ -1,8 +1,9 @@
 /**
  * `npm run bench:decode`: the cost of reading one request body into a tensor, on this thread, no
- * HTTP: Modelgate's v2 JSON and TF Serving codecs against what a hand-written server does with the
- * same bodies (`JSON.parse`, then `Float32Array.from` of the flat `data`, or of the nested
- * `instances` after `.flat(Infinity)`). The bodies are the HTTP bench's own (bench/src/protocols.ts).
+ * HTTP: Modelgate's v2 JSON, v2 binary and TF Serving codecs against what a hand-written server does
+ * with the same bodies (`JSON.parse`, then `Float32Array.from` of the flat `data`, or of the nested
+ * `instances` after `.flat(Infinity)`; for binary, `JSON.parse` of the header and a copy of the
+ * tensor's bytes). The bodies are the HTTP bench's own (bench/src/protocols.ts).
  *
  *   npm run bench:decode                                   # this checkout's built codecs
  *   npm run bench:decode -- --compare=/tmp/modelgate-OLD   # and another build's, in the same run
@@ -14,7 +15,7 @@
 import { join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { type BenchModel, MODEL_KEYS, MODEL_SHAPES } from './models';
-import { buildRequest } from './protocols';
+import { BINARY_HEADER, buildRequest } from './protocols';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ROUNDS = 30;
@@ -24,8 +25,14 @@ type Decoder = (body: Buffer) => unknown;
 interface Codecs {
   label: string;
   v2: Decoder;
+  binary: Decoder;
   tf: Decoder;
 }
+
+type Body = keyof Omit<Codecs, 'label'>;
+
+/** Inference-Header-Content-Length of the binary body being decoded. */
+let binaryHeaderLength = 0;
 
 function loadCodecs(checkout: string, label: string): Codecs {
   const codecs = join(checkout, 'apps/api/dist/inference/codecs');
@@ -33,9 +40,14 @@ function loadCodecs(checkout: string, label: string): Codecs {
   const { decodeV2RequestText } = require(join(codecs, 'v2.text.js')) as { decodeV2RequestText: (body: Uint8Array, signature: unknown) => unknown };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { scanPredictRequest } = require(join(codecs, 'tfserving.text.js')) as { scanPredictRequest: (body: Uint8Array, signature: unknown) => unknown };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { decodeV2BinaryRequest } = require(join(codecs, 'v2.binary.js')) as {
+    decodeV2BinaryRequest: (body: Uint8Array, headerLength: number, signature: unknown) => unknown;
+  };
   return {
     label,
     v2: (body) => decodeV2RequestText(body, signatureOf(current)),
+    binary: (body) => decodeV2BinaryRequest(body, binaryHeaderLength, signatureOf(current)),
     tf: (body) => {
       const decoded = scanPredictRequest(body, signatureOf(current));
       if (decoded === undefined) throw new Error(`${label}: the TF Serving scanner left the body to the generic path`);
@@ -53,8 +65,13 @@ function signatureOf(model: BenchModel): unknown {
   };
 }
 
-const byHand: { v2: Decoder; tf: Decoder } = {
+const byHand: Record<Body, Decoder> = {
   v2: (body) => Float32Array.from((JSON.parse(body.toString('utf8')) as { inputs: { data: number[] }[] }).inputs[0].data),
+  binary: (body) => {
+    const header = JSON.parse(body.toString('utf8', 0, binaryHeaderLength)) as { inputs: { parameters: { binary_data_size: number } }[] };
+    const size = header.inputs[0].parameters.binary_data_size;
+    return new Float32Array(body.buffer.slice(body.byteOffset + binaryHeaderLength, body.byteOffset + binaryHeaderLength + size));
+  },
   tf: (body) => Float32Array.from((JSON.parse(body.toString('utf8')) as { instances: unknown[] }).instances.flat(Infinity) as number[]),
 };
 
@@ -83,11 +100,17 @@ function main(): void {
     current = { ...MODEL_SHAPES[key], key, name: `bench-${key}`, path: '', fileBytes: 0 };
     const instance = sampleInstance(current);
     const count = key === 'cnn' ? 200 : 20_000;
-    for (const [protocol, label] of [['v2', 'v2 JSON'], ['tf', 'TF Serving REST']] as const) {
-      const body = buildRequest(protocol === 'v2' ? 'v2-json' : 'tf-rest', current, instance).body;
-      const [baseline, ...measured] = time([byHand[protocol], ...builds.map((build) => build[protocol])], body, count);
-      rows.push([key, label, 'JSON.parse + Float32Array.from (by hand)', baseline.toFixed(1), '1.00x']);
-      builds.forEach((build, which) => rows.push([key, label, build.label, measured[which].toFixed(1), `${(baseline / measured[which]).toFixed(2)}x`]));
+    const bodies = [
+      ['v2', 'v2-json', 'v2 JSON', 'JSON.parse + Float32Array.from (by hand)'],
+      ['binary', 'v2-binary', 'v2 binary', 'JSON.parse of the header + copy (by hand)'],
+      ['tf', 'tf-rest', 'TF Serving REST', 'JSON.parse + Float32Array.from (by hand)'],
+    ] as const;
+    for (const [codec, protocol, label, handLabel] of bodies) {
+      const request = buildRequest(protocol, current, instance);
+      binaryHeaderLength = Number(request.headers[BINARY_HEADER] ?? 0);
+      const [baseline, ...measured] = time([byHand[codec], ...builds.map((build) => build[codec])], request.body, count);
+      rows.push([key, label, handLabel, baseline.toFixed(2), '1.00x']);
+      builds.forEach((build, which) => rows.push([key, label, build.label, measured[which].toFixed(2), `${(baseline / measured[which]).toFixed(2)}x`]));
     }
   }
   const header = ['model', 'body', 'decoder', 'us per body', 'speed vs by hand'];
