@@ -8,6 +8,7 @@ import { describeValue } from './describe';
 import { decodeBase64Value } from './base64';
 import { toFloat16Bits } from './float16';
 import { LITTLE_ENDIAN, storeSafeInteger, wordsOf } from './int64';
+import { newTypedArray } from './tensor-storage';
 
 export type ElementWriter = (value: unknown, index: number) => void;
 
@@ -56,7 +57,7 @@ export function createDecodeTarget(datatype: DataType, count: number, context: E
 
   switch (datatype) {
     case 'FP32': {
-      const data = float32Data ?? new Float32Array(count);
+      const data = float32Data ?? newTypedArray(Float32Array, count);
       const write: ElementWriter = (value, index) => {
         if (typeof value === 'number') {
           if ((value >= FP32_OVERFLOW || value <= -FP32_OVERFLOW) && Number.isFinite(value)) {
@@ -68,14 +69,14 @@ export function createDecodeTarget(datatype: DataType, count: number, context: E
       return { data, write };
     }
     case 'FP64': {
-      const data = new Float64Array(count);
+      const data = newTypedArray(Float64Array, count);
       const write: ElementWriter = (value, index) => {
         data[index] = typeof value === 'number' ? value : (nonFiniteNumber(value) ?? fail(index, value, expectedNumber));
       };
       return { data, write };
     }
     case 'FP16': {
-      const data = new Uint16Array(count);
+      const data = newTypedArray(Uint16Array, count);
       const write: ElementWriter = (value, index) => {
         const number = typeof value === 'number' ? value : (nonFiniteNumber(value) ?? fail(index, value, expectedNumber));
         if ((number >= FP16_OVERFLOW || number <= -FP16_OVERFLOW) && Number.isFinite(number)) {
@@ -86,7 +87,7 @@ export function createDecodeTarget(datatype: DataType, count: number, context: E
       return { data, write };
     }
     case 'BOOL': {
-      const data = new Uint8Array(count);
+      const data = newTypedArray(Uint8Array, count);
       const write: ElementWriter = (value, index) => {
         if (value === true || value === 1) data[index] = 1;
         else if (value !== false && value !== 0) fail(index, value, `expected true, false, 0 or 1 for ${label}`);
@@ -138,17 +139,17 @@ function nonFiniteNumber(value: unknown): number | undefined {
 function allocateInteger32(datatype: keyof typeof INTEGER_RANGES, count: number): TensorData {
   switch (datatype) {
     case 'INT8':
-      return new Int8Array(count);
+      return newTypedArray(Int8Array, count);
     case 'INT16':
-      return new Int16Array(count);
+      return newTypedArray(Int16Array, count);
     case 'INT32':
-      return new Int32Array(count);
+      return newTypedArray(Int32Array, count);
     case 'UINT8':
-      return new Uint8Array(count);
+      return newTypedArray(Uint8Array, count);
     case 'UINT16':
-      return new Uint16Array(count);
+      return newTypedArray(Uint16Array, count);
     case 'UINT32':
-      return new Uint32Array(count);
+      return newTypedArray(Uint32Array, count);
   }
 }
 
@@ -159,7 +160,7 @@ function create64BitTarget(
   fail: (index: number, value: unknown, expected: string) => never,
 ): DecodeTarget {
   const signed = datatype === 'INT64';
-  const data = signed ? new BigInt64Array(count) : new BigUint64Array(count);
+  const data = signed ? newTypedArray(BigInt64Array, count) : newTypedArray(BigUint64Array, count);
   const words = LITTLE_ENDIAN ? wordsOf(data) : undefined;
   const min = signed ? INT64_MIN : 0n;
   const max = signed ? INT64_MAX : UINT64_MAX;

@@ -124,7 +124,8 @@ describe('decodeV2BinaryRequest', () => {
       expect(tensor).toEqual(data);
       const viewsBody = tensor.buffer === body.buffer;
       expect(viewsBody).toBe((body.byteOffset + headerLength) % 4 === 0);
-      if (!viewsBody) expect(tensor.byteOffset).toBe(0);
+      // Unaligned data is copied out of the body.
+      if (!viewsBody) expect(tensor.buffer).not.toBe(body.buffer);
       return viewsBody;
     });
     expect(aligned.filter(Boolean)).toHaveLength(1);

@@ -29,6 +29,7 @@ import {
 import secureJsonParse from 'secure-json-parse';
 import { formatShape } from './describe';
 import { LITTLE_ENDIAN } from './int64';
+import { newTypedArray } from './tensor-storage';
 import {
   decodeV2Body,
   writeV2ResponseJson,
@@ -152,6 +153,7 @@ class BodyBinarySource implements BinaryInputSource {
 type TypedArrayClass = {
   new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): Exclude<TensorData, Uint8Array[]>;
   new (length: number): Exclude<TensorData, Uint8Array[]>;
+  readonly BYTES_PER_ELEMENT: number;
 };
 
 /** A typed array over the body where alignment allows (and the host is little-endian), else a copy. */
@@ -159,10 +161,11 @@ function viewOrCopy(datatype: Exclude<DataType, 'BYTES'>, body: Uint8Array, star
   const Storage = typedArrayClassFor(datatype) as unknown as TypedArrayClass;
   const byteOffset = body.byteOffset + start;
   if (LITTLE_ENDIAN && byteOffset % elementSize === 0) return new Storage(body.buffer, byteOffset, count);
-  // ArrayBuffer.slice copies without zero-filling first.
-  const copy = body.buffer.slice(byteOffset, byteOffset + count * elementSize) as ArrayBuffer;
-  if (!LITTLE_ENDIAN) swapBytes(new Uint8Array(copy), elementSize);
-  return new Storage(copy, 0, count);
+  const copy = newTypedArray(Storage, count) as Exclude<TensorData, Uint8Array[]>;
+  const bytes = new Uint8Array(copy.buffer, copy.byteOffset, copy.byteLength);
+  bytes.set(body.subarray(start, start + count * elementSize));
+  if (!LITTLE_ENDIAN) swapBytes(bytes, elementSize);
+  return copy;
 }
 
 /** Little-endian wire order to the host's big-endian order (or back), in place. */

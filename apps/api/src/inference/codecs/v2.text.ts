@@ -25,6 +25,7 @@ import { InputValidationError, elementCount, isDataType, type DataType, type Mod
 import secureJsonParse from 'secure-json-parse';
 import { createDecodeTarget, type DecodeTarget, type ElementContext } from './element-decoder';
 import { MAX_RANK } from './nested-data';
+import { newTypedArray } from './tensor-storage';
 import { FastPathMiss, PredecodedData, decodeV2Body, decodeV2Request, type BinaryInputSource, type V2InferRequest } from './v2.codec';
 
 /**
@@ -228,7 +229,14 @@ export function scanDenseData(datatype: DataType): DenseData {
   if (deferred.length > 0) writeDeferred(target, deferred);
   // The capacity always exceeds the count (the list's brackets take bytes too): an exact copy, which
   // also leaves the FP32 scratch free for the next body.
-  return new DenseData(shape, (target.data as Exclude<TensorData, Uint8Array[]>).slice(0, count));
+  return new DenseData(shape, copyOf(target.data as Exclude<TensorData, Uint8Array[]>, count));
+}
+
+/** The first `count` elements of `data` in an array of their own (tensor-storage's, so small ones are cheap). */
+function copyOf(data: Exclude<TensorData, Uint8Array[]>, count: number): Exclude<TensorData, Uint8Array[]> {
+  const copy = newTypedArray(data.constructor as unknown as Float32ArrayConstructor, count) as typeof data;
+  (copy as Float32Array).set((data as Float32Array).subarray(0, count));
+  return copy;
 }
 
 /**
