@@ -157,6 +157,17 @@ type NumericData = Exclude<TensorData, Uint8Array[]>;
 type NumericConstructor = new (length: number) => NumericData;
 
 /**
+ * A batch's inputs still apart: the members' tensors, to be stacked along axis 0. A worker's
+ * shared-memory slot copies each member's rows straight to their place (SlotBuffer.writeStacked),
+ * so the batch is written once; joinInputs makes the joined tensors where a message must carry them.
+ */
+export interface StackedInputs {
+  readonly members: readonly { readonly inputs: NamedTensors; readonly rows: number }[];
+  /** Rows of all members together: the joined tensors' first dimension. */
+  readonly rows: number;
+}
+
+/**
  * Stacks the members' inputs along `axis` into one tensor per input, allocated once at its full size.
  * Along axis 0 each member is one `set`; along another axis, one per block of the leading dimensions.
  */
@@ -185,6 +196,12 @@ export function joinInputs(
     joined[name] = { datatype: first.datatype, shape, data };
   }
   return joined;
+}
+
+/** Why a batch failed when its members' inputs could not be joined. */
+export function joinError(error: unknown): InferenceError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new InferenceError(`the batch could not be joined: ${reason}`);
 }
 
 /** Throws InferenceError when an output does not carry the batch's rows on the batch axis. */

@@ -1,14 +1,16 @@
 import {
   batchRows,
   checkBatchedOutputs,
+  joinError,
   joinInputs,
   shapeKey,
   sliceOutputs,
   type BatchingConfig,
   type BatchPlan,
   type Priority,
+  type StackedInputs,
 } from './batching';
-import { DeadlineExceededError, InferenceError, QueueFullError } from './errors';
+import { DeadlineExceededError, QueueFullError } from './errors';
 import { QueuedRequest, RequestLane } from './request-lane';
 import type { ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
@@ -75,6 +77,8 @@ type DispatchReason = 'idle' | 'full' | 'delay';
 
 /** One engine call: the requests it answers, in the order their rows were joined. */
 class Batch implements WorkerJob {
+  private joined: NamedTensors | undefined;
+
   constructor(
     readonly id: number,
     readonly members: QueuedRequest[],
@@ -82,9 +86,20 @@ class Batch implements WorkerJob {
     readonly rows: number,
     /** The axis the members were joined along; -1 for a lone request. */
     readonly axis: number,
-    readonly inputs: NamedTensors,
+    /** The inputs, joined; or undefined while `stacked` holds them apart. */
+    inputs: NamedTensors | undefined,
+    /** Members along axis 0, joined where they are written (see StackedInputs). */
+    readonly stacked: StackedInputs | undefined,
     private readonly queue: VersionQueue,
-  ) {}
+  ) {
+    this.joined = inputs;
+  }
+
+  /** Joined on first use when the batch was left stacked; throws when they cannot be joined. */
+  get inputs(): NamedTensors {
+    this.joined ??= joinInputs(this.stacked!.members, Object.keys(this.stacked!.members[0].inputs), 0, this.stacked!.rows);
+    return this.joined;
+  }
 
   complete(outputs: NamedTensors, computeMs: number, worker: number): void {
     this.queue.completeBatch(this, outputs, computeMs, worker);
@@ -348,21 +363,25 @@ export class VersionQueue {
 
   private send(members: QueuedRequest[], rows: number, worker: ModelWorker, reason: DispatchReason): void {
     const size = members.length;
-    let inputs: NamedTensors;
+    let inputs: NamedTensors | undefined;
+    let stacked: StackedInputs | undefined;
     let axis = -1;
     if (size === 1) {
       inputs = members[0].inputs as NamedTensors;
+    } else if (this.plan.axis === 0) {
+      // Left apart: a worker's slot takes each member's rows straight to their place.
+      axis = 0;
+      stacked = { members: members.map((request) => ({ inputs: request.inputs as NamedTensors, rows: request.rows })), rows };
     } else {
       axis = this.plan.axis as number;
       try {
         inputs = joinInputs(members, this.inputNames, axis, rows);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return this.failBatch(new Batch(0, members, rows, axis, {}, this), new InferenceError(`the batch could not be joined: ${reason}`));
+        return this.failBatch(new Batch(0, members, rows, axis, {}, undefined, this), joinError(error));
       }
     }
     for (const request of members) request.inputs = undefined;
-    const batch = new Batch(this.nextBatchId++, members, rows, axis, inputs, this);
+    const batch = new Batch(this.nextBatchId++, members, rows, axis, inputs, stacked, this);
     const counts = this.batchCounts;
     counts.count++;
     counts.computedRequests += size;

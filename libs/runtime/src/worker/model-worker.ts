@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Device } from '../backends/backend';
+import { joinError, type StackedInputs } from '../batching';
 import { InferenceError, ModelLoadError, WorkerCrashedError } from '../errors';
 import type { ModelSignature } from '../signature';
 import type { NamedTensors } from '../tensor';
@@ -15,7 +16,7 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
-import { encodedBytes, SlotBuffer } from './tensor-slots';
+import { encodedBytes, SlotBuffer, stackedBytes } from './tensor-slots';
 
 export interface InferResult {
   outputs: NamedTensors;
@@ -32,8 +33,13 @@ export interface InferResult {
 /** One engine call handed to a worker: a lone request or a joined batch. */
 export interface WorkerJob {
   readonly id: number;
-  /** Moved to the worker (see prepareTransfer); empty afterwards. */
+  /**
+   * Moved to the worker (see prepareTransfer); empty afterwards. With `stacked`, joined when first
+   * read, which throws when the members cannot be joined.
+   */
   readonly inputs: NamedTensors;
+  /** The inputs as members to stack along axis 0, written straight into a slot where one takes them. */
+  readonly stacked?: StackedInputs;
   complete(outputs: NamedTensors, computeMs: number, worker: number): void;
   fail(error: Error): void;
 }
@@ -125,7 +131,13 @@ export class ModelWorker {
   /** Sends a job through a free shared-memory slot, or by message when none can take it. */
   run(job: WorkerJob): void {
     if (this.runInSlot(job)) return;
-    const { tensors, transfer } = prepareTransfer(job.inputs);
+    let inputs: NamedTensors;
+    try {
+      inputs = job.inputs;
+    } catch (error) {
+      return job.fail(joinError(error));
+    }
+    const { tensors, transfer } = prepareTransfer(inputs);
     this.inFlight.set(job.id, job);
     try {
       this.thread.postMessage({ type: 'run', id: job.id, inputs: tensors } satisfies ToWorkerMessage, transfer);
@@ -140,7 +152,8 @@ export class ModelWorker {
     if (!this.sharedMemory) return false;
     const slot = this.slotJobs.indexOf(undefined);
     if (slot === -1) return false;
-    const bytes = encodedBytes(job.inputs, this.inputNames);
+    const stacked = job.stacked;
+    const bytes = stacked === undefined ? encodedBytes(job.inputs, this.inputNames) : stackedBytes(stacked, this.inputNames);
     if (bytes === -1) return false;
     let buffer = this.inputSlots[slot];
     if (buffer === undefined || buffer.capacity < bytes) {
@@ -149,7 +162,8 @@ export class ModelWorker {
       this.inputSlots[slot] = buffer;
       this.thread.postMessage({ type: 'input-slot', slot, buffer: buffer.buffer } satisfies ToWorkerMessage);
     }
-    buffer.write(job.id, 0, job.inputs, this.inputNames);
+    if (stacked === undefined) buffer.write(job.id, 0, job.inputs, this.inputNames);
+    else buffer.writeStacked(job.id, stacked, this.inputNames);
     this.slotJobs[slot] = job;
     this.inFlight.set(job.id, job);
     this.thread.postMessage(slot satisfies ToWorkerMessage);

@@ -1,5 +1,6 @@
+import { joinInputs, type StackedInputs } from '../batching';
 import type { NamedTensors } from '../tensor';
-import { encodedBytes, HEADER_BYTES, MAX_SLOT_BYTES, SlotBuffer } from './tensor-slots';
+import { encodedBytes, HEADER_BYTES, MAX_SLOT_BYTES, SlotBuffer, stackedBytes } from './tensor-slots';
 
 const NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
 
@@ -83,5 +84,46 @@ describe('encodedBytes', () => {
     // More dimensions than the header has room for.
     const shape = new Array<number>(HEADER_BYTES / 4).fill(1);
     expect(encodedBytes({ k: { datatype: 'FP32', shape, data: new Float32Array(1) } }, NAMES)).toBe(-1);
+  });
+});
+
+describe('writeStacked', () => {
+  /** Members of 1, 2 and 1 rows of two inputs, several views into the middle of larger buffers. */
+  function members(): StackedInputs {
+    const member = (rows: number, seed: number) => ({
+      rows,
+      inputs: {
+        k: { datatype: 'FP32', shape: [rows, 3], data: new Float32Array(3 * rows + 2).map((_, index) => seed + index / 4).subarray(1, 1 + 3 * rows) },
+        i: { datatype: 'INT64', shape: [rows], data: BigInt64Array.from({ length: rows }, (_, index) => BigInt(seed * 10 + index) - 2n ** 40n) },
+      } as NamedTensors,
+    });
+    return { members: [member(1, 1), member(2, 5), member(1, 9)], rows: 4 };
+  }
+
+  it('writes what joinInputs would join, each member straight to its rows', () => {
+    const stacked = members();
+    const bytes = stackedBytes(stacked, NAMES);
+    const joined = joinInputs(stacked.members, ['k', 'i'], 0, stacked.rows);
+    expect(bytes).toBe(encodedBytes(joined, NAMES));
+    const slot = SlotBuffer.allocate(bytes) as SlotBuffer;
+    slot.write(1, 0, everyNumericType(), NAMES);
+    slot.writeStacked(12, stacked, NAMES);
+    expect(slot.id).toBe(12);
+    expect(slot.read(NAMES)).toEqual(joined);
+  });
+
+  it('refuses members that do not stack into the rows, which are then joined and sent by message', () => {
+    const stacked = members();
+    const short = { ...stacked, rows: 5 };
+    expect(stackedBytes(short, NAMES)).toBe(-1);
+    const other = members();
+    (other.members[1].inputs as Record<string, unknown>).k = { datatype: 'FP64', shape: [2, 3], data: new Float64Array(6) };
+    expect(stackedBytes(other, NAMES)).toBe(-1);
+    const missing = members();
+    delete (missing.members[2].inputs as Record<string, unknown>).i;
+    expect(stackedBytes(missing, NAMES)).toBe(-1);
+    const extra = members();
+    (extra.members[2].inputs as Record<string, unknown>).a = { datatype: 'BOOL', shape: [1], data: new Uint8Array(1) };
+    expect(stackedBytes(extra, NAMES)).toBe(-1);
   });
 });

@@ -13,6 +13,7 @@
  * hold goes this way: numeric tensors named in the signature, within MAX_SLOT_BYTES. Anything
  * else (BYTES tensors, an unknown name, a huge batch) travels as before, in a message of its own.
  */
+import type { StackedInputs } from '../batching';
 import { DATA_TYPES, elementCount, isNumericDataType, typedArrayClassFor, type NamedTensors, type NumericDataType, type TensorData } from '../tensor';
 
 /** Bytes before the first tensor: ids, count and entries. */
@@ -73,23 +74,48 @@ export class SlotBuffer {
    * are written as their index in `names`.
    */
   write(id: number, computeMs: number, tensors: NamedTensors, names: readonly string[]): void {
+    this.writeParts(id, computeMs, [tensors], undefined, names);
+  }
+
+  /**
+   * Writes the members' tensors stacked along axis 0, as joinInputs would join them, each member's
+   * rows copied straight to their place; the caller has checked that stackedBytes() fits.
+   */
+  writeStacked(id: number, stacked: StackedInputs, names: readonly string[]): void {
+    this.writeParts(
+      id,
+      0,
+      stacked.members.map((member) => member.inputs),
+      stacked.rows,
+      names,
+    );
+  }
+
+  /** The tensors named in parts[0], each the concatenation of its parts' bytes; `rows`, when given, its first dimension. */
+  private writeParts(id: number, computeMs: number, parts: readonly NamedTensors[], rows: number | undefined, names: readonly string[]): void {
     this.floats[ID_WORD] = id;
     this.floats[COMPUTE_MS_WORD] = computeMs;
     const words = this.words;
+    const first = parts[0];
     let word = FIRST_ENTRY_INDEX;
     let offset = HEADER_BYTES;
     let count = 0;
-    for (const name in tensors) {
-      const { datatype, shape, data } = tensors[name];
-      const numeric = data as Exclude<TensorData, Uint8Array[]>;
+    for (const name in first) {
+      const { datatype, shape } = first[name];
       words[word] = names.indexOf(name);
       words[word + 1] = DATA_TYPES.indexOf(datatype);
       words[word + 2] = offset;
       words[word + 3] = shape.length;
       for (let index = 0; index < shape.length; index++) words[word + ENTRY_FIXED_WORDS + index] = shape[index];
+      if (rows !== undefined) words[word + ENTRY_FIXED_WORDS] = rows;
       word += ENTRY_FIXED_WORDS + shape.length;
-      this.bytes.set(new Uint8Array(numeric.buffer, numeric.byteOffset, numeric.byteLength), offset);
-      offset += align8(numeric.byteLength);
+      let written = 0;
+      for (const part of parts) {
+        const numeric = part[name].data as Exclude<TensorData, Uint8Array[]>;
+        this.bytes.set(new Uint8Array(numeric.buffer, numeric.byteOffset, numeric.byteLength), offset + written);
+        written += numeric.byteLength;
+      }
+      offset += align8(written);
       count++;
     }
     words[COUNT_INDEX] = count;
@@ -130,16 +156,44 @@ export class SlotBuffer {
  * not in `names`, or more dimensions than the header holds.
  */
 export function encodedBytes(tensors: NamedTensors, names: readonly string[]): number {
+  return partsBytes([tensors], undefined, names);
+}
+
+/**
+ * Bytes a slot needs for the stacked members (see writeStacked), or -1 when they cannot go through
+ * one: what encodedBytes refuses, or members whose tensors do not stack into `rows` rows of the
+ * first member's other dimensions (the batch is then joined and sent by message, as before).
+ */
+export function stackedBytes(stacked: StackedInputs, names: readonly string[]): number {
+  return partsBytes(
+    stacked.members.map((member) => member.inputs),
+    stacked.rows,
+    names,
+  );
+}
+
+function partsBytes(parts: readonly NamedTensors[], rows: number | undefined, names: readonly string[]): number {
+  const first = parts[0];
   let bytes = HEADER_BYTES;
   let words = FIRST_ENTRY_INDEX;
-  for (const name in tensors) {
-    const { datatype, shape, data } = tensors[name];
-    if (!isNumericDataType(datatype) || Array.isArray(data) || !names.includes(name)) return -1;
-    // A tensor whose array does not match its datatype and shape is passed on as it is, by message.
-    if (data.BYTES_PER_ELEMENT !== typedArrayClassFor(datatype).BYTES_PER_ELEMENT || data.length !== elementCount(shape)) return -1;
+  for (const name in first) {
+    const { datatype, shape } = first[name];
+    if (!isNumericDataType(datatype) || !names.includes(name)) return -1;
+    const elementBytes = typedArrayClassFor(datatype).BYTES_PER_ELEMENT;
+    let tensorBytes = 0;
+    for (const part of parts) {
+      const tensor = part[name];
+      if (tensor === undefined || tensor.datatype !== datatype) return -1;
+      const { data } = tensor;
+      // A tensor whose array does not match its datatype and shape is passed on as it is, by message.
+      if (Array.isArray(data) || data.BYTES_PER_ELEMENT !== elementBytes || data.length !== elementCount(tensor.shape)) return -1;
+      tensorBytes += data.byteLength;
+    }
+    if (rows !== undefined && (shape.length === 0 || tensorBytes !== (elementCount(shape) / shape[0]) * rows * elementBytes)) return -1;
     words += ENTRY_FIXED_WORDS + shape.length;
-    bytes += align8(data.byteLength);
+    bytes += align8(tensorBytes);
   }
+  if (rows !== undefined && parts.some((part) => Object.keys(part).length !== Object.keys(first).length)) return -1;
   return words > HEADER_WORDS ? -1 : bytes;
 }
 
