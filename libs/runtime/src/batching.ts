@@ -159,12 +159,19 @@ type NumericConstructor = new (length: number) => NumericData;
 /**
  * A batch's inputs still apart: the members' tensors, to be stacked along axis 0. A worker's
  * shared-memory slot copies each member's rows straight to their place (SlotBuffer.writeStacked),
- * so the batch is written once; joinInputs makes the joined tensors where a message must carry them.
+ * so the batch is written once; join() makes the joined tensors where a message must carry them.
  */
-export interface StackedInputs {
-  readonly members: readonly { readonly inputs: NamedTensors; readonly rows: number }[];
-  /** Rows of all members together: the joined tensors' first dimension. */
-  readonly rows: number;
+export class StackedInputs {
+  constructor(
+    readonly members: readonly { readonly inputs: NamedTensors; readonly rows: number }[],
+    /** Rows of all members together: the joined tensors' first dimension. */
+    readonly rows: number,
+  ) {}
+
+  /** The joined tensors, as joinInputs makes them along axis 0; throws when they cannot be joined. */
+  join(): NamedTensors {
+    return joinInputs(this.members, Object.keys(this.members[0].inputs), 0, this.rows);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type BatchingConfig,
   type BatchPlan,
   type Priority,
-  type StackedInputs,
+  StackedInputs,
 } from './batching';
 import { DeadlineExceededError, QueueFullError } from './errors';
 import { QueuedRequest, RequestLane } from './request-lane';
@@ -77,8 +77,6 @@ type DispatchReason = 'idle' | 'full' | 'delay';
 
 /** One engine call: the requests it answers, in the order their rows were joined. */
 class Batch implements WorkerJob {
-  private joined: NamedTensors | undefined;
-
   constructor(
     readonly id: number,
     readonly members: QueuedRequest[],
@@ -86,20 +84,9 @@ class Batch implements WorkerJob {
     readonly rows: number,
     /** The axis the members were joined along; -1 for a lone request. */
     readonly axis: number,
-    /** The inputs, joined; or undefined while `stacked` holds them apart. */
-    inputs: NamedTensors | undefined,
-    /** Members along axis 0, joined where they are written (see StackedInputs). */
-    readonly stacked: StackedInputs | undefined,
+    readonly inputs: NamedTensors | StackedInputs,
     private readonly queue: VersionQueue,
-  ) {
-    this.joined = inputs;
-  }
-
-  /** Joined on first use when the batch was left stacked; throws when they cannot be joined. */
-  get inputs(): NamedTensors {
-    this.joined ??= joinInputs(this.stacked!.members, Object.keys(this.stacked!.members[0].inputs), 0, this.stacked!.rows);
-    return this.joined;
-  }
+  ) {}
 
   complete(outputs: NamedTensors, computeMs: number, worker: number): void {
     this.queue.completeBatch(this, outputs, computeMs, worker);
@@ -363,25 +350,27 @@ export class VersionQueue {
 
   private send(members: QueuedRequest[], rows: number, worker: ModelWorker, reason: DispatchReason): void {
     const size = members.length;
-    let inputs: NamedTensors | undefined;
-    let stacked: StackedInputs | undefined;
+    let inputs: NamedTensors | StackedInputs;
     let axis = -1;
     if (size === 1) {
       inputs = members[0].inputs as NamedTensors;
     } else if (this.plan.axis === 0) {
       // Left apart: a worker's slot takes each member's rows straight to their place.
       axis = 0;
-      stacked = { members: members.map((request) => ({ inputs: request.inputs as NamedTensors, rows: request.rows })), rows };
+      inputs = new StackedInputs(
+        members.map((request) => ({ inputs: request.inputs as NamedTensors, rows: request.rows })),
+        rows,
+      );
     } else {
       axis = this.plan.axis as number;
       try {
         inputs = joinInputs(members, this.inputNames, axis, rows);
       } catch (error) {
-        return this.failBatch(new Batch(0, members, rows, axis, {}, undefined, this), joinError(error));
+        return this.failBatch(new Batch(0, members, rows, axis, {}, this), joinError(error));
       }
     }
     for (const request of members) request.inputs = undefined;
-    const batch = new Batch(this.nextBatchId++, members, rows, axis, inputs, stacked, this);
+    const batch = new Batch(this.nextBatchId++, members, rows, axis, inputs, this);
     const counts = this.batchCounts;
     counts.count++;
     counts.computedRequests += size;

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Device } from '../backends/backend';
-import { joinError, type StackedInputs } from '../batching';
+import { joinError, StackedInputs } from '../batching';
 import { InferenceError, ModelLoadError, WorkerCrashedError } from '../errors';
 import type { ModelSignature } from '../signature';
 import type { NamedTensors } from '../tensor';
@@ -16,7 +16,7 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
-import { encodedBytes, SlotBuffer, stackedBytes } from './tensor-slots';
+import { encodedBytes, SlotBuffer, slotHolding, stackedBytes } from './tensor-slots';
 
 export interface InferResult {
   outputs: NamedTensors;
@@ -34,12 +34,10 @@ export interface InferResult {
 export interface WorkerJob {
   readonly id: number;
   /**
-   * Moved to the worker (see prepareTransfer); empty afterwards. With `stacked`, joined when first
-   * read, which throws when the members cannot be joined.
+   * The inputs, or a batch's members still apart (stacked straight into a slot, joined only to go
+   * by message). Moved to the worker (see prepareTransfer); empty afterwards.
    */
-  readonly inputs: NamedTensors;
-  /** The inputs as members to stack along axis 0, written straight into a slot where one takes them. */
-  readonly stacked?: StackedInputs;
+  readonly inputs: NamedTensors | StackedInputs;
   complete(outputs: NamedTensors, computeMs: number, worker: number): void;
   fail(error: Error): void;
 }
@@ -133,7 +131,7 @@ export class ModelWorker {
     if (this.runInSlot(job)) return;
     let inputs: NamedTensors;
     try {
-      inputs = job.inputs;
+      inputs = job.inputs instanceof StackedInputs ? job.inputs.join() : job.inputs;
     } catch (error) {
       return job.fail(joinError(error));
     }
@@ -152,18 +150,15 @@ export class ModelWorker {
     if (!this.sharedMemory) return false;
     const slot = this.slotJobs.indexOf(undefined);
     if (slot === -1) return false;
-    const stacked = job.stacked;
-    const bytes = stacked === undefined ? encodedBytes(job.inputs, this.inputNames) : stackedBytes(stacked, this.inputNames);
-    if (bytes === -1) return false;
-    let buffer = this.inputSlots[slot];
-    if (buffer === undefined || buffer.capacity < bytes) {
-      buffer = SlotBuffer.allocate(bytes);
-      if (buffer === undefined) return false;
-      this.inputSlots[slot] = buffer;
-      this.thread.postMessage({ type: 'input-slot', slot, buffer: buffer.buffer } satisfies ToWorkerMessage);
-    }
-    if (stacked === undefined) buffer.write(job.id, 0, job.inputs, this.inputNames);
-    else buffer.writeStacked(job.id, stacked, this.inputNames);
+    const { inputs } = job;
+    const stacked = inputs instanceof StackedInputs;
+    const bytes = stacked ? stackedBytes(inputs, this.inputNames) : encodedBytes(inputs, this.inputNames);
+    const buffer = slotHolding(this.inputSlots, slot, bytes, (shared) =>
+      this.thread.postMessage({ type: 'input-slot', slot, buffer: shared } satisfies ToWorkerMessage),
+    );
+    if (buffer === undefined) return false;
+    if (stacked) buffer.writeStacked(job.id, inputs, this.inputNames);
+    else buffer.write(job.id, 0, inputs, this.inputNames);
     this.slotJobs[slot] = job;
     this.inFlight.set(job.id, job);
     this.thread.postMessage(slot satisfies ToWorkerMessage);

@@ -1,4 +1,4 @@
-import { joinInputs, type StackedInputs } from '../batching';
+import { joinInputs, StackedInputs } from '../batching';
 import type { NamedTensors } from '../tensor';
 import { encodedBytes, HEADER_BYTES, MAX_SLOT_BYTES, SlotBuffer, stackedBytes } from './tensor-slots';
 
@@ -97,7 +97,7 @@ describe('writeStacked', () => {
         i: { datatype: 'INT64', shape: [rows], data: BigInt64Array.from({ length: rows }, (_, index) => BigInt(seed * 10 + index) - 2n ** 40n) },
       } as NamedTensors,
     });
-    return { members: [member(1, 1), member(2, 5), member(1, 9)], rows: 4 };
+    return new StackedInputs([member(1, 1), member(2, 5), member(1, 9)], 4);
   }
 
   it('writes what joinInputs would join, each member straight to its rows', () => {
@@ -110,11 +110,12 @@ describe('writeStacked', () => {
     slot.writeStacked(12, stacked, NAMES);
     expect(slot.id).toBe(12);
     expect(slot.read(NAMES)).toEqual(joined);
+    expect(stacked.join()).toEqual(joined);
   });
 
   it('refuses members that do not stack into the rows, which are then joined and sent by message', () => {
     const stacked = members();
-    const short = { ...stacked, rows: 5 };
+    const short = new StackedInputs(stacked.members, 5);
     expect(stackedBytes(short, NAMES)).toBe(-1);
     const other = members();
     (other.members[1].inputs as Record<string, unknown>).k = { datatype: 'FP64', shape: [2, 3], data: new Float64Array(6) };

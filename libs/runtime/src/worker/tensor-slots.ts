@@ -152,6 +152,27 @@ export class SlotBuffer {
 }
 
 /**
+ * The buffer of `slots[slot]` when it holds `bytes` (from encodedBytes or stackedBytes); otherwise a
+ * larger one, put in its place and handed to `announce` so the other side uses it from now on.
+ * Undefined when the tensors cannot go through a slot (-1, past MAX_SLOT_BYTES, no memory).
+ */
+export function slotHolding(
+  slots: (SlotBuffer | undefined)[],
+  slot: number,
+  bytes: number,
+  announce: (buffer: SharedArrayBuffer) => void,
+): SlotBuffer | undefined {
+  if (bytes === -1) return undefined;
+  const current = slots[slot];
+  if (current !== undefined && current.capacity >= bytes) return current;
+  const grown = SlotBuffer.allocate(bytes);
+  if (grown === undefined) return undefined;
+  slots[slot] = grown;
+  announce(grown.buffer);
+  return grown;
+}
+
+/**
  * Bytes a slot needs for the tensors, or -1 when they cannot go through one: a BYTES tensor, a name
  * not in `names`, or more dimensions than the header holds.
  */

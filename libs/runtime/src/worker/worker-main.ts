@@ -21,7 +21,7 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
-import { encodedBytes, SlotBuffer } from './tensor-slots';
+import { encodedBytes, SlotBuffer, slotHolding } from './tensor-slots';
 
 if (parentPort === null) throw new Error('worker-main runs inside a worker thread started by ModelRuntime');
 const port = parentPort;
@@ -106,15 +106,8 @@ async function run(id: number, inputs: NamedTensors, slot: number | undefined): 
 }
 
 function answerInSlot(slot: number, id: number, outputs: NamedTensors, computeMs: number): boolean {
-  const bytes = encodedBytes(outputs, outputNames);
-  if (bytes === -1) return false;
-  let output = outputSlots[slot];
-  if (output === undefined || output.capacity < bytes) {
-    output = SlotBuffer.allocate(bytes);
-    if (output === undefined) return false;
-    outputSlots[slot] = output;
-    post({ type: 'output-slot', slot, buffer: output.buffer });
-  }
+  const output = slotHolding(outputSlots, slot, encodedBytes(outputs, outputNames), (buffer) => post({ type: 'output-slot', slot, buffer }));
+  if (output === undefined) return false;
   output.write(id, computeMs, outputs, outputNames);
   post(slot);
   return true;
