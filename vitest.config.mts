@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           globals: true,
-          include: ['libs/**/src/**/*.spec.ts', 'apps/**/src/**/*.spec.ts'],
+          include: ['libs/**/src/**/*.spec.ts', 'apps/**/src/**/*.spec.ts', 'bench/src/**/*.spec.ts'],
           testTimeout: 30_000,
         },
       },

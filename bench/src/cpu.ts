@@ -1,25 +1,46 @@
 /**
  * Where the CPU went during a cell (Linux /proc; empty elsewhere): the server process, its main
  * thread alone (a main thread near 1.0 core is an event loop that cannot keep up), the load
- * generator (this process), and everything else on the machine. "Other" above a few tenths of a
- * core means the numbers of that cell were disturbed by something outside the bench.
+ * generator (this process), everything else on the machine, and the time a virtual machine's
+ * hypervisor withheld from it (steal). Other processes and steal together above a few tenths of a
+ * core mean the numbers of that cell were disturbed.
+ *
+ * Steal is reported apart because it is not always from outside: on a KVM guest a thread that
+ * spin-waits (ONNX Runtime's intra-op threads wait so at the end of each parallel section) can make
+ * the hypervisor deschedule its virtual CPU, which /proc counts as steal.
  */
 import { readFile } from 'node:fs/promises';
 
-/** CPU used by processes outside the bench above which a measurement counts as disturbed (BUSY). */
+/** CPU used by processes outside the bench, steal included, above which a measurement counts as disturbed (BUSY). */
 export const BUSY_MACHINE_CORES = 0.25;
 
-export interface CpuUse {
+/** What disturbed a measurement: cores used by processes outside the bench, and cores stolen by the hypervisor. */
+export interface Disturbance {
+  otherCores: number;
+  /** Absent in results written before steal was measured apart (it was then part of otherCores). */
+  stealCores?: number;
+}
+
+export interface CpuUse extends Disturbance {
   /** Cores used on average over the cell. */
   serverCores: number;
   serverMainThreadCores: number;
   generatorCores: number;
-  otherCores: number;
+}
+
+/** Cores taken from the bench by other processes and the hypervisor together. */
+export function disturbedCores(disturbance: Disturbance): number {
+  return disturbance.otherCores + (disturbance.stealCores ?? 0);
+}
+
+/** Whether a measurement was disturbed (BUSY). */
+export function isBusy(disturbance: Disturbance | undefined): boolean {
+  return disturbance !== undefined && disturbedCores(disturbance) > BUSY_MACHINE_CORES;
 }
 
 interface Snapshot {
   at: number;
-  busyTicks: number;
+  machine: MachineTicks;
   serverTicks: number;
   serverMainTicks: number;
   generatorTicks: number;
@@ -49,7 +70,8 @@ export class CpuMeter {
       serverCores: cores(server),
       serverMainThreadCores: cores(end.serverMainTicks - start.serverMainTicks),
       generatorCores: cores(generator),
-      otherCores: Math.max(0, cores(end.busyTicks - start.busyTicks - server - generator)),
+      otherCores: Math.max(0, cores(end.machine.busy - start.machine.busy - server - generator)),
+      stealCores: cores(end.machine.steal - start.machine.steal),
     };
   }
 
@@ -61,18 +83,24 @@ export class CpuMeter {
         processTicks(`/proc/${this.serverPid}/task/${this.serverPid}/stat`),
         processTicks('/proc/self/stat'),
       ]);
-      const busyTicks = busyTicksOf(stat);
-      return { at: performance.now(), busyTicks, serverTicks: server, serverMainTicks: serverMain, generatorTicks: generator };
+      return { at: performance.now(), machine: machineTicks(stat), serverTicks: server, serverMainTicks: serverMain, generatorTicks: generator };
     } catch {
       return undefined;
     }
   }
 }
 
-/** Non-idle CPU time of the whole machine from /proc/stat's first line: cpu user nice system idle iowait irq softirq steal ... */
-function busyTicksOf(stat: string): number {
-  const fields = stat.split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  return fields.reduce((total, value) => total + value, 0) - fields[3] - fields[4];
+interface MachineTicks {
+  /** CPU time the machine's processes used: user, nice, system, irq, softirq (guest time is inside user). */
+  busy: number;
+  /** Time the hypervisor ran something else while this machine's CPUs had work. */
+  steal: number;
+}
+
+/** From /proc/stat's first line: cpu user nice system idle iowait irq softirq steal guest guest_nice. */
+export function machineTicks(stat: string): MachineTicks {
+  const [user, nice, system, , , irq, softirq, steal] = stat.split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return { busy: user + nice + system + irq + softirq, steal: steal ?? 0 };
 }
 
 /** utime + stime of a process (all its threads) or of one thread. */
@@ -83,25 +111,29 @@ async function processTicks(path: string): Promise<number> {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Cores used by every process but this one between begin() and end() (Linux only). */
+/** Cores used by every process but this one, and stolen, between begin() and end() (Linux only). */
 export class OtherCpuMeter {
-  private start: { at: number; busy: number; own: number } | undefined;
+  private start: { at: number; machine: MachineTicks; own: number } | undefined;
 
   async begin(): Promise<void> {
     this.start = await OtherCpuMeter.read();
   }
 
-  async end(): Promise<number | undefined> {
+  async end(): Promise<Disturbance | undefined> {
     const end = await OtherCpuMeter.read();
     const start = this.start;
     if (!start || !end) return undefined;
-    return Math.max(0, (end.busy - start.busy - (end.own - start.own)) / TICKS_PER_SECOND / ((end.at - start.at) / 1000));
+    const cores = (ticks: number) => ticks / TICKS_PER_SECOND / ((end.at - start.at) / 1000);
+    return {
+      otherCores: Math.max(0, cores(end.machine.busy - start.machine.busy - (end.own - start.own))),
+      stealCores: cores(end.machine.steal - start.machine.steal),
+    };
   }
 
-  private static async read(): Promise<{ at: number; busy: number; own: number } | undefined> {
+  private static async read(): Promise<{ at: number; machine: MachineTicks; own: number } | undefined> {
     try {
       const [stat, own] = await Promise.all([readFile('/proc/stat', 'utf8'), processTicks('/proc/self/stat')]);
-      return { at: performance.now(), busy: busyTicksOf(stat), own };
+      return { at: performance.now(), machine: machineTicks(stat), own };
     } catch {
       return undefined;
     }
@@ -130,8 +162,8 @@ export async function waitUntilQuiet(pid: number, cores = 0.1, timeoutMs = 5_000
   }
 }
 
-/** Cores the rest of the machine uses while the bench sits idle for `milliseconds`. */
-export async function backgroundCores(milliseconds: number): Promise<number | undefined> {
+/** Cores the rest of the machine uses, and steal, while the bench sits idle for `milliseconds`. */
+export async function backgroundCores(milliseconds: number): Promise<Disturbance | undefined> {
   const meter = new OtherCpuMeter();
   await meter.begin();
   await new Promise((resolve) => setTimeout(resolve, milliseconds));

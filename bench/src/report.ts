@@ -1,5 +1,5 @@
 /** Ratios, the targets of issue 3, and the printed report. */
-import { BUSY_MACHINE_CORES } from './cpu';
+import { BUSY_MACHINE_CORES, isBusy } from './cpu';
 import { errorCount } from './load';
 import type { ModelKey } from './models';
 import { baselineProtocol, PROTOCOL_LABELS, PROTOCOLS, type Protocol } from './protocols';
@@ -132,7 +132,10 @@ export function formatReport(result: BenchResult): string {
   if (meta.modelgateDir) lines.push(`Modelgate measured from ${meta.modelgateDir}`);
   if (meta.modelgateConfig) lines.push(`Modelgate version config: ${meta.modelgateConfig}`);
   if (meta.note) lines.push(meta.note);
-  if (meta.backgroundCoresAtStart !== undefined) lines.push(`Other processes used ${meta.backgroundCoresAtStart.toFixed(2)} cores when the run started.`);
+  if (meta.backgroundCoresAtStart !== undefined) {
+    const steal = meta.backgroundStealAtStart === undefined ? '' : `, and the hypervisor stole ${meta.backgroundStealAtStart.toFixed(2)}`;
+    lines.push(`Other processes used ${meta.backgroundCoresAtStart.toFixed(2)} cores when the run started${steal}.`);
+  }
   lines.push('');
 
   for (const model of result.models) {
@@ -147,7 +150,8 @@ export function formatReport(result: BenchResult): string {
       ...batchSizes.map((size) => {
         const batch = entry.batches.find((candidate) => candidate.batchSize === size);
         if (!batch) return '-';
-        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)})${(batch.otherCores ?? 0) > BUSY_MACHINE_CORES ? ' BUSY' : ''}`;
+        const busy = batch.otherCores !== undefined && isBusy({ otherCores: batch.otherCores, stealCores: batch.stealCores });
+        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)})${busy ? ' BUSY' : ''}`;
       }),
       entry.best ? `${count(entry.best.examplesPerSecond)} @ batch ${entry.best.batchSize}` : '-',
     ]);
@@ -158,6 +162,7 @@ export function formatReport(result: BenchResult): string {
     '',
     'HTTP targets: one load generator (autocannon, keep-alive, in the bench process), one instance per request.',
     'srv CPU: cores the server process used (all threads); main thr: its main thread alone; other CPU: cores used outside the bench;',
+    'steal: cores the hypervisor withheld (a KVM guest\'s spin-waiting threads can cause it too), BUSY when other CPU and steal pass a quarter core;',
     'batch: requests per engine call during the cell (Modelgate\'s batch-size metric).',
   );
   const rows: string[][] = [];
@@ -195,15 +200,17 @@ export function formatReport(result: BenchResult): string {
         ms(load.maxMs),
         cpu ? cpu.serverCores.toFixed(2) : '-',
         cpu ? cpu.serverMainThreadCores.toFixed(2) : '-',
-        cpu ? `${cpu.otherCores.toFixed(2)}${cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''}` : '-',
+        cpu ? cpu.otherCores.toFixed(2) : '-',
+        // BUSY: other processes and steal together.
+        cpu ? `${(cpu.stealCores ?? 0).toFixed(2)}${isBusy(cpu) ? ' BUSY' : ''}` : '-',
         cell.meanBatchSize === undefined ? '-' : cell.meanBatchSize.toFixed(2),
         cell.note ? `${errorText} ${noteNumber(cell.note)}` : errorText,
       ]);
     }
   }
-  lines.push(...table(['target', 'model', 'c', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU', 'main thr', 'other CPU', 'batch', 'errors'], rows));
-  if (result.cells.some((cell) => (cell.cpu?.otherCores ?? 0) > BUSY_MACHINE_CORES)) {
-    lines.push(`BUSY: processes outside the bench used more than ${BUSY_MACHINE_CORES} core during that cell in every attempt; its numbers are disturbed.`);
+  lines.push(...table(['target', 'model', 'c', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU', 'main thr', 'other CPU', 'steal', 'batch', 'errors'], rows));
+  if (result.cells.some((cell) => isBusy(cell.cpu))) {
+    lines.push(`BUSY: processes outside the bench and steal together took more than ${BUSY_MACHINE_CORES} core during that cell in every attempt; its numbers are disturbed.`);
   }
   notes.forEach((note, index) => lines.push(`[${index + 1}] ${note}`));
 

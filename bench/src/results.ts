@@ -32,7 +32,7 @@ export interface Cell {
 
 export interface RawModel {
   model: ModelKey;
-  batches: { batchSize: number; examplesPerSecond: number; p50Ms: number; runs: number; otherCores?: number; attempts: number }[];
+  batches: { batchSize: number; examplesPerSecond: number; p50Ms: number; runs: number; otherCores?: number; stealCores?: number; attempts: number }[];
   batch1?: { examplesPerSecond: number; p50Ms: number };
   best?: { batchSize: number; examplesPerSecond: number };
 }
@@ -90,6 +90,7 @@ export interface BenchResult {
     gitCommit: string;
     /** Cores other processes used in the second before the bench started. */
     backgroundCoresAtStart?: number;
+    backgroundStealAtStart?: number;
     modelgateConfig?: string;
     /** Set when another checkout's Modelgate was measured. */
     modelgateDir?: string;

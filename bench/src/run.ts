@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
-import { backgroundCores, BUSY_MACHINE_CORES, CpuMeter, type CpuUse, waitUntilQuiet } from './cpu';
+import { backgroundCores, CpuMeter, type CpuUse, disturbedCores, isBusy, waitUntilQuiet } from './cpu';
 import { errorCount, generateLoad, type LoadResult } from './load';
 import { type BatchCounters, type ModelgateServer, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
@@ -46,7 +46,10 @@ async function main(): Promise<void> {
   try {
     const background = await backgroundCores(1_000);
     if (background !== undefined) {
-      log(`other processes use ${background.toFixed(2)} cores before the bench starts${background > 0.25 ? ': the machine is busy, expect disturbed numbers (see "other CPU")' : ''}`);
+      log(
+        `other processes use ${background.otherCores.toFixed(2)} cores and the hypervisor steals ${(background.stealCores ?? 0).toFixed(2)} before the bench starts` +
+          (isBusy(background) ? ': the machine is busy, expect disturbed numbers (see "other CPU" and "steal")' : ''),
+      );
     }
     const models = await generateModels(MODELS_DIR, options.models);
     const requests = new Map(models.map((model) => [model.key, requestsFor(model)] as const));
@@ -78,7 +81,8 @@ async function main(): Promise<void> {
         cores: cpus().length,
         memoryGiB: Math.round(totalmem() / 1024 ** 3),
         gitCommit: gitCommit(),
-        backgroundCoresAtStart: background,
+        backgroundCoresAtStart: background?.otherCores,
+        backgroundStealAtStart: background?.stealCores,
         modelgateConfig: options.modelgateConfig,
         modelgateDir: options.modelgateDir ? resolve(options.modelgateDir) : undefined,
         note: options.note,
@@ -135,7 +139,8 @@ async function runRawRuntime(options: BenchOptions, models: BenchModel[], scratc
   const results = JSON.parse(await readFile(spec.resultFile, 'utf8')) as RawModelResult[];
   for (const entry of results) {
     for (const batch of entry.batches) {
-      const other = batch.otherCores === undefined ? '' : `, other ${batch.otherCores.toFixed(2)}${batch.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''}`;
+      const disturbance = batch.otherCores === undefined ? undefined : { otherCores: batch.otherCores, stealCores: batch.stealCores };
+      const other = disturbance === undefined ? '' : `, other ${disturbance.otherCores.toFixed(2)}, steal ${(disturbance.stealCores ?? 0).toFixed(2)}${isBusy(disturbance) ? ' BUSY' : ''}`;
       log(`  ${entry.key} batch ${batch.batchSize}: ${count(batch.examplesPerSecond)} examples/s (${ms(batch.p50Ms)} ms per run${other}, ${batch.attempts} attempt(s))`);
     }
   }
@@ -381,7 +386,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
   }
   let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number } | undefined;
   let attempts = 0;
-  // A cell disturbed by other processes is measured again; the least disturbed run is kept.
+  // A cell disturbed by other processes or steal is measured again; the least disturbed run is kept.
   while (attempts <= context.options.busyRetries) {
     attempts++;
     const meter = new CpuMeter(run.child.pid);
@@ -404,13 +409,13 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
     const errors = errorCount(load);
     log(
       `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
-        (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}` : '') +
+        (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}, steal ${(cpu.stealCores ?? 0).toFixed(2)}` : '') +
         (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
         (errors > 0 ? `, ${errors} ERRORS` : '') +
-        (cpu && cpu.otherCores > BUSY_MACHINE_CORES ? ' BUSY' : ''),
+        (isBusy(cpu) ? ' BUSY' : ''),
     );
-    if (!kept || (cpu?.otherCores ?? 0) < (kept.cpu?.otherCores ?? 0)) kept = { load, cpu, meanBatchSize };
-    if (!cpu || cpu.otherCores <= BUSY_MACHINE_CORES) break;
+    if (!kept || (cpu ? disturbedCores(cpu) : 0) < (kept.cpu ? disturbedCores(kept.cpu) : 0)) kept = { load, cpu, meanBatchSize };
+    if (!isBusy(cpu)) break;
   }
   const { load, cpu, meanBatchSize } = kept!;
   const note = checked.note;

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { BUSY_MACHINE_CORES, OtherCpuMeter } from '../cpu';
+import { disturbedCores, isBusy, OtherCpuMeter } from '../cpu';
 import { sampleInstance } from '../instances';
 import { readSpec } from './http-helpers';
 
@@ -31,6 +31,8 @@ export interface RawBatchResult {
   p50Ms: number;
   /** Cores other processes used meanwhile (Linux only). */
   otherCores?: number;
+  /** Cores the hypervisor withheld meanwhile (Linux only). */
+  stealCores?: number;
   attempts: number;
 }
 
@@ -59,14 +61,14 @@ async function measure(session: InferenceSession, inputName: string, instance: F
     now = performance.now();
     durations.push(now - before);
   }
-  const otherCores = await meter.end();
+  const disturbance = await meter.end();
   durations.sort((a, b) => a - b);
   return {
     batchSize,
     runs: durations.length,
     examplesPerSecond: (durations.length * batchSize) / ((now - start) / 1000),
     p50Ms: durations[Math.floor(durations.length / 2)],
-    otherCores,
+    ...disturbance,
     attempts: 1,
   };
 }
@@ -78,7 +80,7 @@ async function measure(session: InferenceSession, inputName: string, instance: F
  */
 async function measureQuietly(spec: RawSpec, ...args: Parameters<typeof measure>): Promise<RawBatchResult> {
   const results: RawBatchResult[] = [];
-  const quiet = (result: RawBatchResult) => (result.otherCores ?? 0) <= BUSY_MACHINE_CORES;
+  const quiet = (result: RawBatchResult) => !isBusy(disturbanceOf(result));
   while (results.length < spec.minAttempts + spec.busyRetries) {
     results.push(await measure(...args));
     if (results.length >= spec.minAttempts && results.some(quiet)) break;
@@ -87,8 +89,12 @@ async function measureQuietly(spec: RawSpec, ...args: Parameters<typeof measure>
   const kept =
     undisturbed.length > 0
       ? undisturbed.reduce((best, result) => (result.examplesPerSecond > best.examplesPerSecond ? result : best))
-      : results.reduce((best, result) => ((result.otherCores ?? 0) < (best.otherCores ?? 0) ? result : best));
+      : results.reduce((best, result) => (disturbedCores(disturbanceOf(result)) < disturbedCores(disturbanceOf(best)) ? result : best));
   return { ...kept, attempts: results.length };
+}
+
+function disturbanceOf(result: RawBatchResult) {
+  return { otherCores: result.otherCores ?? 0, stealCores: result.stealCores };
 }
 
 async function main(): Promise<void> {
