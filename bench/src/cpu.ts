@@ -28,13 +28,13 @@ export interface CpuUse extends Disturbance {
   generatorCores: number;
 }
 
-/** Cores taken from the bench by other processes and the hypervisor together. */
-export function disturbedCores(disturbance: Disturbance): number {
-  return disturbance.otherCores + (disturbance.stealCores ?? 0);
+/** Cores taken from the bench by other processes and the hypervisor together (none measured: 0). */
+export function disturbedCores(disturbance: Partial<Disturbance>): number {
+  return (disturbance.otherCores ?? 0) + (disturbance.stealCores ?? 0);
 }
 
 /** Whether a measurement was disturbed (BUSY). */
-export function isBusy(disturbance: Disturbance | undefined): boolean {
+export function isBusy(disturbance: Partial<Disturbance> | undefined): boolean {
   return disturbance !== undefined && disturbedCores(disturbance) > BUSY_MACHINE_CORES;
 }
 

@@ -150,8 +150,7 @@ export function formatReport(result: BenchResult): string {
       ...batchSizes.map((size) => {
         const batch = entry.batches.find((candidate) => candidate.batchSize === size);
         if (!batch) return '-';
-        const busy = batch.otherCores !== undefined && isBusy({ otherCores: batch.otherCores, stealCores: batch.stealCores });
-        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)})${busy ? ' BUSY' : ''}`;
+        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)})${isBusy(batch) ? ' BUSY' : ''}`;
       }),
       entry.best ? `${count(entry.best.examplesPerSecond)} @ batch ${entry.best.batchSize}` : '-',
     ]);

@@ -139,8 +139,7 @@ async function runRawRuntime(options: BenchOptions, models: BenchModel[], scratc
   const results = JSON.parse(await readFile(spec.resultFile, 'utf8')) as RawModelResult[];
   for (const entry of results) {
     for (const batch of entry.batches) {
-      const disturbance = batch.otherCores === undefined ? undefined : { otherCores: batch.otherCores, stealCores: batch.stealCores };
-      const other = disturbance === undefined ? '' : `, other ${disturbance.otherCores.toFixed(2)}, steal ${(disturbance.stealCores ?? 0).toFixed(2)}${isBusy(disturbance) ? ' BUSY' : ''}`;
+      const other = batch.otherCores === undefined ? '' : `, other ${batch.otherCores.toFixed(2)}, steal ${(batch.stealCores ?? 0).toFixed(2)}${isBusy(batch) ? ' BUSY' : ''}`;
       log(`  ${entry.key} batch ${batch.batchSize}: ${count(batch.examplesPerSecond)} examples/s (${ms(batch.p50Ms)} ms per run${other}, ${batch.attempts} attempt(s))`);
     }
   }
@@ -414,7 +413,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
         (errors > 0 ? `, ${errors} ERRORS` : '') +
         (isBusy(cpu) ? ' BUSY' : ''),
     );
-    if (!kept || (cpu ? disturbedCores(cpu) : 0) < (kept.cpu ? disturbedCores(kept.cpu) : 0)) kept = { load, cpu, meanBatchSize };
+    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, meanBatchSize };
     if (!isBusy(cpu)) break;
   }
   const { load, cpu, meanBatchSize } = kept!;

@@ -80,7 +80,7 @@ async function measure(session: InferenceSession, inputName: string, instance: F
  */
 async function measureQuietly(spec: RawSpec, ...args: Parameters<typeof measure>): Promise<RawBatchResult> {
   const results: RawBatchResult[] = [];
-  const quiet = (result: RawBatchResult) => !isBusy(disturbanceOf(result));
+  const quiet = (result: RawBatchResult) => !isBusy(result);
   while (results.length < spec.minAttempts + spec.busyRetries) {
     results.push(await measure(...args));
     if (results.length >= spec.minAttempts && results.some(quiet)) break;
@@ -89,12 +89,8 @@ async function measureQuietly(spec: RawSpec, ...args: Parameters<typeof measure>
   const kept =
     undisturbed.length > 0
       ? undisturbed.reduce((best, result) => (result.examplesPerSecond > best.examplesPerSecond ? result : best))
-      : results.reduce((best, result) => (disturbedCores(disturbanceOf(result)) < disturbedCores(disturbanceOf(best)) ? result : best));
+      : results.reduce((best, result) => (disturbedCores(result) < disturbedCores(best) ? result : best));
   return { ...kept, attempts: results.length };
-}
-
-function disturbanceOf(result: RawBatchResult) {
-  return { otherCores: result.otherCores ?? 0, stealCores: result.stealCores };
 }
 
 async function main(): Promise<void> {

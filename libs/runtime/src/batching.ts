@@ -166,11 +166,13 @@ export class StackedInputs {
     readonly members: readonly { readonly inputs: NamedTensors; readonly rows: number }[],
     /** Rows of all members together: the joined tensors' first dimension. */
     readonly rows: number,
+    /** The signature's inputs, in its order: the joined tensors'. */
+    private readonly inputNames: readonly string[],
   ) {}
 
   /** The joined tensors, as joinInputs makes them along axis 0; throws when they cannot be joined. */
   join(): NamedTensors {
-    return joinInputs(this.members, Object.keys(this.members[0].inputs), 0, this.rows);
+    return joinInputs(this.members, this.inputNames, 0, this.rows);
   }
 }
 

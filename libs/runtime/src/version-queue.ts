@@ -360,6 +360,7 @@ export class VersionQueue {
       inputs = new StackedInputs(
         members.map((request) => ({ inputs: request.inputs as NamedTensors, rows: request.rows })),
         rows,
+        this.inputNames,
       );
     } else {
       axis = this.plan.axis as number;

@@ -97,7 +97,7 @@ describe('writeStacked', () => {
         i: { datatype: 'INT64', shape: [rows], data: BigInt64Array.from({ length: rows }, (_, index) => BigInt(seed * 10 + index) - 2n ** 40n) },
       } as NamedTensors,
     });
-    return new StackedInputs([member(1, 1), member(2, 5), member(1, 9)], 4);
+    return new StackedInputs([member(1, 1), member(2, 5), member(1, 9)], 4, ['k', 'i']);
   }
 
   it('writes what joinInputs would join, each member straight to its rows', () => {
@@ -115,7 +115,7 @@ describe('writeStacked', () => {
 
   it('refuses members that do not stack into the rows, which are then joined and sent by message', () => {
     const stacked = members();
-    const short = new StackedInputs(stacked.members, 5);
+    const short = new StackedInputs(stacked.members, 5, ['k', 'i']);
     expect(stackedBytes(short, NAMES)).toBe(-1);
     const other = members();
     (other.members[1].inputs as Record<string, unknown>).k = { datatype: 'FP64', shape: [2, 3], data: new Float64Array(6) };
