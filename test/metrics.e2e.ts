@@ -136,6 +136,10 @@ describe('/metrics', () => {
     expect(valueOf(samples, 'modelgate_batch_size_count', version)).toBe(stats.batches.count);
     expect(valueOf(samples, 'modelgate_batch_size_sum', version)).toBe(stats.batches.computedRequests);
     expect(stats.batches.count).toBeGreaterThan(0);
+    // Engine calls by the threads that ran them, which together are every call.
+    const byThreads = Object.entries(stats.batches.threads);
+    expect(byThreads.reduce((calls, [, count]) => calls + count, 0)).toBe(stats.batches.count);
+    for (const [threads, calls] of byThreads) expect(valueOf(samples, 'modelgate_engine_calls_total', { ...version, threads })).toBe(calls);
     expect(valueOf(samples, 'modelgate_workers_configured', version)).toBe(1);
     expect(valueOf(samples, 'modelgate_workers_ready', version)).toBe(1);
     expect(valueOf(samples, 'modelgate_queue_depth', { ...version, priority: 'online' })).toBe(0);

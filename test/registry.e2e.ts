@@ -159,6 +159,7 @@ describe('registry', () => {
       ['config with a bad value', () => uploadForm(Buffer.from('x'), 'm.onnx', { config: '{"instances": 0}' }), 400, 'instances must not be less than 1'],
       ['config with an unknown field', () => uploadForm(Buffer.from('x'), 'm.onnx', { config: '{"gpus": 2}' }), 400, 'property gpus should not exist'],
       ['config with a bad device', () => uploadForm(Buffer.from('x'), 'm.onnx', { config: '{"device": "tpu"}' }), 400, 'device must be "cpu" or "gpu:<index>"'],
+      ['config with a bad splitUnderLoad', () => uploadForm(Buffer.from('x'), 'm.onnx', { config: '{"splitUnderLoad": "yes"}' }), 400, 'splitUnderLoad must be true or false'],
       ['an unexpected field', () => uploadForm(Buffer.from('x'), 'm.onnx', { colour: 'red' }), 400, 'unexpected form field "colour"'],
     ])('refuses %s and changes nothing', async (_what, body, status, message) => {
       const before = await snapshot('mlp');
@@ -279,6 +280,10 @@ describe('registry', () => {
       expect(patched.status).toBe(200);
       expect(patched.body.config).toEqual({ instances: 2 });
       const body = { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] };
+      expect((await server.json('/v2/models/settings/infer', { method: 'POST', body: JSON.stringify(body) })).status).toBe(200);
+      const unsplit = await server.json<VersionBody>('/api/models/settings/versions/1', { method: 'PATCH', body: JSON.stringify({ config: { splitUnderLoad: false } }) });
+      expect(unsplit.status).toBe(200);
+      expect(unsplit.body.config).toEqual({ instances: 2, splitUnderLoad: false });
       expect((await server.json('/v2/models/settings/infer', { method: 'POST', body: JSON.stringify(body) })).status).toBe(200);
 
       const retired = await server.json<VersionBody>('/api/models/settings/versions/1', { method: 'PATCH', body: JSON.stringify({ status: 'retired' }) });

@@ -13,7 +13,7 @@ import { compileInputCheck, type InputCheck } from './input-check';
 import type { ModelFormat, ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
 import { VersionQueue, type InferOptions, type QueueStats } from './version-queue';
-import type { CrashMode } from './worker/messages';
+import type { CrashMode, LaneSetup } from './worker/messages';
 import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstance } from './worker/model-worker';
 
 export type { InferResult } from './worker/model-worker';
@@ -41,6 +41,11 @@ export interface ModelRuntimeOptions {
    * the way it went before; the transport benchmark (`npm run bench:transport`) measures both.
    */
   sharedMemory?: boolean;
+  /**
+   * The warm run an instance's model must take before the instance is split in two lanes; default
+   * LANE_MIN_RUN_MS. Tests set 0 to split their small models.
+   */
+  laneMinRunMs?: number;
 }
 
 export interface WorkerEvent {
@@ -48,9 +53,12 @@ export interface WorkerEvent {
   instance: number;
   /**
    * `rebalanced`: the instance was restarted with the current thread budget and took over;
-   * `rebalance-failed`: the restart failed and the instance keeps its old budget.
+   * `rebalance-failed`: the restart failed and the instance keeps its old budget;
+   * `helper-started`, `helper-failed`: the instance's second lane (see ModelRuntime, "Lanes").
    */
-  type: 'crashed' | 'replaced' | 'replacement-failed' | 'stopped' | 'rebalanced' | 'rebalance-failed';
+  type: 'crashed' | 'replaced' | 'replacement-failed' | 'stopped' | 'rebalanced' | 'rebalance-failed' | 'helper-started' | 'helper-failed';
+  /** The event is about the instance's helper worker (its second lane), not its primary. */
+  helper?: boolean;
   message: string;
 }
 
@@ -64,6 +72,13 @@ export interface LoadSpec {
   device?: Device | readonly Device[];
   /** Dynamic batching, deadlines and the queue bound; see BatchingConfig for the defaults. */
   batching?: Partial<BatchingConfig>;
+  /**
+   * Lets each CPU instance of an ONNX model split its threads into two lanes under load (see
+   * ModelRuntime, "Lanes"); default true. The split applies only where it pays: an instance with two
+   * threads or more whose model takes at least LANE_MIN_RUN_MS a run. false keeps one session per
+   * instance, and the memory of one.
+   */
+  splitUnderLoad?: boolean;
 }
 
 export interface LoadedModelInfo {
@@ -96,6 +111,14 @@ export interface InstanceStats {
   ready: boolean;
   /** Batches sent to it and not yet answered (at most 2). */
   inFlightBatches: number;
+  /**
+   * Present while the instance is split in two lanes: the threads of the primary's narrow session
+   * and the helper worker that runs beside it under load.
+   */
+  lanes?: {
+    narrowThreads: number;
+    helper: { intraOpThreads: number; ready: boolean; inFlightBatches: number };
+  };
 }
 
 /** How long unload() waits for its workers to end; later, they still end on their own. */
@@ -104,12 +127,26 @@ const STOP_WAIT_MS = 10_000;
 /** Waits before starting another replacement after one failed to load. */
 const REPLACEMENT_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
+/**
+ * An instance splits into two lanes only when a warm batch-1 run of its model takes at least this
+ * long. Measured (docs/performance.md): the bench's CNN (0.45-1.6 ms a run) computes 15-25% more
+ * images a second under load in two one-thread lanes than in one two-thread session; its MLP
+ * (0.01-0.06 ms) gains nothing and spends 10% more CPU a request on the smaller batches' messages.
+ */
+export const LANE_MIN_RUN_MS = 0.25;
+
 class LoadedModel {
   state: 'loading' | 'ready' | 'unloaded' = 'loading';
   /** One slot per instance; a replacement takes the slot of the worker it replaces. */
   readonly workers: (ModelWorker | undefined)[];
   /** Per slot: a worker loading with a new thread budget, to take over from the one in the slot. */
   readonly successors: (ModelWorker | undefined)[];
+  /** Per instance: its helper worker, the second lane, while it is split (see ModelRuntime, "Lanes"). */
+  readonly helpers: (ModelWorker | undefined)[];
+  /** Per instance: a helper asked to stop and not ended yet; no other starts meanwhile. */
+  readonly helpersStopping: (Promise<void> | undefined)[];
+  /** Per instance: one Int32 word, the helper's batches in progress, read by the primary. */
+  readonly laneBusy: SharedArrayBuffer[];
   readonly queue: VersionQueue;
   readonly retryTimers = new Set<NodeJS.Timeout>();
   signature: ModelSignature | undefined;
@@ -123,9 +160,14 @@ class LoadedModel {
     readonly devices: readonly Device[],
     instances: number,
     batching: BatchingConfig,
+    /** The model may split its CPU instances in two lanes (LoadSpec.splitUnderLoad and an ONNX model). */
+    readonly splits: boolean,
   ) {
     this.workers = new Array<ModelWorker | undefined>(instances).fill(undefined);
     this.successors = new Array<ModelWorker | undefined>(instances).fill(undefined);
+    this.helpers = new Array<ModelWorker | undefined>(instances).fill(undefined);
+    this.helpersStopping = new Array<Promise<void> | undefined>(instances).fill(undefined);
+    this.laneBusy = Array.from({ length: instances }, () => new SharedArrayBuffer(4));
     this.queue = new VersionQueue(key, batching);
   }
 }
@@ -158,7 +200,8 @@ export class ModelRuntime {
     const batching = resolveBatchingConfig(spec.batching);
     // Fails before anything changes when the runtime has not been built.
     this.resolveWorkerScript();
-    const model = new LoadedModel(key, spec.format, spec.artifactPath, devices, instances, batching);
+    const splits = spec.splitUnderLoad !== false && spec.format === 'onnx';
+    const model = new LoadedModel(key, spec.format, spec.artifactPath, devices, instances, batching, splits);
     this.models.set(key, model);
 
     const starting = Array.from({ length: instances }, (_, instance) => this.startWorker(model, instance));
@@ -190,8 +233,9 @@ export class ModelRuntime {
     model.state = 'ready';
     starting.forEach((worker, instance) => {
       // One that loaded and then died while the others were still loading is replaced like any crash.
-      if (worker.isReady) model.queue.attach(worker);
-      else this.replaceWorker(model, instance, 0);
+      if (!worker.isReady) return this.replaceWorker(model, instance, 0);
+      model.queue.attach(worker);
+      this.syncHelper(model, instance);
     });
     this.scheduleRebalance();
     return {
@@ -237,21 +281,31 @@ export class ModelRuntime {
   stats(key: string): VersionStats | undefined {
     const model = this.models.get(key);
     if (model === undefined) return undefined;
-    const instances: InstanceStats[] = model.workers.map((worker, instance) => ({
-      instance,
-      device: worker?.device ?? model.devices[instance % model.devices.length],
-      intraOpThreads: worker?.intraOpThreads ?? 0,
-      ready: worker?.isReady === true,
-      inFlightBatches: worker?.inFlightCount ?? 0,
-    }));
+    const instances: InstanceStats[] = model.workers.map((worker, instance) => {
+      const stats: InstanceStats = {
+        instance,
+        device: worker?.device ?? model.devices[instance % model.devices.length],
+        intraOpThreads: worker?.intraOpThreads ?? 0,
+        ready: worker?.isReady === true,
+        inFlightBatches: worker?.inFlightCount ?? 0,
+      };
+      const helper = model.helpers[instance];
+      const narrowThreads = worker?.narrowThreads;
+      if (helper !== undefined && narrowThreads !== undefined) {
+        const helperStats = { intraOpThreads: helper.intraOpThreads, ready: helper.isReady, inFlightBatches: helper.inFlightCount };
+        stats.lanes = { narrowThreads, helper: helperStats };
+      }
+      return stats;
+    });
     const ready = instances.filter((instance) => instance.ready);
+    const busy = (instance: InstanceStats) => instance.inFlightBatches + (instance.lanes?.helper.inFlightBatches ?? 0) > 0;
     return {
       key,
       ...model.queue.stats(),
       workers: {
         total: instances.length,
         ready: ready.length,
-        busy: ready.filter((instance) => instance.inFlightBatches > 0).length,
+        busy: ready.filter(busy).length,
         instances,
       },
     };
@@ -285,23 +339,24 @@ export class ModelRuntime {
     this.rebalanceTimer = undefined;
   }
 
-  /** Test hook: makes one instance's thread die as a crashing model would. */
-  simulateWorkerCrash(key: string, instance = 0, how: CrashMode = 'exit'): void {
-    this.testWorker('simulateWorkerCrash', key, instance).crashForTest(how);
+  /** Test hook: makes one instance's thread (its helper's, with `helper`) die as a crashing model would. */
+  simulateWorkerCrash(key: string, instance = 0, how: CrashMode = 'exit', helper = false): void {
+    this.testWorker('simulateWorkerCrash', key, instance, helper).crashForTest(how);
   }
 
   /**
    * Test hook: blocks one instance's thread for `ms`, as a long engine call would, without the
    * queue knowing: requests sent to it meanwhile count as in flight and wait in its message port.
    */
-  simulateWorkerStall(key: string, instance: number, ms: number): void {
-    this.testWorker('simulateWorkerStall', key, instance).stallForTest(ms);
+  simulateWorkerStall(key: string, instance: number, ms: number, helper = false): void {
+    this.testWorker('simulateWorkerStall', key, instance, helper).stallForTest(ms);
   }
 
-  private testWorker(hook: string, key: string, instance: number): ModelWorker {
+  private testWorker(hook: string, key: string, instance: number, helper = false): ModelWorker {
     if (!this.testHooks) throw new Error(`${hook} needs the testHooks option (or MODELGATE_TEST_HOOKS=1)`);
-    const worker = this.models.get(key)?.workers[instance];
-    if (worker === undefined) throw new ModelNotLoadedError(`model "${key}" has no instance ${instance}`);
+    const model = this.models.get(key);
+    const worker = helper ? model?.helpers[instance] : model?.workers[instance];
+    if (worker === undefined) throw new ModelNotLoadedError(`model "${key}" has no ${helper ? 'helper for ' : ''}instance ${instance}`);
     return worker;
   }
 
@@ -317,9 +372,10 @@ export class ModelRuntime {
     model.retryTimers.clear();
     const notLoaded = () => new ModelNotLoadedError(`model "${key}" was unloaded before the request completed`);
     model.queue.rejectWaiting(notLoaded);
-    for (const worker of model.workers) worker?.failInFlight(notLoaded);
-    const workers = [...model.workers, ...model.successors];
+    for (const worker of [...model.workers, ...model.helpers]) worker?.failInFlight(notLoaded);
+    const workers = [...model.workers, ...model.successors, ...model.helpers];
     model.successors.fill(undefined);
+    model.helpers.fill(undefined);
     this.scheduleRebalance();
     const stopped = Promise.all(
       workers.map(async (worker) => {
@@ -332,6 +388,72 @@ export class ModelRuntime {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS).unref()))]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Lanes. ONNX Runtime's intra-op threads wait for each other at the end of every parallel
+   * section, so a session's threads go only as fast as the slowest of them; on a machine whose
+   * cores the HTTP thread and the clients share, one of them is often preempted and the rest wait.
+   * Two sessions of half the threads each, on two batches at once, do not wait for each other
+   * (measured in docs/performance.md: 15-25% more CNN images a second under load on two cores).
+   * But one lone request runs fastest on all the threads. So an instance whose budget is two
+   * threads or more, for a model slow enough to gain (LANE_MIN_RUN_MS), is split in two lanes:
+   * its primary worker holds a wide session with all the threads and a narrow one with half
+   * (rounded up), and a helper worker holds a session with the other half. The queue sends work to
+   * the helper only while no primary is idle, and the primary runs its narrow session whenever the
+   * helper is computing, so the two together never use more than the instance's threads (save for
+   * the wide run the helper's first batch overlaps). The price is memory: a second session in the
+   * primary and a third in the helper (`splitUnderLoad: false` in the version's config keeps one).
+   *
+   * The helper follows its primary: started once the primary has loaded and kept a narrow session,
+   * restarted with the primary's new split after a rebalance or a replacement, stopped when the
+   * primary has none. A helper that crashes is replaced; one that fails to load is left out until
+   * its primary restarts, and the instance serves as one lane meanwhile.
+   */
+  private syncHelper(model: LoadedModel, instance: number): void {
+    if (model.helpersStopping[instance] !== undefined) return;
+    const primary = model.workers[instance];
+    const narrow = primary?.isReady === true ? primary.narrowThreads : undefined;
+    const wanted = model.state === 'ready' && narrow !== undefined ? (primary as ModelWorker).intraOpThreads - narrow : 0;
+    const current = model.helpers[instance];
+    if (current !== undefined) {
+      if (current.intraOpThreads === wanted) return;
+      // The helper's busy word is shared with the primary: the next helper starts once this one has ended.
+      model.helpers[instance] = undefined;
+      model.queue.detach(current);
+      const stopping = current.stop().then(() => {
+        model.helpersStopping[instance] = undefined;
+        this.syncHelper(model, instance);
+      });
+      model.helpersStopping[instance] = stopping;
+      return;
+    }
+    if (wanted <= 0) return;
+    const helper = this.startWorker(model, instance, { role: 'helper', busy: model.laneBusy[instance] }, wanted);
+    model.helpers[instance] = helper;
+    helper.loaded.then(
+      () => {
+        if (model.helpers[instance] !== helper || model.state !== 'ready') return;
+        model.queue.attach(helper);
+        this.emit({ key: model.key, instance, type: 'helper-started', helper: true, message: `split in two lanes: ${narrow} + ${wanted} intra-op threads under load` });
+      },
+      (error: Error) => {
+        if (model.helpers[instance] !== helper) return;
+        model.helpers[instance] = undefined;
+        this.emit({ key: model.key, instance, type: 'helper-failed', helper: true, message: error.message });
+      },
+    );
+  }
+
+  private onHelperCrash(model: LoadedModel, helper: ModelWorker, reason: string): void {
+    const { instance } = helper;
+    model.queue.detach(helper);
+    this.emit({ key: model.key, instance, type: 'crashed', helper: true, message: reason });
+    if (model.helpers[instance] !== helper) return;
+    model.helpers[instance] = undefined;
+    // The dead thread can no longer count its run down.
+    Atomics.store(new Int32Array(model.laneBusy[instance]), 0, 0);
+    this.syncHelper(model, instance);
   }
 
   /**
@@ -391,6 +513,7 @@ export class ModelRuntime {
         }
         const message = `restarted with ${successor.intraOpThreads} intra-op threads (was ${previous?.intraOpThreads ?? 'none'})`;
         this.emit({ key: model.key, instance, type: 'rebalanced', message });
+        this.syncHelper(model, instance);
       },
       (error: Error) => {
         if (model.successors[instance] !== successor) return;
@@ -400,14 +523,25 @@ export class ModelRuntime {
     );
   }
 
-  private startWorker(model: LoadedModel, instance: number): ModelWorker {
+  /**
+   * A primary (no `lane` given) with the current thread budget, set up to split in two lanes where
+   * the model allows it; or, with `lane`, a helper with `threads`.
+   */
+  private startWorker(model: LoadedModel, instance: number, lane?: LaneSetup, threads?: number): ModelWorker {
     const events = {
       onSettled: () => model.queue.dispatch(),
-      onCrash: (worker: ModelWorker, reason: string) => this.onWorkerCrash(model, worker, reason),
+      onCrash: (worker: ModelWorker, reason: string) =>
+        worker.isHelper ? this.onHelperCrash(model, worker, reason) : this.onWorkerCrash(model, worker, reason),
     };
     const startData = { testHooks: this.testHooks };
-    const options = { device: model.devices[instance % model.devices.length], intraOpThreads: this.threadsPerInstance() };
-    const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options } as const;
+    const device = model.devices[instance % model.devices.length];
+    const intraOpThreads = threads ?? this.threadsPerInstance();
+    if (lane === undefined && model.splits && device === 'cpu' && intraOpThreads >= 2) {
+      const narrowThreads = intraOpThreads - Math.floor(intraOpThreads / 2);
+      const minRunMs = this.options.laneMinRunMs ?? LANE_MIN_RUN_MS;
+      lane = { role: 'primary', busy: model.laneBusy[instance], narrowThreads, minRunMs };
+    }
+    const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options: { device, intraOpThreads }, lane } as const;
     return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, load, events, this.options.sharedMemory ?? true);
   }
 
@@ -433,6 +567,7 @@ export class ModelRuntime {
         if (!isCurrent()) return void replacement.stop();
         model.queue.attach(replacement);
         this.emit({ key: model.key, instance, type: 'replaced', message: 'replacement worker loaded the model' });
+        this.syncHelper(model, instance);
       },
       (error: Error) => {
         if (!isCurrent()) return;

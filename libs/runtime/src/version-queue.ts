@@ -61,6 +61,11 @@ export interface QueueStats {
     delayWaits: number;
     /** Requests per engine call -> number of engine calls. */
     sizes: Record<number, number>;
+    /**
+     * Intra-op threads of the session that ran a batch -> engine calls answered: an instance split
+     * in two lanes under load shows here (see ModelRuntime, "Lanes").
+     */
+    threads: Record<number, number>;
   };
 }
 
@@ -88,8 +93,8 @@ class Batch implements WorkerJob {
     private readonly queue: VersionQueue,
   ) {}
 
-  complete(outputs: NamedTensors, computeMs: number, worker: number): void {
-    this.queue.completeBatch(this, outputs, computeMs, worker);
+  complete(outputs: NamedTensors, computeMs: number, worker: number, threads: number): void {
+    this.queue.completeBatch(this, outputs, computeMs, worker, threads);
   }
 
   fail(error: Error): void {
@@ -151,6 +156,8 @@ export class VersionQueue {
   private readonly batchCounts = { count: 0, computedRequests: 0, dispatchedIdle: 0, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0 };
   /** Index: requests per engine call. */
   private readonly batchSizeCounts: number[];
+  /** Index: intra-op threads of the session that answered. */
+  private readonly threadCounts: number[] = [];
   private readonly expireQueued = (request: QueuedRequest) => this.expire(request, 'queued');
   private readonly onDelayElapsed = () => {
     this.delayTimer = undefined;
@@ -293,18 +300,23 @@ export class VersionQueue {
     this.batchSizeCounts.forEach((count, size) => {
       if (count > 0) sizes[size] = count;
     });
+    const threads: Record<number, number> = {};
+    this.threadCounts.forEach((count, threadCount) => {
+      if (count > 0) threads[threadCount] = count;
+    });
     return {
       batching: { ...this.config, axis: this.plan.axis, reason: this.plan.reason },
       queueDepth: { online: this.online.size, batch: this.background.size },
       inFlight: { batches: this.inFlight.size, requests },
       requests: { ...this.requestCounts },
-      batches: { ...this.batchCounts, sizes },
+      batches: { ...this.batchCounts, sizes, threads },
     };
   }
 
   /** Called by a Batch when its worker answers. */
-  completeBatch(batch: Batch, outputs: NamedTensors, computeMs: number, worker: number): void {
+  completeBatch(batch: Batch, outputs: NamedTensors, computeMs: number, worker: number, threads: number): void {
     this.inFlight.delete(batch);
+    this.threadCounts[threads] = (this.threadCounts[threads] ?? 0) + 1;
     const members = batch.members;
     const size = members.length;
     this.msPerRequest += COMPUTE_AVERAGE_WEIGHT * (computeMs / size - this.msPerRequest);
@@ -315,7 +327,7 @@ export class VersionQueue {
       request.settled = true;
       this.requestCounts.completed++;
       const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
-      return request.resolve({ outputs, computeMs, queueMs, batchSize: 1, worker });
+      return request.resolve({ outputs, computeMs, queueMs, batchSize: 1, worker, threads });
     }
     try {
       checkBatchedOutputs(outputs, batch.axis, batch.rows);
@@ -331,7 +343,7 @@ export class VersionQueue {
         this.requestCounts.completed++;
         const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
         const part = sliceOutputs(outputs, batch.axis, batch.rows, start, request.rows);
-        request.resolve({ outputs: part, computeMs, queueMs, batchSize: size, worker });
+        request.resolve({ outputs: part, computeMs, queueMs, batchSize: size, worker, threads });
       }
       start += request.rows;
     }
@@ -383,17 +395,27 @@ export class VersionQueue {
     worker.run(batch);
   }
 
+  /**
+   * An idle worker: a primary first, so that a lone request runs on all of its instance's threads;
+   * a helper (an instance's second lane) only when no primary is idle.
+   */
   private idleWorker(): ModelWorker | undefined {
-    for (const worker of this.workers) if (worker.inFlightCount === 0) return worker;
-    return undefined;
+    let helper: ModelWorker | undefined;
+    for (const worker of this.workers) {
+      if (worker.inFlightCount !== 0) continue;
+      if (!worker.isHelper) return worker;
+      helper ??= worker;
+    }
+    return helper;
   }
 
-  /** An idle worker if there is one, else the least busy with room for another batch. */
+  /** An idle worker if there is one (see idleWorker), else the least busy with room for another batch. */
   private availableWorker(): ModelWorker | undefined {
+    const idle = this.idleWorker();
+    if (idle !== undefined) return idle;
     let best: ModelWorker | undefined;
     for (const worker of this.workers) {
       const load = worker.inFlightCount;
-      if (load === 0) return worker;
       if (load < MAX_IN_FLIGHT_PER_WORKER && (best === undefined || load < best.inFlightCount)) best = worker;
     }
     return best;

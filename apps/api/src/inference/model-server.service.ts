@@ -20,6 +20,7 @@ export interface LoadSpec {
   instances: number;
   device: Device;
   batching: Partial<BatchingConfig>;
+  splitUnderLoad: boolean;
 }
 
 /** How a loaded version batches: the settings in force, the axis it joins along (null: one by one) and why. */

@@ -1,4 +1,4 @@
-import { settingsOf } from './version-config';
+import { effectiveConfig, settingsOf } from './version-config';
 
 describe('settingsOf', () => {
   it('gives the same string for the same settings whatever the order of their keys', () => {
@@ -11,5 +11,12 @@ describe('settingsOf', () => {
     expect(settingsOf({ instances: 2 })).not.toBe(settingsOf({ instances: 3 }));
     expect(settingsOf({ batching: { maxBatchSize: 8 } })).not.toBe(settingsOf({ batching: { maxBatchSize: 4 } }));
     expect(settingsOf({})).toBe('{}');
+  });
+});
+
+describe('effectiveConfig', () => {
+  it('lets instances split under load unless the version says otherwise', () => {
+    expect(effectiveConfig({})).toEqual({ instances: 1, device: 'cpu', batching: {}, splitUnderLoad: true });
+    expect(effectiveConfig({ instances: 2, splitUnderLoad: false })).toMatchObject({ instances: 2, splitUnderLoad: false });
   });
 });

@@ -12,11 +12,17 @@ export interface VersionConfig {
   device?: Device;
   /** Dynamic batching, the queue bound and the default deadline. */
   batching?: Partial<BatchingConfig>;
+  /**
+   * Whether each CPU instance of an ONNX model may split its threads into two lanes under load
+   * (the runtime's LoadSpec.splitUnderLoad); false keeps one session per instance, and its memory.
+   */
+  splitUnderLoad?: boolean;
 }
 
 export const VERSION_CONFIG_DEFAULTS = {
   instances: 1,
   device: 'cpu' as Device,
+  splitUnderLoad: true,
 };
 
 export function effectiveConfig(config: VersionConfig) {
@@ -24,6 +30,7 @@ export function effectiveConfig(config: VersionConfig) {
     instances: config.instances ?? VERSION_CONFIG_DEFAULTS.instances,
     device: config.device ?? VERSION_CONFIG_DEFAULTS.device,
     batching: config.batching ?? {},
+    splitUnderLoad: config.splitUnderLoad ?? VERSION_CONFIG_DEFAULTS.splitUnderLoad,
   };
 }
 

@@ -21,8 +21,30 @@ export interface WorkerStartData {
   testHooks: boolean;
 }
 
+/**
+ * An instance split into two lanes under load (see `ModelRuntime`, "Lanes"): its primary worker
+ * holds a wide session (all the instance's threads) and a narrow one, and runs the narrow one
+ * while the instance's helper worker, with the other threads in a session of its own, computes a
+ * batch too. `busy` is one Int32 word, 1 while the helper computes; only the helper writes it
+ * (and the pool, to clear it when the helper dies).
+ */
+export type LaneSetup =
+  | {
+      role: 'primary';
+      busy: SharedArrayBuffer;
+      /** Intra-op threads of the narrow session. */
+      narrowThreads: number;
+      /**
+       * Keep the narrow session only when the fastest of a few warm runs of the wide one takes at
+       * least this long: a quicker model gains nothing from two lanes, whose smaller batches cost
+       * the main thread more messages.
+       */
+      minRunMs: number;
+    }
+  | { role: 'helper'; busy: SharedArrayBuffer };
+
 export type ToWorkerMessage =
-  | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions }
+  | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions; lane?: LaneSetup }
   | { type: 'run'; id: number; inputs: NamedTensors }
   /** The shared buffer the main thread writes slot `slot`'s inputs to, from now on (see tensor-slots). */
   | { type: 'input-slot'; slot: number; buffer: SharedArrayBuffer }
@@ -35,9 +57,11 @@ export type ToWorkerMessage =
   | { type: 'stall'; ms: number };
 
 export type FromWorkerMessage =
-  | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number }
+  /** `narrowThreads`: a primary kept its narrow session (see LaneSetup). */
+  | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number; narrowThreads?: number }
   | { type: 'load-failed'; error: SerializedError }
-  | { type: 'result'; id: number; outputs: NamedTensors; computeMs: number }
+  /** `threads`: intra-op threads of the session that ran the batch. */
+  | { type: 'result'; id: number; outputs: NamedTensors; computeMs: number; threads: number }
   /** The shared buffer the worker writes slot `slot`'s outputs to, from now on. */
   | { type: 'output-slot'; slot: number; buffer: SharedArrayBuffer }
   /** The outputs of the batch in slot `slot` are in its output buffer. */

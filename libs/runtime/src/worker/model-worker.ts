@@ -28,6 +28,11 @@ export interface InferResult {
   batchSize: number;
   /** The instance (0-based) that answered. */
   worker: number;
+  /**
+   * Intra-op threads of the session that ran the batch: all the instance's, or fewer when the
+   * instance was split in two lanes under load (see ModelRuntime).
+   */
+  threads: number;
 }
 
 /** One engine call handed to a worker: a lone request or a joined batch. */
@@ -38,7 +43,7 @@ export interface WorkerJob {
    * by message). Moved to the worker (see prepareTransfer); empty afterwards.
    */
   readonly inputs: NamedTensors | StackedInputs;
-  complete(outputs: NamedTensors, computeMs: number, worker: number): void;
+  complete(outputs: NamedTensors, computeMs: number, worker: number, threads: number): void;
   fail(error: Error): void;
 }
 
@@ -77,6 +82,7 @@ export class ModelWorker {
   private lastError: Error | undefined;
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<number>;
+  private narrow: number | undefined;
   private inputNames: readonly string[] = [];
   private outputNames: readonly string[] = [];
   private readonly inputSlots: (SlotBuffer | undefined)[] = new Array<SlotBuffer | undefined>(SLOT_COUNT).fill(undefined);
@@ -124,6 +130,16 @@ export class ModelWorker {
 
   get intraOpThreads(): number {
     return this.loadMessage.options.intraOpThreads;
+  }
+
+  /** The second lane of an instance (see LaneSetup): it takes batches only while the primary is busy. */
+  get isHelper(): boolean {
+    return this.loadMessage.lane?.role === 'helper';
+  }
+
+  /** Threads of the narrow session a primary kept once loaded; undefined: it runs one session. */
+  get narrowThreads(): number | undefined {
+    return this.narrow;
   }
 
   /** Sends a job through a free shared-memory slot, or by message when none can take it. */
@@ -202,6 +218,7 @@ export class ModelWorker {
         if (this.state === 'loading') this.state = 'ready';
         this.inputNames = message.signature.inputs.map((spec) => spec.name);
         this.outputNames = message.signature.outputs.map((spec) => spec.name);
+        this.narrow = message.narrowThreads;
         this.settleLoad.resolve({ signature: message.signature, engine: message.engine, loadMs: message.loadMs });
         return;
       case 'load-failed': {
@@ -225,7 +242,7 @@ export class ModelWorker {
     const job = this.inFlight.get(message.id);
     if (job === undefined) return;
     this.inFlight.delete(message.id);
-    if (message.type === 'result') job.complete(message.outputs, message.computeMs, this.instance);
+    if (message.type === 'result') job.complete(message.outputs, message.computeMs, this.instance, message.threads);
     else job.fail(deserializeError(message.error));
     this.events.onSettled(this);
   }
@@ -236,7 +253,7 @@ export class ModelWorker {
     this.slotJobs[slot] = undefined;
     if (job === undefined || !this.inFlight.delete(job.id)) return;
     const output = this.outputSlots[slot];
-    if (output !== undefined && output.id === job.id) job.complete(output.read(this.outputNames), output.computeMs, this.instance);
+    if (output !== undefined && output.id === job.id) job.complete(output.read(this.outputNames), output.computeMs, this.instance, output.threads);
     else job.fail(new InferenceError(`the model worker's answer to batch ${job.id} was not in its slot; the request was not completed, retry it`));
     this.events.onSettled(this);
   }

@@ -8,7 +8,8 @@
  * pays it twice (there and back).
  *
  * Layout of one buffer: a header of HEADER_BYTES (the job id and compute time as float64, then
- * the tensor count and one entry per tensor as int32: index of its name in the signature, datatype,
+ * as int32 the tensor count, the intra-op threads of the session that ran the batch (outputs
+ * only), and one entry per tensor: index of its name in the signature, datatype,
  * byte offset, rank, dimensions), then each tensor's bytes, 8-byte aligned. Only what a slot can
  * hold goes this way: numeric tensors named in the signature, within MAX_SLOT_BYTES. Anything
  * else (BYTES tensors, an unknown name, a huge batch) travels as before, in a message of its own.
@@ -26,7 +27,8 @@ const MIN_SLOT_BYTES = 64 * 1024;
 const ID_WORD = 0; // float64 index
 const COMPUTE_MS_WORD = 1; // float64 index
 const COUNT_INDEX = 4; // int32 index, after the two float64s
-const FIRST_ENTRY_INDEX = 5;
+const THREADS_INDEX = 5;
+const FIRST_ENTRY_INDEX = 6;
 const HEADER_WORDS = HEADER_BYTES / 4;
 /** name, datatype, byte offset, rank. */
 const ENTRY_FIXED_WORDS = 4;
@@ -69,12 +71,18 @@ export class SlotBuffer {
     return this.floats[COMPUTE_MS_WORD];
   }
 
+  /** Intra-op threads of the session that computed the outputs in this buffer (0 for inputs). */
+  get threads(): number {
+    return this.words[THREADS_INDEX];
+  }
+
   /**
    * Writes the tensors after the header; the caller has checked that encodedBytes() fits. Names
-   * are written as their index in `names`.
+   * are written as their index in `names`. `computeMs` and `threads` describe outputs; inputs give 0.
    */
-  write(id: number, computeMs: number, tensors: NamedTensors, names: readonly string[]): void {
+  write(id: number, computeMs: number, tensors: NamedTensors, names: readonly string[], threads = 0): void {
     this.writeParts(id, computeMs, [tensors], undefined, names);
+    this.words[THREADS_INDEX] = threads;
   }
 
   /**
@@ -89,6 +97,7 @@ export class SlotBuffer {
       stacked.rows,
       names,
     );
+    this.words[THREADS_INDEX] = 0;
   }
 
   /** The tensors named in parts[0], each the concatenation of its parts' bytes; `rows`, when given, its first dimension. */

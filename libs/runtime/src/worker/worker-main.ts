@@ -18,6 +18,7 @@ import {
   serializeError,
   type CrashMode,
   type FromWorkerMessage,
+  type LaneSetup,
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
@@ -28,6 +29,14 @@ const port = parentPort;
 const { testHooks } = workerData as WorkerStartData;
 
 let session: Session | undefined;
+/** A primary's narrow session (see LaneSetup), run while its helper computes a batch too. */
+let narrow: Session | undefined;
+let wideThreads = 0;
+let narrowThreads = 0;
+/** Set for a helper: it counts its own runs in `helperBusy`. */
+let isHelper = false;
+/** The helper's runs in progress (one Int32 word shared by the instance's two workers). */
+let helperBusy: Int32Array | undefined;
 let loading: Promise<void> | undefined;
 let activeRuns = 0;
 let runsDrained: (() => void) | undefined;
@@ -54,30 +63,75 @@ port.on('message', (message: ToWorkerMessage) => {
       if (testHooks) crash(message.how);
       return;
     case 'stall':
-      if (testHooks) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, message.ms);
+      if (testHooks) stall(message.ms);
       return;
   }
 });
 
-async function load({ format, artifactPath, options }: Extract<ToWorkerMessage, { type: 'load' }>): Promise<void> {
+async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMessage, { type: 'load' }>): Promise<void> {
   const started = performance.now();
   try {
     const backend = await backendFor(format);
     const loaded = await backend.load(format, artifactPath, options);
+    let second: Session | undefined;
     try {
       // The first run allocates and picks kernels; paying that here keeps it off the first request,
       // and a model that cannot run on well-formed inputs is refused at upload, not in production.
-      await loaded.run(generateWarmupInputs(loaded.signature));
+      const warmup = generateWarmupInputs(loaded.signature);
+      await loaded.run(warmup);
+      if (lane?.role === 'primary' && (await runsLongEnough(loaded, warmup, lane.minRunMs))) {
+        second = await backend.load(format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads });
+        await second.run(generateWarmupInputs(loaded.signature));
+      }
     } catch (error) {
-      await loaded.dispose();
+      await Promise.all([loaded.dispose(), second?.dispose()]);
       throw new ModelLoadError(`warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     session = loaded;
+    narrow = second;
+    wideThreads = options.intraOpThreads;
+    setUpLane(lane, second === undefined);
     inputNames = loaded.signature.inputs.map((spec) => spec.name);
     outputNames = loaded.signature.outputs.map((spec) => spec.name);
-    post({ type: 'loaded', signature: loaded.signature, engine: loaded.engine, loadMs: performance.now() - started });
+    post({
+      type: 'loaded',
+      signature: loaded.signature,
+      engine: loaded.engine,
+      loadMs: performance.now() - started,
+      ...(narrow === undefined ? {} : { narrowThreads }),
+    });
   } catch (error) {
     post({ type: 'load-failed', error: serializeError(error, 'model-load') });
+  }
+}
+
+/** Warm runs it takes to decide; the fastest counts, since a run can only be slowed by others. */
+const LANE_DECISION_RUNS = 3;
+
+/**
+ * Whether the fastest of a few warm runs takes at least `minRunMs`. Stops at the first run under
+ * it, and at the first run far over it, so a slow model pays one run more at load, not three.
+ */
+async function runsLongEnough(loaded: Session, inputs: NamedTensors, minRunMs: number): Promise<boolean> {
+  for (let attempt = 0; attempt < LANE_DECISION_RUNS; attempt++) {
+    const started = performance.now();
+    await loaded.run(inputs);
+    const ms = performance.now() - started;
+    if (ms < minRunMs) return false;
+    if (ms >= 10 * minRunMs) return true;
+  }
+  return true;
+}
+
+function setUpLane(lane: LaneSetup | undefined, narrowDropped: boolean): void {
+  if (lane === undefined) return;
+  helperBusy = new Int32Array(lane.busy);
+  if (lane.role === 'helper') {
+    isHelper = true;
+    // A helper that replaces one that died mid-run starts from a clear word.
+    Atomics.store(helperBusy, 0, 0);
+  } else if (!narrowDropped) {
+    narrowThreads = lane.narrowThreads;
   }
 }
 
@@ -88,27 +142,39 @@ function runSlot(slot: number): Promise<void> {
 }
 
 /** Answers through the slot the batch came in when its outputs fit there, by message otherwise. */
+/**
+ * A primary runs its narrow session while its helper computes, so the two together use the
+ * instance's threads and no more; otherwise the wide one. A helper marks itself busy meanwhile.
+ */
 async function run(id: number, inputs: NamedTensors, slot: number | undefined): Promise<void> {
   activeRuns++;
+  if (isHelper) Atomics.add(helperBusy as Int32Array, 0, 1);
   try {
     if (session === undefined) throw new ModelNotLoadedError('this worker has no model loaded');
+    let engine = session;
+    let threads = wideThreads;
+    if (narrow !== undefined && Atomics.load(helperBusy as Int32Array, 0) > 0) {
+      engine = narrow;
+      threads = narrowThreads;
+    }
     const started = performance.now();
-    const outputs = await session.run(inputs);
+    const outputs = await engine.run(inputs);
     const computeMs = performance.now() - started;
-    if (slot !== undefined && answerInSlot(slot, id, outputs, computeMs)) return;
+    if (slot !== undefined && answerInSlot(slot, id, outputs, computeMs, threads)) return;
     const { tensors, transfer } = prepareTransfer(outputs);
-    post({ type: 'result', id, outputs: tensors, computeMs }, transfer);
+    post({ type: 'result', id, outputs: tensors, computeMs, threads }, transfer);
   } catch (error) {
     post({ type: 'run-failed', id, error: serializeError(error, 'inference') });
   } finally {
+    if (isHelper) Atomics.sub(helperBusy as Int32Array, 0, 1);
     if (--activeRuns === 0) runsDrained?.();
   }
 }
 
-function answerInSlot(slot: number, id: number, outputs: NamedTensors, computeMs: number): boolean {
+function answerInSlot(slot: number, id: number, outputs: NamedTensors, computeMs: number, threads: number): boolean {
   const output = slotHolding(outputSlots, slot, encodedBytes(outputs, outputNames), (buffer) => post({ type: 'output-slot', slot, buffer }));
   if (output === undefined) return false;
-  output.write(id, computeMs, outputs, outputNames);
+  output.write(id, computeMs, outputs, outputNames, threads);
   post(slot);
   return true;
 }
@@ -118,13 +184,21 @@ async function unload(): Promise<void> {
   await loading;
   if (activeRuns > 0) await new Promise<void>((resolve) => (runsDrained = resolve));
   // A failed dispose changes nothing: ending the thread frees the session too.
-  await session?.dispose().catch(() => undefined);
+  await Promise.all([session?.dispose().catch(() => undefined), narrow?.dispose().catch(() => undefined)]);
   session = undefined;
+  narrow = undefined;
   process.exit(0);
 }
 
 function post(message: FromWorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
+}
+
+/** Blocks the thread as a long engine call would, a helper's busy word included. */
+function stall(ms: number): void {
+  if (isHelper) Atomics.add(helperBusy as Int32Array, 0, 1);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  if (isHelper) Atomics.sub(helperBusy as Int32Array, 0, 1);
 }
 
 /** Dies before reading the next message, so a request posted right after the crash is in flight. */

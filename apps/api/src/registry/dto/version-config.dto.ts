@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { Device } from '@modelgate/runtime';
 
 export class BatchingConfigDto {
@@ -63,4 +63,15 @@ export class VersionConfigDto {
   @ValidateNested()
   @Type(() => BatchingConfigDto)
   batching?: BatchingConfigDto;
+
+  @ApiPropertyOptional({
+    description:
+      'Let each CPU instance of an ONNX model split its threads into two lanes under load: one session on all its threads for a lone request, ' +
+      'two sessions on half the threads each, computing two batches at once, while requests queue. Applies to instances with two threads or more ' +
+      'whose model takes at least 0.25 ms a run; costs the memory of two more sessions per instance. Default true.',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'splitUnderLoad must be true or false' })
+  splitUnderLoad?: boolean;
 }

@@ -29,7 +29,7 @@ export class RuntimeCollectors implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const family = (name: string, help: string, type: 'gauge' | 'histogram', collect: (version: VersionSnapshot) => MetricSample[]) =>
+    const family = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', collect: (version: VersionSnapshot) => MetricSample[]) =>
       this.metrics.register(new CollectedFamily(name, help, type, () => this.versions().flatMap(collect)));
     const gauge = (name: string, help: string, value: (version: VersionSnapshot) => number | undefined) =>
       family(name, help, 'gauge', (version) => {
@@ -57,6 +57,13 @@ export class RuntimeCollectors implements OnModuleInit {
       }
       return histogramSamples('modelgate_batch_size', version.labels, BATCH_SIZE_BUCKETS, counts, sum);
     });
+    family(
+      'modelgate_engine_calls_total',
+      'Engine calls of a version by the intra-op threads of the session that ran them: an instance split in two lanes under load runs on fewer',
+      'counter',
+      (version) =>
+        Object.entries(version.stats?.batches.threads ?? {}).map(([threads, calls]) => ({ labels: { ...version.labels, threads }, value: calls })),
+    );
     gauge('modelgate_model_version_ready', '1 when the version is loaded and serving here, 0 when it should serve but could not be loaded', (version) =>
       version.served.state === 'ready' ? 1 : 0,
     );
