@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelRuntime, type ModelRuntimeOptions, type WorkerEvent } from './pool';
-import type { NamedTensors } from './tensor';
-import { linearReluModel, linearReluReference } from './spec-models.fixture';
+import { eventually, linearInputs, linearReluModel } from './spec-models.fixture';
 
 let dir: string;
 let linearPath: string;
@@ -32,22 +31,6 @@ function start(options: ModelRuntimeOptions = {}): ModelRuntime {
   return runtime;
 }
 
-function linearInputs(rows: number, seed: number): { inputs: NamedTensors; expected: number[] } {
-  const x = Float32Array.from({ length: rows * 3 }, (_, index) => ((index * 7 + seed) % 11) - 5);
-  return { inputs: { x: { datatype: 'FP32', shape: [rows, 3], data: x } }, expected: linearReluReference(x, rows) };
-}
-
-function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (condition()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
-      setTimeout(poll, 10);
-    };
-    poll();
-  });
-}
 
 const lanesOf = (key: string, instance = 0) => runtime.stats(key)?.workers.instances[instance].lanes;
 const helperReady = (key: string, instance = 0) => lanesOf(key, instance)?.helper.ready === true;

@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputValidationError, ModelLoadError, ModelNotLoadedError, WorkerCrashedError } from './errors';
 import { ModelRuntime, type WorkerEvent } from './pool';
-import type { NamedTensors } from './tensor';
 import { buildOnnxModel } from './onnx-builder';
 import { MAX_SLOT_BYTES } from './worker/tensor-slots';
-import { bytesEchoModel, int64BoolModel, linearReluModel, linearReluReference } from './spec-models.fixture';
+import { bytesEchoModel, eventually, int64BoolModel, linearInputs, linearReluModel, linearReluReference } from './spec-models.fixture';
 
 let dir: string;
 let linearPath: string;
@@ -46,22 +45,6 @@ beforeEach(() => {
 
 afterEach(() => runtime.close());
 
-function linearInputs(rows: number, seed: number): { inputs: NamedTensors; expected: number[] } {
-  const x = Float32Array.from({ length: rows * 3 }, (_, index) => ((index * 7 + seed) % 11) - 5);
-  return { inputs: { x: { datatype: 'FP32', shape: [rows, 3], data: x } }, expected: linearReluReference(x, rows) };
-}
-
-function eventually(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (condition()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
-      setTimeout(poll, 10);
-    };
-    poll();
-  });
-}
 
 describe('ModelRuntime', () => {
   it('loads a model, warms it up and reports its signature and engine', async () => {
