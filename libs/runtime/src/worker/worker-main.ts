@@ -8,9 +8,10 @@
  * whole process, so the pool never does that.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Session } from '../backends/backend';
+import type { Backend, LoadOptions, Session } from '../backends/backend';
 import { backendFor } from '../backends/index';
 import { ModelLoadError, ModelNotLoadedError } from '../errors';
+import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
 import { generateWarmupInputs } from '../warmup';
 import {
@@ -80,8 +81,7 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       const warmup = generateWarmupInputs(loaded.signature);
       await loaded.run(warmup);
       if (lane?.role === 'primary' && (await runsLongEnough(loaded, warmup, lane.minRunMs))) {
-        second = await backend.load(format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads });
-        await second.run(generateWarmupInputs(loaded.signature));
+        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, warmup);
       }
     } catch (error) {
       await Promise.all([loaded.dispose(), second?.dispose()]);
@@ -102,6 +102,22 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
     });
   } catch (error) {
     post({ type: 'load-failed', error: serializeError(error, 'model-load') });
+  }
+}
+
+/**
+ * The narrow session of a primary, warmed up; undefined when it cannot be had (memory, say): the
+ * instance then serves in one lane, as it would without the split, rather than failing its load.
+ */
+async function loadNarrow(backend: Backend, format: ModelFormat, artifactPath: string, options: LoadOptions, warmup: NamedTensors): Promise<Session | undefined> {
+  let narrowSession: Session | undefined;
+  try {
+    narrowSession = await backend.load(format, artifactPath, options);
+    await narrowSession.run(warmup);
+    return narrowSession;
+  } catch {
+    await narrowSession?.dispose().catch(() => undefined);
+    return undefined;
   }
 }
 
@@ -141,10 +157,10 @@ function runSlot(slot: number): Promise<void> {
   return run(input.id, input.read(inputNames), slot);
 }
 
-/** Answers through the slot the batch came in when its outputs fit there, by message otherwise. */
 /**
- * A primary runs its narrow session while its helper computes, so the two together use the
- * instance's threads and no more; otherwise the wide one. A helper marks itself busy meanwhile.
+ * Answers through the slot the batch came in when its outputs fit there, by message otherwise. A
+ * primary runs its narrow session while its helper computes, so the two together use the
+ * instance's threads and no more; otherwise the wide one. A helper counts itself busy meanwhile.
  */
 async function run(id: number, inputs: NamedTensors, slot: number | undefined): Promise<void> {
   activeRuns++;
