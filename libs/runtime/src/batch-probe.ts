@@ -92,7 +92,7 @@ export async function probeBatching(worker: ModelWorker, signature: ModelSignatu
  * keeps logs and square roots defined), booleans alternating, integers zero (always a valid index,
  * as in the warm-up), byte strings empty. Free dimensions besides the batch axis are 1.
  */
-function probeInputs(signature: ModelSignature, axis: number, rows: number, seed: number): NamedTensors {
+export function probeInputs(signature: ModelSignature, axis: number, rows: number, seed: number): NamedTensors {
   const inputs: NamedTensors = {};
   for (const spec of signature.inputs) inputs[spec.name] = probeTensor(spec, axis, rows, seed);
   return inputs;
@@ -111,7 +111,8 @@ function probeTensor(spec: TensorSpec, axis: number, rows: number, seed: number)
   return { datatype: spec.datatype, shape, data };
 }
 
-function sameTensor(actual: Tensor, expected: Tensor): boolean {
+/** Equal shapes and values, floats within the rounding that kernels for other sizes or threads may add. */
+export function sameTensor(actual: Tensor, expected: Tensor): boolean {
   if (actual.datatype !== expected.datatype || actual.shape.length !== expected.shape.length) return false;
   if (actual.shape.some((dim, index) => dim !== expected.shape[index])) return false;
   const a = actual.data;

@@ -10,6 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Backend, LoadOptions, Session } from '../backends/backend';
 import { backendFor } from '../backends/index';
+import { probeInputs, sameTensor } from '../batch-probe';
 import { ModelLoadError, ModelNotLoadedError } from '../errors';
 import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
@@ -81,7 +82,7 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       const warmup = generateWarmupInputs(loaded.signature);
       await loaded.run(warmup);
       if (lane?.role === 'primary' && (await runsLongEnough(loaded, warmup, lane.minRunMs))) {
-        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, warmup);
+        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, loaded);
       }
     } catch (error) {
       await Promise.all([loaded.dispose(), second?.dispose()]);
@@ -106,19 +107,26 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
 }
 
 /**
- * The narrow session of a primary, warmed up; undefined when it cannot be had (memory, say): the
- * instance then serves in one lane, as it would without the split, rather than failing its load.
+ * The narrow session of a primary, warmed up, once it has answered a probe as the wide one does
+ * (within the rounding the batch probe allows: a kernel may split its sums by thread). Undefined
+ * when it cannot be had (memory, say) or answers otherwise: the instance then serves in one lane,
+ * as it would without the split, rather than failing its load or changing an answer.
  */
-async function loadNarrow(backend: Backend, format: ModelFormat, artifactPath: string, options: LoadOptions, warmup: NamedTensors): Promise<Session | undefined> {
+async function loadNarrow(backend: Backend, format: ModelFormat, artifactPath: string, options: LoadOptions, wide: Session): Promise<Session | undefined> {
   let narrowSession: Session | undefined;
   try {
     narrowSession = await backend.load(format, artifactPath, options);
-    await narrowSession.run(warmup);
-    return narrowSession;
+    await narrowSession.run(generateWarmupInputs(wide.signature));
+    const probe = probeInputs(wide.signature, -1, 1, 1);
+    const expected = await wide.run(probe);
+    const actual = await narrowSession.run(probe);
+    const agrees = Object.keys(expected).every((name) => actual[name] !== undefined && sameTensor(actual[name], expected[name]));
+    if (agrees) return narrowSession;
   } catch {
-    await narrowSession?.dispose().catch(() => undefined);
-    return undefined;
+    // Served in one lane, below.
   }
+  await narrowSession?.dispose().catch(() => undefined);
+  return undefined;
 }
 
 /** Warm runs it takes to decide; the fastest counts, since a run can only be slowed by others. */
