@@ -40,7 +40,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeEach(() => {
   events = [];
-  runtime = new ModelRuntime({ totalThreads: 2, testHooks: true, onWorkerEvent: (event) => events.push(event) });
+  // One lane per instance, whatever the machine's load makes of the warm runs (lanes.spec.ts covers two).
+  runtime = new ModelRuntime({ totalThreads: 2, testHooks: true, laneMinRunMs: Infinity, onWorkerEvent: (event) => events.push(event) });
 });
 
 afterEach(() => runtime.close());

@@ -128,12 +128,13 @@ const STOP_WAIT_MS = 10_000;
 const REPLACEMENT_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 /**
- * An instance splits into two lanes only when a warm batch-1 run of its model takes at least this
- * long. Measured (docs/performance.md): the bench's CNN (0.45-1.6 ms a run) computes 15-25% more
- * images a second under load in two one-thread lanes than in one two-thread session; its MLP
- * (0.01-0.06 ms) gains nothing and spends 10% more CPU a request on the smaller batches' messages.
+ * An instance splits into two lanes only when a warm batch-1 run of its narrow session (half the
+ * threads, one on two cores) takes at least this long, the fastest of up to five. Measured
+ * (docs/performance.md): the bench's CNN (0.8-2.9 ms a run on one thread) computes 13-33% more
+ * images a second under load in two lanes than in one two-thread session; its MLP (0.01-0.06 ms)
+ * gains nothing and spends 10% more CPU a request on the smaller batches' messages.
  */
-export const LANE_MIN_RUN_MS = 0.25;
+export const LANE_MIN_RUN_MS = 0.5;
 
 class LoadedModel {
   state: 'loading' | 'ready' | 'unloaded' = 'loading';

@@ -42,7 +42,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeEach(() => {
   events = [];
-  runtime = new ModelRuntime({ totalThreads: 2, testHooks: true, onWorkerEvent: (event) => events.push(event) });
+  // One lane per instance, whatever the machine's load makes of the warm runs (lanes.spec.ts covers two).
+  runtime = new ModelRuntime({ totalThreads: 2, testHooks: true, laneMinRunMs: Infinity, onWorkerEvent: (event) => events.push(event) });
 });
 
 afterEach(() => runtime.close());
@@ -477,7 +478,7 @@ describe('instances and threads', () => {
   });
 
   it('restarts instances with the new thread budget when versions come and go, serving throughout', async () => {
-    const rebalancing = new ModelRuntime({ totalThreads: 2, rebalanceDelayMs: 10, onWorkerEvent: (event) => events.push(event) });
+    const rebalancing = new ModelRuntime({ totalThreads: 2, rebalanceDelayMs: 10, laneMinRunMs: Infinity, onWorkerEvent: (event) => events.push(event) });
     const threadsOf = (key: string) => rebalancing.stats(key)?.workers.instances.map((instance) => instance.intraOpThreads);
     const waitFor = async (condition: () => boolean) => {
       while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -81,8 +81,8 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       // and a model that cannot run on well-formed inputs is refused at upload, not in production.
       const warmup = generateWarmupInputs(loaded.signature);
       await loaded.run(warmup);
-      if (lane?.role === 'primary' && (await runsLongEnough(loaded, warmup, lane.minRunMs))) {
-        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, loaded);
+      if (lane?.role === 'primary') {
+        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, loaded, lane.minRunMs);
       }
     } catch (error) {
       await Promise.all([loaded.dispose(), second?.dispose()]);
@@ -107,21 +107,33 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
 }
 
 /**
- * The narrow session of a primary, warmed up, once it has answered a probe as the wide one does
- * (within the rounding the batch probe allows: a kernel may split its sums by thread). Undefined
- * when it cannot be had (memory, say) or answers otherwise: the instance then serves in one lane,
- * as it would without the split, rather than failing its load or changing an answer.
+ * The narrow session of a primary, warmed up, when the model is slow enough to gain from two lanes
+ * and the session answers a probe as the wide one does (within the rounding the batch probe
+ * allows: a kernel may split its sums by thread). Undefined otherwise, or when it cannot be had
+ * (memory, say): the instance then serves in one lane, as it would without the split, rather than
+ * failing its load or changing an answer. The narrow session is the one timed: with one thread
+ * (two cores), its runs wait for no other thread, so a busy machine slows them less than the
+ * wide session's, whose every run wakes its other threads.
  */
-async function loadNarrow(backend: Backend, format: ModelFormat, artifactPath: string, options: LoadOptions, wide: Session): Promise<Session | undefined> {
+async function loadNarrow(
+  backend: Backend,
+  format: ModelFormat,
+  artifactPath: string,
+  options: LoadOptions,
+  wide: Session,
+  minRunMs: number,
+): Promise<Session | undefined> {
   let narrowSession: Session | undefined;
   try {
     narrowSession = await backend.load(format, artifactPath, options);
-    await narrowSession.run(generateWarmupInputs(wide.signature));
-    const probe = probeInputs(wide.signature, -1, 1, 1);
-    const expected = await wide.run(probe);
-    const actual = await narrowSession.run(probe);
-    const agrees = Object.keys(expected).every((name) => actual[name] !== undefined && sameTensor(actual[name], expected[name]));
-    if (agrees) return narrowSession;
+    const warmup = generateWarmupInputs(wide.signature);
+    await narrowSession.run(warmup);
+    if (await runsLongEnough(narrowSession, warmup, minRunMs)) {
+      const probe = probeInputs(wide.signature, -1, 1, 1);
+      const expected = await wide.run(probe);
+      const actual = await narrowSession.run(probe);
+      if (Object.keys(expected).every((name) => actual[name] !== undefined && sameTensor(actual[name], expected[name]))) return narrowSession;
+    }
   } catch {
     // Served in one lane, below.
   }
@@ -130,11 +142,11 @@ async function loadNarrow(backend: Backend, format: ModelFormat, artifactPath: s
 }
 
 /** Warm runs it takes to decide; the fastest counts, since a run can only be slowed by others. */
-const LANE_DECISION_RUNS = 3;
+const LANE_DECISION_RUNS = 5;
 
 /**
  * Whether the fastest of a few warm runs takes at least `minRunMs`. Stops at the first run under
- * it, and at the first run far over it, so a slow model pays one run more at load, not three.
+ * it, and at the first run far over it, so a slow model pays one run more at load, not five.
  */
 async function runsLongEnough(loaded: Session, inputs: NamedTensors, minRunMs: number): Promise<boolean> {
   for (let attempt = 0; attempt < LANE_DECISION_RUNS; attempt++) {

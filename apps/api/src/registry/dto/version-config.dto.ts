@@ -68,7 +68,7 @@ export class VersionConfigDto {
     description:
       'Let each CPU instance of an ONNX model split its threads into two lanes under load: one session on all its threads for a lone request, ' +
       'two sessions on half the threads each, computing two batches at once, while requests queue. Applies to instances with two threads or more ' +
-      'whose model takes at least 0.25 ms a run; costs the memory of two more sessions per instance. Default true.',
+      'whose model takes at least 0.5 ms a run on half the threads; costs the memory of two more sessions per instance. Default true.',
     example: true,
   })
   @IsOptional()
