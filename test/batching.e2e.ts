@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRuntime } from '@modelgate/runtime';
+import { Logger } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
@@ -180,6 +181,40 @@ describe('dynamic batching over HTTP', () => {
     for (const path of predictionPaths) {
       const headers = (document.paths[path]!.post!.parameters ?? []).filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name);
       expect(headers, path).toEqual(expect.arrayContaining(['X-Request-Timeout-Ms', 'X-Request-Priority']));
+    }
+  });
+});
+
+describe('worker life in the log', () => {
+  it('logs a crashed worker as a warning, naming the model and version, and its replacement as information', async () => {
+    const restoreHooks = enableRuntimeTestHooks();
+    const fixtures = await mkdtemp(join(tmpdir(), 'modelgate-worker-log-'));
+    // ModelServer's Nest logger; app.ts routes it into pino (telemetry-logs.e2e.ts checks that part).
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const info = vi.spyOn(Logger.prototype, 'log');
+    let server: TestServer | undefined;
+    try {
+      server = await startServer();
+      await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'crashy' }) });
+      expect((await uploadVersion(server, 'crashy', (await onnxMlp(fixtures)).path)).status).toBe(201);
+      const served = server.modelgate.app.get(ModelServer).resolve('crashy');
+      runtimeOf(server).simulateWorkerCrash(served.runtimeKey, 0);
+      const lines = (spy: typeof warn) => spy.mock.calls.map(([message]) => String(message)).filter((line) => line.startsWith('model "crashy" version 1, instance 0: '));
+      const deadline = Date.now() + 10_000;
+      while (!lines(info).some((line) => line.includes(': replaced: ')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lines(warn)).toEqual([expect.stringMatching(/: crashed: exit code 70$/)]);
+      expect(lines(info)).toContainEqual('model "crashy" version 1, instance 0: replaced: replacement worker loaded the model');
+      const answer = await server.json('/v2/models/crashy/infer', {
+        method: 'POST',
+        body: JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] }),
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      warn.mockRestore();
+      info.mockRestore();
+      await server?.close();
+      await rm(fixtures, { recursive: true, force: true });
+      restoreHooks();
     }
   });
 });

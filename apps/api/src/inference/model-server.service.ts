@@ -10,6 +10,7 @@ import {
   type ModelSignature,
   type NamedTensors,
   type VersionStats,
+  type WorkerEvent,
 } from '@modelgate/runtime';
 import { NotFoundError, ServiceUnavailableError } from '../common/errors';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
@@ -66,7 +67,7 @@ interface ServedModel {
 @Injectable()
 export class ModelServer implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelServer.name);
-  private readonly runtime = new ModelRuntime();
+  private readonly runtime = new ModelRuntime({ onWorkerEvent: (event) => this.logWorkerEvent(event) });
   private readonly models = new Map<string, ServedModel>();
 
   constructor(private readonly metrics: ServingMetrics) {}
@@ -185,6 +186,21 @@ export class ModelServer implements OnApplicationShutdown {
   /** Whether a model of that name has versions here (served or not). */
   hasModel(modelName: string): boolean {
     return this.models.has(modelName);
+  }
+
+  /**
+   * Worker life in the log: a crash, a failed replacement or helper start as a warning (the requests
+   * the worker held answered 503), a replacement, rebalance or helper start as information, a worker
+   * stopped on unload at debug level.
+   */
+  private logWorkerEvent(event: WorkerEvent): void {
+    let served: ServedVersion | undefined;
+    for (const version of this.allVersions()) if (version.runtimeKey === event.key) served = version;
+    const where = served === undefined ? event.key : `model "${served.modelName}" version ${served.version}`;
+    const line = `${where}, ${event.helper === true ? 'helper worker of ' : ''}instance ${event.instance}: ${event.type}: ${event.message}`;
+    if (event.type === 'stopped') this.logger.debug(line);
+    else if (event.type === 'crashed' || event.type.endsWith('-failed')) this.logger.warn(line);
+    else this.logger.log(line);
   }
 
   /** Every version of every model this process knows, ready or not. */
