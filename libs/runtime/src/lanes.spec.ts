@@ -35,11 +35,16 @@ function start(options: ModelRuntimeOptions = {}): ModelRuntime {
 const lanesOf = (key: string, instance = 0) => runtime.stats(key)?.workers.instances[instance].lanes;
 const helperReady = (key: string, instance = 0) => lanesOf(key, instance)?.helper.ready === true;
 
+/** Loads the fixture as `linear:1` on two threads and waits until its instance 0 is split. */
+async function loadSplit(): Promise<void> {
+  start();
+  await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
+  await eventually(() => helperReady('linear:1'));
+}
+
 describe('lanes', () => {
   it('splits a two-thread instance into 1 + 1 threads, and a lone request still runs on both', async () => {
-    start();
-    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
-    await eventually(() => helperReady('linear:1'));
+    await loadSplit();
     expect(lanesOf('linear:1')).toEqual({ narrowThreads: 1, helper: { intraOpThreads: 1, ready: true, inFlightBatches: 0 } });
     expect(events).toContainEqual(expect.objectContaining({ type: 'helper-started', helper: true, instance: 0 }));
 
@@ -51,9 +56,7 @@ describe('lanes', () => {
   });
 
   it('sends work to the helper only while the primary is busy, and answers the same on either lane', async () => {
-    start();
-    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
-    await eventually(() => helperReady('linear:1'));
+    await loadSplit();
     runtime.simulateWorkerStall('linear:1', 0, 400);
     const cases = Array.from({ length: 5 }, (_, index) => linearInputs(1 + (index % 3), index));
     // The idle primary takes the first request (and holds it while stalled); the helper answers the rest.
@@ -71,9 +74,7 @@ describe('lanes', () => {
   });
 
   it('runs the primary on its narrow session while the helper computes, and on the wide one after', async () => {
-    start();
-    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
-    await eventually(() => helperReady('linear:1'));
+    await loadSplit();
     const { inputs, expected } = linearInputs(3, 5);
     runtime.simulateWorkerStall('linear:1', 0, 300, true);
     // The helper's thread is blocked as by a long batch; give it time to start "computing".
@@ -88,9 +89,7 @@ describe('lanes', () => {
   });
 
   it('replaces a helper that crashes, and keeps answering meanwhile', async () => {
-    start();
-    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
-    await eventually(() => helperReady('linear:1'));
+    await loadSplit();
     runtime.simulateWorkerCrash('linear:1', 0, 'exit', true);
     await eventually(() => events.some((event) => event.type === 'crashed' && event.helper === true));
     const { inputs, expected } = linearInputs(2, 3);
@@ -103,9 +102,7 @@ describe('lanes', () => {
   });
 
   it('gives lone requests to a replaced primary before the helper that outlived the old one', async () => {
-    start();
-    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
-    await eventually(() => helperReady('linear:1'));
+    await loadSplit();
     runtime.simulateWorkerCrash('linear:1', 0, 'exit');
     await eventually(() => events.some((event) => event.type === 'replaced'));
     await eventually(() => helperReady('linear:1'));
@@ -144,9 +141,7 @@ describe('lanes', () => {
   });
 
   it('stops the helper with its instance on unload, and fails nothing it had answered', async () => {
-    start();
-    await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
-    await eventually(() => helperReady('linear:1'));
+    await loadSplit();
     await runtime.unload('linear:1');
     expect(events.filter((event) => event.type === 'stopped')).toHaveLength(2);
     expect(runtime.stats('linear:1')).toBeUndefined();

@@ -42,8 +42,9 @@ export interface ModelRuntimeOptions {
    */
   sharedMemory?: boolean;
   /**
-   * The warm run an instance's model must take before the instance is split in two lanes; default
-   * LANE_MIN_RUN_MS. Tests set 0 to split their small models.
+   * The warm batch-1 run of its narrow session an instance's model must take before the instance
+   * is split in two lanes; default LANE_MIN_RUN_MS. Tests set 0 to split their small models, and
+   * Infinity to keep one lane whatever a busy machine makes of the timing.
    */
   laneMinRunMs?: number;
 }
@@ -147,7 +148,7 @@ class LoadedModel {
   /** Per instance: a helper asked to stop and not ended yet; no other starts meanwhile. */
   readonly helpersStopping: (Promise<void> | undefined)[];
   /** Per instance: one Int32 word, the helper's batches in progress, read by the primary. */
-  readonly laneBusy: SharedArrayBuffer[];
+  readonly helperBusy: SharedArrayBuffer[];
   readonly queue: VersionQueue;
   readonly retryTimers = new Set<NodeJS.Timeout>();
   signature: ModelSignature | undefined;
@@ -168,7 +169,7 @@ class LoadedModel {
     this.successors = new Array<ModelWorker | undefined>(instances).fill(undefined);
     this.helpers = new Array<ModelWorker | undefined>(instances).fill(undefined);
     this.helpersStopping = new Array<Promise<void> | undefined>(instances).fill(undefined);
-    this.laneBusy = Array.from({ length: instances }, () => new SharedArrayBuffer(4));
+    this.helperBusy = Array.from({ length: instances }, () => new SharedArrayBuffer(4));
     this.queue = new VersionQueue(key, batching);
   }
 }
@@ -396,7 +397,7 @@ export class ModelRuntime {
    * section, so a session's threads go only as fast as the slowest of them; on a machine whose
    * cores the HTTP thread and the clients share, one of them is often preempted and the rest wait.
    * Two sessions of half the threads each, on two batches at once, do not wait for each other
-   * (measured in docs/performance.md: 15-25% more CNN images a second under load on two cores).
+   * (measured in docs/performance.md: 13-33% more CNN requests a second under load on two cores).
    * But one lone request runs fastest on all the threads. So an instance whose budget is two
    * threads or more, for a model slow enough to gain (LANE_MIN_RUN_MS), is split in two lanes:
    * its primary worker holds a wide session with all the threads and a narrow one with half
@@ -430,7 +431,7 @@ export class ModelRuntime {
       return;
     }
     if (wanted <= 0) return;
-    const helper = this.startWorker(model, instance, { role: 'helper', busy: model.laneBusy[instance] }, wanted);
+    const helper = this.startWorker(model, instance, wanted);
     model.helpers[instance] = helper;
     helper.loaded.then(
       () => {
@@ -453,7 +454,7 @@ export class ModelRuntime {
     if (model.helpers[instance] !== helper) return;
     model.helpers[instance] = undefined;
     // The dead thread can no longer count its run down.
-    Atomics.store(new Int32Array(model.laneBusy[instance]), 0, 0);
+    Atomics.store(new Int32Array(model.helperBusy[instance]), 0, 0);
     this.syncHelper(model, instance);
   }
 
@@ -525,10 +526,10 @@ export class ModelRuntime {
   }
 
   /**
-   * A primary (no `lane` given) with the current thread budget, set up to split in two lanes where
-   * the model allows it; or, with `lane`, a helper with `threads`.
+   * A primary with the current thread budget, set up to split in two lanes where the model allows
+   * it; or, given `helperThreads`, the instance's helper with that many.
    */
-  private startWorker(model: LoadedModel, instance: number, lane?: LaneSetup, threads?: number): ModelWorker {
+  private startWorker(model: LoadedModel, instance: number, helperThreads?: number): ModelWorker {
     const events = {
       onSettled: () => model.queue.dispatch(),
       onCrash: (worker: ModelWorker, reason: string) =>
@@ -536,11 +537,14 @@ export class ModelRuntime {
     };
     const startData = { testHooks: this.testHooks };
     const device = model.devices[instance % model.devices.length];
-    const intraOpThreads = threads ?? this.threadsPerInstance();
-    if (lane === undefined && model.splits && device === 'cpu' && intraOpThreads >= 2) {
+    const intraOpThreads = helperThreads ?? this.threadsPerInstance();
+    const busy = model.helperBusy[instance];
+    let lane: LaneSetup | undefined;
+    if (helperThreads !== undefined) {
+      lane = { role: 'helper', busy };
+    } else if (model.splits && device === 'cpu' && intraOpThreads >= 2) {
       const narrowThreads = intraOpThreads - Math.floor(intraOpThreads / 2);
-      const minRunMs = this.options.laneMinRunMs ?? LANE_MIN_RUN_MS;
-      lane = { role: 'primary', busy: model.laneBusy[instance], narrowThreads, minRunMs };
+      lane = { role: 'primary', busy, narrowThreads, minRunMs: this.options.laneMinRunMs ?? LANE_MIN_RUN_MS };
     }
     const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options: { device, intraOpThreads }, lane } as const;
     return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, load, events, this.options.sharedMemory ?? true);

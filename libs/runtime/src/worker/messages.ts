@@ -25,7 +25,7 @@ export interface WorkerStartData {
  * An instance split into two lanes under load (see `ModelRuntime`, "Lanes"): its primary worker
  * holds a wide session (all the instance's threads) and a narrow one, and runs the narrow one
  * while the instance's helper worker, with the other threads in a session of its own, computes a
- * batch too. `busy` is one Int32 word, 1 while the helper computes; only the helper writes it
+ * batch too. `busy` is one Int32 word, the helper's runs in progress; only the helper writes it
  * (and the pool, to clear it when the helper dies).
  */
 export type LaneSetup =
@@ -35,9 +35,9 @@ export type LaneSetup =
       /** Intra-op threads of the narrow session. */
       narrowThreads: number;
       /**
-       * Keep the narrow session only when the fastest of a few warm runs of the wide one takes at
-       * least this long: a quicker model gains nothing from two lanes, whose smaller batches cost
-       * the main thread more messages.
+       * Keep the narrow session only when the fastest of a few of its own warm runs takes at least
+       * this long: a quicker model gains nothing from two lanes, whose smaller batches cost the
+       * main thread more messages.
        */
       minRunMs: number;
     }

@@ -75,6 +75,8 @@ export function workerCrashedMessage(key: string): string {
 export class ModelWorker {
   /** Resolves once the model is loaded and warmed up; rejects with ModelLoadError otherwise. */
   readonly loaded: Promise<LoadedInstance>;
+  /** The second lane of an instance (see LaneSetup): it takes batches only while the primary is busy. */
+  readonly isHelper: boolean;
   private readonly inFlight = new Map<number, WorkerJob>();
   private readonly thread: Worker;
   private state: 'loading' | 'ready' | 'stopping' | 'exited' = 'loading';
@@ -103,6 +105,7 @@ export class ModelWorker {
     /** Send tensors through shared-memory slots (see tensor-slots); false: always by message. */
     private readonly sharedMemory = true,
   ) {
+    this.isHelper = loadMessage.lane?.role === 'helper';
     this.loaded = new Promise((resolve, reject) => (this.settleLoad = { resolve, reject }));
     // A worker stopped or crashed while nobody awaits `loaded` must not count as an unhandled rejection.
     this.loaded.catch(() => undefined);
@@ -132,10 +135,6 @@ export class ModelWorker {
     return this.loadMessage.options.intraOpThreads;
   }
 
-  /** The second lane of an instance (see LaneSetup): it takes batches only while the primary is busy. */
-  get isHelper(): boolean {
-    return this.loadMessage.lane?.role === 'helper';
-  }
 
   /** Threads of the narrow session a primary kept once loaded; undefined: it runs one session. */
   get narrowThreads(): number | undefined {

@@ -20,7 +20,6 @@ import {
   serializeError,
   type CrashMode,
   type FromWorkerMessage,
-  type LaneSetup,
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
@@ -31,14 +30,13 @@ const port = parentPort;
 const { testHooks } = workerData as WorkerStartData;
 
 let session: Session | undefined;
-/** A primary's narrow session (see LaneSetup), run while its helper computes a batch too. */
-let narrow: Session | undefined;
 let wideThreads = 0;
-let narrowThreads = 0;
-/** Set for a helper: it counts its own runs in `helperBusy`. */
-let isHelper = false;
-/** The helper's runs in progress (one Int32 word shared by the instance's two workers). */
+/** A primary's narrow session (see LaneSetup), run while its helper computes a batch too. */
+let narrow: { session: Session; threads: number } | undefined;
+/** The helper's runs in progress: one Int32 word the instance's two workers share (see LaneSetup). */
 let helperBusy: Int32Array | undefined;
+/** Set in a helper, which counts its own runs in `helperBusy`. */
+let isHelper = false;
 let loading: Promise<void> | undefined;
 let activeRuns = 0;
 let runsDrained: (() => void) | undefined;
@@ -82,16 +80,22 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       const warmup = generateWarmupInputs(loaded.signature);
       await loaded.run(warmup);
       if (lane?.role === 'primary') {
-        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, loaded, lane.minRunMs);
+        second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, loaded, warmup, lane.minRunMs);
       }
     } catch (error) {
-      await Promise.all([loaded.dispose(), second?.dispose()]);
+      // loadNarrow answers undefined rather than throw, so only the wide session can be left here.
+      await loaded.dispose();
       throw new ModelLoadError(`warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     session = loaded;
-    narrow = second;
     wideThreads = options.intraOpThreads;
-    setUpLane(lane, second === undefined);
+    if (second !== undefined && lane?.role === 'primary') narrow = { session: second, threads: lane.narrowThreads };
+    if (lane !== undefined) helperBusy = new Int32Array(lane.busy);
+    if (lane?.role === 'helper') {
+      isHelper = true;
+      // A helper that replaces one that died mid-run starts from a clear word.
+      Atomics.store(helperBusy as Int32Array, 0, 0);
+    }
     inputNames = loaded.signature.inputs.map((spec) => spec.name);
     outputNames = loaded.signature.outputs.map((spec) => spec.name);
     post({
@@ -99,7 +103,7 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       signature: loaded.signature,
       engine: loaded.engine,
       loadMs: performance.now() - started,
-      ...(narrow === undefined ? {} : { narrowThreads }),
+      ...(narrow === undefined ? {} : { narrowThreads: narrow.threads }),
     });
   } catch (error) {
     post({ type: 'load-failed', error: serializeError(error, 'model-load') });
@@ -121,14 +125,15 @@ async function loadNarrow(
   artifactPath: string,
   options: LoadOptions,
   wide: Session,
+  warmup: NamedTensors,
   minRunMs: number,
 ): Promise<Session | undefined> {
   let narrowSession: Session | undefined;
   try {
     narrowSession = await backend.load(format, artifactPath, options);
-    const warmup = generateWarmupInputs(wide.signature);
     await narrowSession.run(warmup);
     if (await runsLongEnough(narrowSession, warmup, minRunMs)) {
+      // Distinct values, one request (axis -1: no dimension is a batch to fill).
       const probe = probeInputs(wide.signature, -1, 1, 1);
       const expected = await wide.run(probe);
       const actual = await narrowSession.run(probe);
@@ -159,18 +164,6 @@ async function runsLongEnough(loaded: Session, inputs: NamedTensors, minRunMs: n
   return true;
 }
 
-function setUpLane(lane: LaneSetup | undefined, narrowDropped: boolean): void {
-  if (lane === undefined) return;
-  helperBusy = new Int32Array(lane.busy);
-  if (lane.role === 'helper') {
-    isHelper = true;
-    // A helper that replaces one that died mid-run starts from a clear word.
-    Atomics.store(helperBusy, 0, 0);
-  } else if (!narrowDropped) {
-    narrowThreads = lane.narrowThreads;
-  }
-}
-
 /** Runs the batch in a shared-memory slot; its inputs are copied out before anything else runs. */
 function runSlot(slot: number): Promise<void> {
   const input = inputSlots[slot] as SlotBuffer;
@@ -189,10 +182,7 @@ async function run(id: number, inputs: NamedTensors, slot: number | undefined): 
     if (session === undefined) throw new ModelNotLoadedError('this worker has no model loaded');
     let engine = session;
     let threads = wideThreads;
-    if (narrow !== undefined && Atomics.load(helperBusy as Int32Array, 0) > 0) {
-      engine = narrow;
-      threads = narrowThreads;
-    }
+    if (narrow !== undefined && Atomics.load(helperBusy as Int32Array, 0) > 0) ({ session: engine, threads } = narrow);
     const started = performance.now();
     const outputs = await engine.run(inputs);
     const computeMs = performance.now() - started;
@@ -220,7 +210,7 @@ async function unload(): Promise<void> {
   await loading;
   if (activeRuns > 0) await new Promise<void>((resolve) => (runsDrained = resolve));
   // A failed dispose changes nothing: ending the thread frees the session too.
-  await Promise.all([session?.dispose().catch(() => undefined), narrow?.dispose().catch(() => undefined)]);
+  await Promise.all([session?.dispose().catch(() => undefined), narrow?.session.dispose().catch(() => undefined)]);
   session = undefined;
   narrow = undefined;
   process.exit(0);
