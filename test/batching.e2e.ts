@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRuntime } from '@modelgate/runtime';
@@ -6,7 +7,7 @@ import { Logger } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
-import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
+import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Answer {
   status: number;
@@ -212,6 +213,62 @@ describe('worker life in the log', () => {
     } finally {
       warn.mockRestore();
       info.mockRestore();
+      await server?.close();
+      await rm(fixtures, { recursive: true, force: true });
+      restoreHooks();
+    }
+  });
+});
+
+describe('idle spin over HTTP', () => {
+  it('counts each request until its response closes, and hands a lone client its next requests through the bell', async () => {
+    const restoreHooks = enableRuntimeTestHooks();
+    const fixtures = await mkdtemp(join(tmpdir(), 'modelgate-idle-spin-'));
+    let server: TestServer | undefined;
+    try {
+      // A long spin, so that a lone client's next request is in time on a busy test machine.
+      server = await startServer({ env: { MODELGATE_IDLE_SPIN_MS: '100' } });
+      await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
+      expect((await uploadVersion(server, 'mlp', (await onnxMlp(fixtures)).path)).status).toBe(201);
+      const modelServer = server.modelgate.app.get(ModelServer);
+      const activity = modelServer.activity;
+      const { runtimeKey } = modelServer.resolve('mlp');
+      const runtime = runtimeOf(server);
+      const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] });
+      const infer = () => server!.fetch('/v2/models/mlp/infer', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const settled = async () => {
+        const deadline = Date.now() + 5_000;
+        while (activity.requests !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        return activity.requests;
+      };
+
+      // Two requests held by a stalled worker count two; answered, none.
+      runtime.simulateWorkerStall(runtimeKey, 0, 400);
+      const held = [infer(), infer()];
+      const deadline = Date.now() + 5_000;
+      while (activity.requests < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(activity.requests).toBe(2);
+      expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
+      expect(await settled()).toBe(0);
+
+      // Refusals answered by the framework, and a client gone before its body ended, count down too.
+      expect((await server.fetch('/v2/models/nosuchmodel/infer', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(404);
+      expect((await server.fetch('/v2/models/mlp/infer', { method: 'POST', key: null, body })).status).toBe(401);
+      await new Promise<void>((resolve) => {
+        const { hostname, port } = new URL(server!.url);
+        const request = httpRequest({ hostname, port, path: '/v2/models/mlp/infer', method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-length': '1000' } });
+        request.on('error', () => resolve());
+        request.write('{"inputs": [');
+        setTimeout(() => request.destroy(), 100);
+        request.on('close', () => resolve());
+      });
+      expect(await settled()).toBe(0);
+
+      // One request at a time: the worker spins after each answer, and takes the next through its bell.
+      const before = runtime.stats(runtimeKey)!.batches.handedOver;
+      for (let sent = 0; sent < 10; sent++) expect((await infer()).status).toBe(200);
+      expect(runtime.stats(runtimeKey)!.batches.handedOver - before).toBeGreaterThan(0);
+    } finally {
       await server?.close();
       await rm(fixtures, { recursive: true, force: true });
       restoreHooks();

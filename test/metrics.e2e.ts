@@ -140,6 +140,9 @@ describe('/metrics', () => {
     const byThreads = Object.entries(stats.batches.threads);
     expect(byThreads.reduce((calls, [, count]) => calls + count, 0)).toBe(stats.batches.count);
     for (const [threads, calls] of byThreads) expect(valueOf(samples, 'modelgate_engine_calls_total', { ...version, threads })).toBe(calls);
+    // Engine calls a spinning worker took through its bell (idle spin), as the batcher counted them.
+    expect(samples.filter((sample) => sample.name === 'modelgate_idle_spin_handovers_total')).toHaveLength(1);
+    expect(valueOf(samples, 'modelgate_idle_spin_handovers_total', version)).toBe(stats.batches.handedOver);
     expect(valueOf(samples, 'modelgate_workers_configured', version)).toBe(1);
     expect(valueOf(samples, 'modelgate_workers_ready', version)).toBe(1);
     expect(valueOf(samples, 'modelgate_queue_depth', { ...version, priority: 'online' })).toBe(0);

@@ -16,6 +16,7 @@ import { DemoService } from './demo/demo.service';
 import { registerInferenceBodyParsers } from './inference/binary-body';
 import { DataPlaneSwitch, InferenceDataPlane } from './inference/data-plane';
 import { InferenceService } from './inference/inference.service';
+import { ModelServer } from './inference/model-server.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { RateLimitService } from './auth/rate-limit/rate-limit.service';
 import { setupOpenApi } from './openapi';
@@ -86,6 +87,7 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
       done();
     });
     await app.init();
+    dataPlane.countRequestsIn(app.get(ModelServer).activity);
     if (InferenceDataPlane.enabledFor(config)) {
       plane = new InferenceDataPlane(config, app.get(ApiKeysService), app.get(RateLimitService), app.get(InferenceService), app.get(RequestTelemetry));
       dataPlane.install(plane);

@@ -13,10 +13,12 @@ import { compileInputCheck, type InputCheck } from './input-check';
 import type { ModelFormat, ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
 import { VersionQueue, type InferOptions, type QueueStats } from './version-queue';
+import { ActivityGauge } from './worker/idle-spin';
 import type { CrashMode, LaneSetup } from './worker/messages';
 import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstance } from './worker/model-worker';
 
 export type { InferResult } from './worker/model-worker';
+export { ActivityGauge } from './worker/idle-spin';
 export type { InferOptions, QueueStats } from './version-queue';
 
 export interface ModelRuntimeOptions {
@@ -47,6 +49,19 @@ export interface ModelRuntimeOptions {
    * Infinity to keep one lane whatever a busy machine makes of the timing.
    */
   laneMinRunMs?: number;
+  /**
+   * Idle spin (see worker/idle-spin): a primary worker that has answered its last batch while the
+   * host holds no other request polls for the next one for up to this long, so that a lone
+   * client's next request is handed over through shared memory instead of waking a sleeping
+   * thread. It spends up to a core for that time, and only while the server is otherwise idle,
+   * which the host reports through `activity`. Default 0: off.
+   */
+  idleSpinMs?: number;
+  /**
+   * The requests the host holds, which idle spin reads (`runtime.activity`). A host that turns
+   * idle spin on must count every request in it, or its workers would spin under load too.
+   */
+  activity?: ActivityGauge;
 }
 
 export interface WorkerEvent {
@@ -180,8 +195,11 @@ export class ModelRuntime {
   private readonly testHooks: boolean;
   private workerScript: string | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
+  /** The requests the host holds (see ModelRuntimeOptions.activity). */
+  readonly activity: ActivityGauge;
 
   constructor(private readonly options: ModelRuntimeOptions = {}) {
+    this.activity = options.activity ?? new ActivityGauge();
     this.totalThreads = Math.max(1, Math.floor(options.totalThreads ?? availableParallelism()));
     this.testHooks = options.testHooks ?? process.env['MODELGATE_TEST_HOOKS'] === '1';
     this.workerScript = options.workerScript;
@@ -535,7 +553,9 @@ export class ModelRuntime {
       onCrash: (worker: ModelWorker, reason: string) =>
         worker.isHelper ? this.onHelperCrash(model, worker, reason) : this.onWorkerCrash(model, worker, reason),
     };
-    const startData = { testHooks: this.testHooks };
+    const spinMs = this.options.idleSpinMs ?? 0;
+    const idleSpin = spinMs > 0 && helperThreads === undefined ? { ms: spinMs, gauge: this.activity.buffer } : undefined;
+    const startData = { testHooks: this.testHooks, idleSpin };
     const device = model.devices[instance % model.devices.length];
     const intraOpThreads = helperThreads ?? this.threadsPerInstance();
     const busy = model.helperBusy[instance];

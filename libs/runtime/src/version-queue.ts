@@ -59,6 +59,8 @@ export interface QueueStats {
     dispatchedAfterDelay: number;
     /** Times the queue armed its maxQueueDelayMs timer. */
     delayWaits: number;
+    /** Handed to a worker that was spinning for its next batch (idle spin), rather than by message. */
+    handedOver: number;
     /** Requests per engine call -> number of engine calls. */
     sizes: Record<number, number>;
     /**
@@ -153,7 +155,7 @@ export class VersionQueue {
     deadlineExceededQueued: 0,
     deadlineExceededComputing: 0,
   };
-  private readonly batchCounts = { count: 0, computedRequests: 0, dispatchedIdle: 0, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0 };
+  private readonly batchCounts = { count: 0, computedRequests: 0, dispatchedIdle: 0, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0, handedOver: 0 };
   /** Index: requests per engine call. */
   private readonly batchSizeCounts: number[];
   /** Index: intra-op threads of the session that answered. */
@@ -392,7 +394,7 @@ export class VersionQueue {
     else counts.dispatchedAfterDelay++;
     this.batchSizeCounts[Math.min(size, this.batchSizeCounts.length - 1)]++;
     this.inFlight.add(batch);
-    worker.run(batch);
+    if (worker.run(batch)) counts.handedOver++;
   }
 
   /**

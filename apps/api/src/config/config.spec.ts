@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ MODELGATE_SHADOW_MAX_IN_FLIGHT: '2' }).shadowMaxInFlight).toBe(2);
   });
 
+  it('lets idle model workers spin for 1 ms unless MODELGATE_IDLE_SPIN_MS says otherwise (0: off)', () => {
+    expect(loadConfig({}).idleSpinMs).toBe(1);
+    expect(loadConfig({ MODELGATE_IDLE_SPIN_MS: '0' }).idleSpinMs).toBe(0);
+    expect(loadConfig({ MODELGATE_IDLE_SPIN_MS: '5' }).idleSpinMs).toBe(5);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535, got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a whole number'],
@@ -44,6 +50,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ MODELGATE_ROLLOUT_INTERVAL_MS: '10' }, 'MODELGATE_ROLLOUT_INTERVAL_MS must be a whole number from 50 to 3600000, got "10"'],
     [{ MODELGATE_SHADOW_MAX_IN_FLIGHT: '0' }, 'MODELGATE_SHADOW_MAX_IN_FLIGHT must be a whole number from 1 to 10000, got "0"'],
+    [{ MODELGATE_IDLE_SPIN_MS: '0.5' }, 'MODELGATE_IDLE_SPIN_MS must be a whole number from 0 to 100, got "0.5"'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -61,6 +61,11 @@ export interface AppConfig {
    * off, every request goes through Fastify and Nest. On by default.
    */
   dataPlane: boolean;
+  /**
+   * MODELGATE_IDLE_SPIN_MS: how long a model worker polls for the next request after answering,
+   * while the server holds no other request (libs/runtime/src/worker/idle-spin.ts); 0: off.
+   */
+  idleSpinMs: number;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rolloutIntervalMs: read.integer('MODELGATE_ROLLOUT_INTERVAL_MS', 5000, 50, HOUR),
     shadowMaxInFlight: read.integer('MODELGATE_SHADOW_MAX_IN_FLIGHT', 8, 1, 10_000),
     dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
+    idleSpinMs: read.integer('MODELGATE_IDLE_SPIN_MS', 1, 0, 100),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);

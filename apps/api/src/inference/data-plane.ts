@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { Logger } from '@nestjs/common';
+import type { ActivityGauge } from '@modelgate/runtime';
 import type { FastifyServerOptions } from 'fastify';
 import type { RouteAccess } from '../auth/access.decorator';
 import { ApiKeysService } from '../auth/api-keys.service';
@@ -249,6 +250,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
  */
 export class DataPlaneSwitch {
   private plane: InferenceDataPlane | undefined;
+  private activity: ActivityGauge | undefined;
 
   install(plane: InferenceDataPlane): void {
     this.plane = plane;
@@ -258,8 +260,21 @@ export class DataPlaneSwitch {
     this.plane = undefined;
   }
 
+  /**
+   * Counts every request from its arrival until its response closes (answered, or the connection
+   * gone) in `activity`, which the model workers' idle spin reads (ModelServer.activity).
+   */
+  countRequestsIn(activity: ActivityGauge): void {
+    this.activity = activity;
+  }
+
   readonly serverFactory = (framework: RequestListener, options: FastifyServerOptions & { https?: object | null; http?: object | null }): Server => {
     const listener: RequestListener = (request, response) => {
+      const activity = this.activity;
+      if (activity !== undefined) {
+        activity.enter();
+        response.on('close', activity.leave);
+      }
       const plane = this.plane;
       if (plane === undefined || !plane.take(request, response, framework)) framework(request, response);
     };

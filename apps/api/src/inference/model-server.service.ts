@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ModelRuntime,
+  type ActivityGauge,
   type BatchingConfig,
   type Device,
   type InferOptions,
@@ -13,6 +14,8 @@ import {
   type WorkerEvent,
 } from '@modelgate/runtime';
 import { NotFoundError, ServiceUnavailableError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 
 export interface LoadSpec {
@@ -67,10 +70,23 @@ interface ServedModel {
 @Injectable()
 export class ModelServer implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelServer.name);
-  private readonly runtime = new ModelRuntime({ onWorkerEvent: (event) => this.logWorkerEvent(event) });
+  private readonly runtime: ModelRuntime;
   private readonly models = new Map<string, ServedModel>();
 
-  constructor(private readonly metrics: ServingMetrics) {}
+  constructor(
+    private readonly metrics: ServingMetrics,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.runtime = new ModelRuntime({ onWorkerEvent: (event) => this.logWorkerEvent(event), idleSpinMs: config.idleSpinMs });
+  }
+
+  /**
+   * The requests the server holds, which the HTTP server counts (DataPlaneSwitch) and the workers'
+   * idle spin reads: they spin only while it is at most one.
+   */
+  get activity(): ActivityGauge {
+    return this.runtime.activity;
+  }
 
   /** Loads a version into workers, reads its signature and warms it up (ModelLoadError if it cannot). */
   async load(runtimeKey: string, spec: LoadSpec): Promise<LoadedModelInfo> {

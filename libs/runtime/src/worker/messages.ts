@@ -19,6 +19,10 @@ import type { NamedTensors } from '../tensor';
 export interface WorkerStartData {
   /** Honour `crash` messages; only tests switch this on. */
   testHooks: boolean;
+  /** The worker's bell, one Int32 word (see idle-spin). */
+  bell: SharedArrayBuffer;
+  /** Spin for the next batch when idle (see idle-spin): primaries only, when the runtime has it on. */
+  idleSpin?: { ms: number; gauge: SharedArrayBuffer };
 }
 
 /**

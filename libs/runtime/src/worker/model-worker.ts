@@ -16,6 +16,7 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
+import { handOver, releaseSpinner } from './idle-spin';
 import { encodedBytes, SlotBuffer, slotHolding, stackedBytes } from './tensor-slots';
 
 export interface InferResult {
@@ -79,6 +80,12 @@ export class ModelWorker {
   readonly isHelper: boolean;
   private readonly inFlight = new Map<number, WorkerJob>();
   private readonly thread: Worker;
+  /** The worker's bell (see idle-spin). */
+  private readonly bell = new Int32Array(new SharedArrayBuffer(4));
+  private readonly spinGauge: Int32Array | undefined;
+  /** Kept: a thread's threadId reads -1 once it has exited. */
+  private readonly threadId: number;
+  private handedOver = 0;
   private state: 'loading' | 'ready' | 'stopping' | 'exited' = 'loading';
   private settleLoad!: { resolve(value: LoadedInstance): void; reject(error: Error): void };
   private lastError: Error | undefined;
@@ -99,7 +106,7 @@ export class ModelWorker {
     readonly key: string,
     readonly instance: number,
     script: string,
-    startData: WorkerStartData,
+    startData: Omit<WorkerStartData, 'bell'>,
     private readonly loadMessage: LoadMessage,
     private readonly events: ModelWorkerEvents,
     /** Send tensors through shared-memory slots (see tensor-slots); false: always by message. */
@@ -109,7 +116,9 @@ export class ModelWorker {
     this.loaded = new Promise((resolve, reject) => (this.settleLoad = { resolve, reject }));
     // A worker stopped or crashed while nobody awaits `loaded` must not count as an unhandled rejection.
     this.loaded.catch(() => undefined);
-    this.thread = new Worker(script, { workerData: startData });
+    this.spinGauge = startData.idleSpin === undefined ? undefined : new Int32Array(startData.idleSpin.gauge);
+    this.thread = new Worker(script, { workerData: { ...startData, bell: this.bell.buffer } satisfies WorkerStartData });
+    this.threadId = this.thread.threadId;
     this.exited = new Promise((resolve) => this.thread.once('exit', resolve));
     this.thread.on('message', (message: FromWorkerMessage) => (typeof message === 'number' ? this.settleSlot(message) : this.onMessage(message)));
     // Without a listener, an uncaught exception in the worker would be rethrown in this thread.
@@ -141,14 +150,19 @@ export class ModelWorker {
     return this.narrow;
   }
 
-  /** Sends a job through a free shared-memory slot, or by message when none can take it. */
-  run(job: WorkerJob): void {
-    if (this.runInSlot(job)) return;
+  /**
+   * Sends a job through a free shared-memory slot, or by message when none can take it. True when
+   * the worker was spinning for it (see idle-spin) and took it through its bell.
+   */
+  run(job: WorkerJob): boolean {
+    const slotted = this.runInSlot(job);
+    if (slotted !== undefined) return slotted;
     let inputs: NamedTensors;
     try {
       inputs = job.inputs instanceof StackedInputs ? job.inputs.join() : job.inputs;
     } catch (error) {
-      return job.fail(joinError(error));
+      job.fail(joinError(error));
+      return false;
     }
     const { tensors, transfer } = prepareTransfer(inputs);
     this.inFlight.set(job.id, job);
@@ -159,25 +173,31 @@ export class ModelWorker {
       const reason = error instanceof Error ? error.message : String(error);
       job.fail(new InferenceError(`the request could not be sent to the model worker: ${reason}`));
     }
+    return false;
   }
 
-  private runInSlot(job: WorkerJob): boolean {
-    if (!this.sharedMemory) return false;
+  /** Undefined when no slot can take the job; otherwise whether it went through the bell. */
+  private runInSlot(job: WorkerJob): boolean | undefined {
+    if (!this.sharedMemory) return undefined;
     const slot = this.slotJobs.indexOf(undefined);
-    if (slot === -1) return false;
+    if (slot === -1) return undefined;
     const { inputs } = job;
     const stacked = inputs instanceof StackedInputs;
     const bytes = stacked ? stackedBytes(inputs, this.inputNames) : encodedBytes(inputs, this.inputNames);
-    const buffer = slotHolding(this.inputSlots, slot, bytes, (shared) =>
-      this.thread.postMessage({ type: 'input-slot', slot, buffer: shared } satisfies ToWorkerMessage),
-    );
-    if (buffer === undefined) return false;
+    let grown = false;
+    const buffer = slotHolding(this.inputSlots, slot, bytes, (shared) => {
+      grown = true;
+      this.thread.postMessage({ type: 'input-slot', slot, buffer: shared } satisfies ToWorkerMessage);
+    });
+    if (buffer === undefined) return undefined;
     if (stacked) buffer.writeStacked(job.id, inputs, this.inputNames);
     else buffer.write(job.id, 0, inputs, this.inputNames);
     this.slotJobs[slot] = job;
     this.inFlight.set(job.id, job);
+    // A slot whose buffer just grew goes by message, after the message that brings the new buffer.
+    if (!grown && handOver(this.bell, slot)) return true;
     this.thread.postMessage(slot satisfies ToWorkerMessage);
-    return true;
+    return false;
   }
 
   /** Fails every job this worker holds; answers that arrive later are dropped. */
@@ -258,6 +278,8 @@ export class ModelWorker {
   }
 
   private onExit(code: number): void {
+    // A worker that died spinning (a crash, an exit in a message it polled) must not keep the turn.
+    if (this.spinGauge !== undefined) releaseSpinner(this.spinGauge, this.threadId);
     const previous = this.state;
     this.state = 'exited';
     const reason = this.lastError ? `${this.lastError.name}: ${this.lastError.message}` : `exit code ${code}`;

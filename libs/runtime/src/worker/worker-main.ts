@@ -7,7 +7,7 @@
  * a native call makes onnxruntime-node throw a C++ exception nothing catches, which aborts the
  * whole process, so the pool never does that.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, threadId, workerData } from 'node:worker_threads';
 import type { Backend, LoadOptions, Session } from '../backends/backend';
 import { backendFor } from '../backends/index';
 import { probeInputs, sameTensor } from '../batch-probe';
@@ -23,11 +23,14 @@ import {
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
+import { armBell, spinForBatch } from './idle-spin';
 import { encodedBytes, SlotBuffer, slotHolding } from './tensor-slots';
 
 if (parentPort === null) throw new Error('worker-main runs inside a worker thread started by ModelRuntime');
 const port = parentPort;
-const { testHooks } = workerData as WorkerStartData;
+const { testHooks, bell: bellBuffer, idleSpin } = workerData as WorkerStartData;
+const bell = new Int32Array(bellBuffer);
+const gauge = idleSpin === undefined ? undefined : new Int32Array(idleSpin.gauge);
 
 let session: Session | undefined;
 let wideThreads = 0;
@@ -38,6 +41,7 @@ let helperBusy: Int32Array | undefined;
 /** Set in a helper, which counts its own runs in `helperBusy`. */
 let isHelper = false;
 let loading: Promise<void> | undefined;
+let unloading = false;
 let activeRuns = 0;
 let runsDrained: (() => void) | undefined;
 /** Signature names, which the shared-memory slots refer to tensors by. */
@@ -46,7 +50,9 @@ let outputNames: readonly string[] = [];
 const inputSlots: (SlotBuffer | undefined)[] = [];
 const outputSlots: (SlotBuffer | undefined)[] = [];
 
-port.on('message', (message: ToWorkerMessage) => {
+port.on('message', onMessage);
+
+function onMessage(message: ToWorkerMessage): void {
   if (typeof message === 'number') return void runSlot(message);
   switch (message.type) {
     case 'load':
@@ -66,7 +72,29 @@ port.on('message', (message: ToWorkerMessage) => {
       if (testHooks) stall(message.ms);
       return;
   }
-});
+}
+
+/** A message that was waiting, handled now; false when none was. */
+function receivedMessage(): boolean {
+  const received = receiveMessageOnPort(port);
+  if (received === undefined) return false;
+  onMessage(received.message as ToWorkerMessage);
+  return true;
+}
+
+/**
+ * Idle spin (see idle-spin): before answering its last batch, a worker may arm its bell; once the
+ * answer is posted it then polls for the next batch, and runs it at once if the main thread hands
+ * it over.
+ */
+function armIfLast(): boolean {
+  return activeRuns === 1 && gauge !== undefined && !unloading && armBell(bell, gauge, threadId);
+}
+
+function spinThenRun(): void {
+  const slot = spinForBatch(bell, gauge as Int32Array, (idleSpin as { ms: number }).ms, receivedMessage);
+  if (slot >= 0) void runSlot(slot);
+}
 
 async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMessage, { type: 'load' }>): Promise<void> {
   const started = performance.now();
@@ -178,6 +206,7 @@ function runSlot(slot: number): Promise<void> {
 async function run(id: number, inputs: NamedTensors, slot: number | undefined): Promise<void> {
   activeRuns++;
   if (isHelper) Atomics.add(helperBusy as Int32Array, 0, 1);
+  let spin = false;
   try {
     if (session === undefined) throw new ModelNotLoadedError('this worker has no model loaded');
     let engine = session;
@@ -186,14 +215,17 @@ async function run(id: number, inputs: NamedTensors, slot: number | undefined): 
     const started = performance.now();
     const outputs = await engine.run(inputs);
     const computeMs = performance.now() - started;
+    spin = armIfLast();
     if (slot !== undefined && answerInSlot(slot, id, outputs, computeMs, threads)) return;
     const { tensors, transfer } = prepareTransfer(outputs);
     post({ type: 'result', id, outputs: tensors, computeMs, threads }, transfer);
   } catch (error) {
+    spin ||= armIfLast();
     post({ type: 'run-failed', id, error: serializeError(error, 'inference') });
   } finally {
     if (isHelper) Atomics.sub(helperBusy as Int32Array, 0, 1);
     if (--activeRuns === 0) runsDrained?.();
+    if (spin) spinThenRun();
   }
 }
 
@@ -207,6 +239,7 @@ function answerInSlot(slot: number, id: number, outputs: NamedTensors, computeMs
 
 /** Lets the load and the runs already started finish, releases the session, then ends the thread. */
 async function unload(): Promise<void> {
+  unloading = true;
   await loading;
   if (activeRuns > 0) await new Promise<void>((resolve) => (runsDrained = resolve));
   // A failed dispose changes nothing: ending the thread frees the session too.

@@ -64,6 +64,12 @@ export class RuntimeCollectors implements OnModuleInit {
       (version) =>
         Object.entries(version.stats?.batches.threads ?? {}).map(([threads, calls]) => ({ labels: { ...version.labels, threads }, value: calls })),
     );
+    family(
+      'modelgate_idle_spin_handovers_total',
+      'Engine calls of a version handed to a worker that was spinning for them (idle spin, MODELGATE_IDLE_SPIN_MS) instead of waking it with a message',
+      'counter',
+      (version) => (version.stats === undefined ? [] : [{ labels: version.labels, value: version.stats.batches.handedOver }]),
+    );
     gauge('modelgate_model_version_ready', '1 when the version is loaded and serving here, 0 when it should serve but could not be loaded', (version) =>
       version.served.state === 'ready' ? 1 : 0,
     );
