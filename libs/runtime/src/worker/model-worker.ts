@@ -85,7 +85,6 @@ export class ModelWorker {
   private readonly spinGauge: Int32Array | undefined;
   /** Kept: a thread's threadId reads -1 once it has exited. */
   private readonly threadId: number;
-  private handedOver = 0;
   private state: 'loading' | 'ready' | 'stopping' | 'exited' = 'loading';
   private settleLoad!: { resolve(value: LoadedInstance): void; reject(error: Error): void };
   private lastError: Error | undefined;
