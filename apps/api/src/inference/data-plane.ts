@@ -246,7 +246,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
  * Where the data plane meets the HTTP server: the FastifyAdapter's serverFactory makes the server
  * as Fastify would (HTTP or HTTPS, Fastify's timeouts) with a request listener that offers each
  * request to the plane first. The plane is installed once the app is initialised and removed when
- * it starts closing, after which Fastify answers everything (503 while it closes).
+ * it starts closing, after which Fastify answers everything (503 while it closes). The same
+ * listener counts the requests in progress, whichever side answers them (countRequestsIn).
  */
 export class DataPlaneSwitch {
   private plane: InferenceDataPlane | undefined;

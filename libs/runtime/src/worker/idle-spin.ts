@@ -9,11 +9,11 @@
  * just answered polls a shared word, its **bell**, for up to `ms`, and the main thread hands it the
  * next batch by writing the batch's slot into that word: no message, no wake-up, no syscall.
  *
- * The worker spins only when it costs nobody: the host counts the requests it holds in the
- * `ActivityGauge` (the API counts every HTTP request, from its arrival until its response
- * closes), and a worker spins only while that count is at most one (the request it just answered)
- * and no other worker is spinning. Under load the count is higher and workers sleep as before;
- * a spin that sees a second request arrive stops at once.
+ * The worker spins only while the server is otherwise idle: the host counts the requests it
+ * holds in the `ActivityGauge` (the API counts every HTTP request, from its arrival until its
+ * response closes), and a worker spins only while that count is at most one (the request it just
+ * answered) and no other worker is spinning. Under load the count is higher and workers sleep as
+ * before; a spin that sees a second request arrive stops at once.
  *
  * The bell, one Int32 word per worker: IDLE (the worker is in its event loop or computing: batches
  * go by message), SPINNING (the worker polls), or HANDED + slot (the main thread handed it the

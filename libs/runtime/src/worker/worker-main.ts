@@ -31,6 +31,7 @@ const port = parentPort;
 const { testHooks, bell: bellBuffer, idleSpin } = workerData as WorkerStartData;
 const bell = new Int32Array(bellBuffer);
 const gauge = idleSpin === undefined ? undefined : new Int32Array(idleSpin.gauge);
+const spinMs = idleSpin?.ms ?? 0;
 
 let session: Session | undefined;
 let wideThreads = 0;
@@ -92,7 +93,7 @@ function armIfLast(): boolean {
 }
 
 function spinThenRun(): void {
-  const slot = spinForBatch(bell, gauge as Int32Array, (idleSpin as { ms: number }).ms, receivedMessage);
+  const slot = spinForBatch(bell, gauge as Int32Array, spinMs, receivedMessage);
   if (slot >= 0) void runSlot(slot);
 }
 
