@@ -30,19 +30,36 @@ export interface ModelgateServer {
 export interface BatchCounters {
   engineCalls: number;
   requests: number;
+  /** Engine calls handed to a worker spinning for them (idle spin); undefined from a Modelgate without it. */
+  handedOver?: number;
 }
 
-/** Sums `modelgate_batch_size` _count (engine calls) and _sum (requests) over the model's versions. */
+/**
+ * Sums `modelgate_batch_size` _count (engine calls) and _sum (requests), and
+ * `modelgate_idle_spin_handovers_total`, over the model's versions.
+ */
 export function parseBatchCounters(metrics: string, modelName: string): BatchCounters | undefined {
   let engineCalls: number | undefined;
   let requests: number | undefined;
+  let handedOver: number | undefined;
   for (const line of metrics.split('\n')) {
-    if (!line.startsWith('modelgate_batch_size_') || !line.includes(`model="${modelName}"`)) continue;
+    if (!line.startsWith('modelgate_') || !line.includes(`model="${modelName}"`)) continue;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     if (line.startsWith('modelgate_batch_size_count{')) engineCalls = (engineCalls ?? 0) + value;
     else if (line.startsWith('modelgate_batch_size_sum{')) requests = (requests ?? 0) + value;
+    else if (line.startsWith('modelgate_idle_spin_handovers_total{')) handedOver = (handedOver ?? 0) + value;
   }
-  return engineCalls === undefined || requests === undefined ? undefined : { engineCalls, requests };
+  if (engineCalls === undefined || requests === undefined) return undefined;
+  return handedOver === undefined ? { engineCalls, requests } : { engineCalls, requests, handedOver };
+}
+
+/** Requests per engine call during the cell, and the share of its calls idle spin handed over. */
+export function cellBatches(before: BatchCounters | undefined, after: BatchCounters | undefined): { meanBatchSize?: number; handedOverShare?: number } {
+  if (before === undefined || after === undefined || after.engineCalls <= before.engineCalls) return {};
+  const calls = after.engineCalls - before.engineCalls;
+  const meanBatchSize = (after.requests - before.requests) / calls;
+  if (before.handedOver === undefined || after.handedOver === undefined) return { meanBatchSize };
+  return { meanBatchSize, handedOverShare: (after.handedOver - before.handedOver) / calls };
 }
 
 export interface UploadResult {

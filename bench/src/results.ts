@@ -28,6 +28,8 @@ export interface Cell {
   attempts?: number;
   /** Modelgate only: requests per engine call during the timed run, from its /metrics. */
   meanBatchSize?: number;
+  /** Modelgate only: the share of those engine calls handed to a worker spinning for them (idle spin). */
+  handedOverShare?: number;
 }
 
 export interface RawModel {

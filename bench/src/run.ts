@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { backgroundCores, CpuMeter, type CpuUse, disturbedCores, isBusy, waitUntilQuiet } from './cpu';
 import { errorCount, generateLoad, type LoadResult } from './load';
-import { type BatchCounters, type ModelgateServer, startModelgate } from './modelgate';
+import { type BatchCounters, cellBatches, type ModelgateServer, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
@@ -383,7 +383,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
     context.cells.push({ ...base, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
     return;
   }
-  let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number } | undefined;
+  let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number; handedOverShare?: number } | undefined;
   let attempts = 0;
   // A cell disturbed by other processes or steal is measured again; the least disturbed run is kept.
   while (attempts <= context.options.busyRetries) {
@@ -403,20 +403,21 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
       },
     });
     const cpu = await meter.end();
-    const meanBatchSize = meanBatch(countersBefore, await run.batchCounters?.());
+    const { meanBatchSize, handedOverShare } = cellBatches(countersBefore, await run.batchCounters?.());
     await waitUntilQuiet(run.child.pid);
     const errors = errorCount(load);
     log(
       `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
         (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}, steal ${(cpu.stealCores ?? 0).toFixed(2)}` : '') +
         (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
+        (handedOverShare === undefined ? '' : `, ${Math.round(100 * handedOverShare)}% of the calls handed over by idle spin`) +
         (errors > 0 ? `, ${errors} ERRORS` : '') +
         (isBusy(cpu) ? ' BUSY' : ''),
     );
-    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, meanBatchSize };
+    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, meanBatchSize, handedOverShare };
     if (!isBusy(cpu)) break;
   }
-  const { load, cpu, meanBatchSize } = kept!;
+  const { load, cpu, meanBatchSize, handedOverShare } = kept!;
   const note = checked.note;
   context.cells.push({
     ...base,
@@ -425,6 +426,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
     attempts,
     ...(cpu ? { cpu } : {}),
     ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
+    ...(handedOverShare === undefined ? {} : { handedOverShare }),
     ...(note ? { note } : {}),
   });
 }
@@ -433,10 +435,6 @@ function unmeasuredStatus(run: ProtocolRun, checked: AnswerCheck): Cell['status'
   return checked.kind === 'refused' && run.protocol === 'v2-binary' ? 'unsupported' : 'failed';
 }
 
-function meanBatch(before: BatchCounters | undefined, after: BatchCounters | undefined): number | undefined {
-  if (before === undefined || after === undefined || after.engineCalls <= before.engineCalls) return undefined;
-  return (after.requests - before.requests) / (after.engineCalls - before.engineCalls);
-}
 
 type AnswerCheck = { kind: 'ok'; note?: string } | { kind: 'refused' | 'failed'; message: string };
 

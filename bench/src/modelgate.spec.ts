@@ -1,0 +1,33 @@
+import { cellBatches, parseBatchCounters } from './modelgate';
+
+const METRICS = [
+  '# HELP modelgate_batch_size Requests joined per engine call',
+  'modelgate_batch_size_bucket{model="bench-mlp",version="1",le="1"} 40',
+  'modelgate_batch_size_sum{model="bench-mlp",version="1"} 90',
+  'modelgate_batch_size_count{model="bench-mlp",version="1"} 50',
+  'modelgate_batch_size_sum{model="bench-mlp",version="2"} 10',
+  'modelgate_batch_size_count{model="bench-mlp",version="2"} 10',
+  'modelgate_batch_size_count{model="other",version="1"} 7',
+  'modelgate_idle_spin_handovers_total{model="bench-mlp",version="1"} 30',
+  'modelgate_idle_spin_handovers_total{model="other",version="1"} 5',
+].join('\n');
+
+describe('the batch counters the bench reads from /metrics', () => {
+  it('sums engine calls, requests and hand-overs over the versions of the model named', () => {
+    expect(parseBatchCounters(METRICS, 'bench-mlp')).toEqual({ engineCalls: 60, requests: 100, handedOver: 30 });
+  });
+
+  it('leaves hand-overs out for a Modelgate without idle spin, and answers nothing without batch counters', () => {
+    const older = METRICS.split('\n').filter((line) => !line.includes('idle_spin')).join('\n');
+    expect(parseBatchCounters(older, 'bench-mlp')).toEqual({ engineCalls: 60, requests: 100 });
+    expect(parseBatchCounters(METRICS, 'bench-cnn')).toBeUndefined();
+  });
+
+  it('gives a cell its requests per engine call and the share handed over', () => {
+    const before = { engineCalls: 60, requests: 100, handedOver: 30 };
+    expect(cellBatches(before, { engineCalls: 160, requests: 200, handedOver: 120 })).toEqual({ meanBatchSize: 1, handedOverShare: 0.9 });
+    expect(cellBatches({ engineCalls: 60, requests: 100 }, { engineCalls: 80, requests: 180 })).toEqual({ meanBatchSize: 4 });
+    expect(cellBatches(before, before)).toEqual({});
+    expect(cellBatches(undefined, before)).toEqual({});
+  });
+});
