@@ -54,14 +54,10 @@ export interface ModelRuntimeOptions {
    * host holds no other request polls for the next one for up to this long, so that a lone
    * client's next request is handed over through shared memory instead of waking a sleeping
    * thread. It spends up to a core for that time, and only while the server is otherwise idle,
-   * which the host reports through `activity`. Default 0: off.
+   * which the host reports through `runtime.activity`: a host that turns idle spin on must count
+   * every request there, or its workers would spin under load too. Default 0: off.
    */
   idleSpinMs?: number;
-  /**
-   * The requests the host holds, which idle spin reads (`runtime.activity`). A host that turns
-   * idle spin on must count every request in it, or its workers would spin under load too.
-   */
-  activity?: ActivityGauge;
 }
 
 export interface WorkerEvent {
@@ -195,11 +191,10 @@ export class ModelRuntime {
   private readonly testHooks: boolean;
   private workerScript: string | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
-  /** The requests the host holds (see ModelRuntimeOptions.activity). */
-  readonly activity: ActivityGauge;
+  /** The requests the host holds, which idle spin reads (see ModelRuntimeOptions.idleSpinMs). */
+  readonly activity = new ActivityGauge();
 
   constructor(private readonly options: ModelRuntimeOptions = {}) {
-    this.activity = options.activity ?? new ActivityGauge();
     this.totalThreads = Math.max(1, Math.floor(options.totalThreads ?? availableParallelism()));
     this.testHooks = options.testHooks ?? process.env['MODELGATE_TEST_HOOKS'] === '1';
     this.workerScript = options.workerScript;

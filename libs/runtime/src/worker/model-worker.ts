@@ -143,7 +143,6 @@ export class ModelWorker {
     return this.loadMessage.options.intraOpThreads;
   }
 
-
   /** Threads of the narrow session a primary kept once loaded; undefined: it runs one session. */
   get narrowThreads(): number | undefined {
     return this.narrow;
