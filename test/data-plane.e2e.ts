@@ -316,6 +316,82 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     }
   });
 
+  it('joins a JSON body of several chunks in reused memory that no answer reads once it is given back', async () => {
+    const plane = on.modelgate.dataPlane!;
+    // Every block is overwritten as it goes back: a decoder that read the body after that would
+    // answer differently from the framework, or refuse the request.
+    const blocks = plane.bodies;
+    const give = blocks.give.bind(blocks);
+    const poisoned = vi.spyOn(blocks, 'give').mockImplementation((buffer: Buffer) => {
+      buffer.fill(0x5d);
+      give(buffer);
+    });
+    try {
+      // Bodies of 130-170 KB, which Node delivers in several chunks of at most 64 KiB.
+      const rows = (seed: number) => Array.from({ length: 9000 + seed * 300 }, (_, row) => ROW.map((value, column) => Number((value + ((row * 7 + column * 3 + seed) % 50) / 10).toFixed(3))));
+      const bodies = Array.from({ length: 8 }, (_, seed): Case => {
+        const data = rows(seed);
+        return seed % 2 === 0
+          ? { name: `v2 JSON of ${data.length} rows`, path: '/v2/models/mlp/infer', body: v2({ inputs: [{ name: 'x', shape: [data.length, 4], datatype: 'FP32', data: data.flat() }] }), by: 'plane' }
+          : { name: `TF Serving of ${data.length} rows`, path: '/v1/models/mlp:predict', body: v2({ instances: data }), by: 'plane' };
+      });
+      for (const testCase of bodies) expect(Buffer.byteLength(testCase.body)).toBeGreaterThan(2 * 64 * 1024);
+      const before = plane.stats().bodyBuffers;
+      // Twice, all at once: the second round finds the first round's blocks free.
+      for (let round = 0; round < 2; round++) {
+        const viaPlane = await Promise.all(bodies.map((testCase, index) => send(on, testCase, 4000 + index)));
+        const viaFramework = await Promise.all(bodies.map((testCase, index) => send(off, testCase, 4000 + index)));
+        for (const [index, answer] of viaPlane.entries()) {
+          expect(answer.status, bodies[index].name).toBe(200);
+          expect(answer, bodies[index].name).toEqual(viaFramework[index]);
+        }
+      }
+      const after = plane.stats().bodyBuffers;
+      expect(poisoned).toHaveBeenCalledTimes(16);
+      expect(after.allocated - before.allocated + after.reused - before.reused).toBe(16);
+      expect(after.reused - before.reused).toBeGreaterThanOrEqual(8);
+
+      // A binary body is never joined in a block: its tensors may be views of it.
+      const tensor = Buffer.from(new Float32Array(rows(0).flat()).buffer);
+      const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [tensor.length / 16, 4], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }] }));
+      const large: Case = {
+        name: 'v2 binary of 9000 rows',
+        path: '/v2/models/mlp/infer',
+        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+        body: Buffer.concat([header, tensor]),
+        by: 'plane',
+      };
+      const answer = await send(on, large, 5000);
+      expect(answer.status).toBe(200);
+      expect(answer).toEqual(await send(off, large, 5000));
+      expect(poisoned).toHaveBeenCalledTimes(16);
+
+      // A client gone mid-body gives its block back.
+      const { hostname, port } = new URL(on.url);
+      const freeBefore = plane.stats().bodyBuffers.freeBytes;
+      const cut = bodies[0].body as string;
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          const head = [
+            'POST /v2/models/mlp/infer HTTP/1.1',
+            `host: ${hostname}`,
+            'content-type: application/json',
+            `authorization: Bearer ${keys.get(on)!.predict}`,
+            `content-length: ${Buffer.byteLength(cut)}`,
+          ].join('\r\n');
+          socket.write(`${head}\r\n\r\n${cut.slice(0, 100_000)}`, () => setTimeout(() => (socket.destroy(), resolve()), 100));
+        });
+        socket.on('error', reject);
+      });
+      await expect.poll(() => poisoned.mock.calls.length).toBe(17);
+      // The block it took from the free ones is free again.
+      expect(plane.stats().bodyBuffers.freeBytes).toBe(freeBefore);
+      expect((await send(on, CASES[0], 5001)).status).toBe(200);
+    } finally {
+      poisoned.mockRestore();
+    }
+  });
+
   it('takes only routes that declare the access it checks', () => {
     const taken = on.modelgate.routes.filter((route) => route.method === 'POST' && /(\/infer|::predict)$/.test(route.url));
     expect(taken.length).toBe(5);

@@ -17,6 +17,7 @@ import { securityHeaders } from '../security/security-headers';
 import { failureRecord, type PredictionRecord } from '../telemetry/prediction-context';
 import { RequestTelemetry } from '../telemetry/request-telemetry';
 import { RawInferenceBody, v2BodyHeaders } from './binary-body';
+import { BodyBuffers, type BodyBufferStats } from './body-buffers';
 import { readInferenceHeaderLength } from './codecs/v2.binary';
 import { InferenceService, type Answer } from './inference.service';
 import { predictionCall, type PredictionCall, type PredictionParams } from './request-options';
@@ -54,6 +55,8 @@ export interface DataPlaneStats {
   answered: number;
   /** Requests it looked into and handed to Fastify before reading their body (a refusal, or something it does not handle). */
   handedOver: number;
+  /** The reusable memory its multi-chunk bodies are joined in. */
+  bodyBuffers: BodyBufferStats;
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -87,6 +90,8 @@ export class InferenceDataPlane {
   /** The security headers of an API answer (every prediction route is one). */
   private readonly securityHeaders: Readonly<Record<string, string>>;
   private readonly maxBodyBytes: number;
+  /** Where bodies that arrive in several chunks are joined; a block goes back once the body is decoded. */
+  readonly bodies = new BodyBuffers();
   private answered = 0;
   private handedOver = 0;
 
@@ -107,7 +112,7 @@ export class InferenceDataPlane {
   }
 
   stats(): DataPlaneStats {
-    return { answered: this.answered, handedOver: this.handedOver };
+    return { answered: this.answered, handedOver: this.handedOver, bodyBuffers: this.bodies.stats() };
   }
 
   /**
@@ -125,7 +130,7 @@ export class InferenceDataPlane {
     if (headers['content-type']?.toLowerCase().startsWith('multipart/')) return false;
     const key = presentedKey(headers);
     if (key === undefined) return false;
-    this.serve(request, response, route, key, framework).catch((error: unknown) => {
+    this.serve(request, response, route, key, length, framework).catch((error: unknown) => {
       // Not reached by design (serve answers its own errors); a connection is never left hanging.
       this.logger.error(`POST ${request.url} failed in the data plane`, (error as Error)?.stack ?? String(error));
       response.destroy();
@@ -133,7 +138,7 @@ export class InferenceDataPlane {
     return true;
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse, route: PredictionRoute, key: string, framework: RequestListener): Promise<void> {
+  private async serve(request: IncomingMessage, response: ServerResponse, route: PredictionRoute, key: string, length: number, framework: RequestListener): Promise<void> {
     const started = performance.now();
     const admitted = await this.admit(request, route, key);
     if (admitted === undefined) {
@@ -142,9 +147,10 @@ export class InferenceDataPlane {
       return;
     }
     const id = requestIdFor(request);
-    let body: Buffer;
+    let body: RequestBody;
     try {
-      body = await readBody(request, this.maxBodyBytes);
+      // A binary body is not joined in a reused block: its tensors may be views of it (v2.binary).
+      body = await readBody(request, length, admitted.headerLength === undefined ? this.bodies : undefined);
     } catch {
       // The client went away mid-body: there is no one to answer.
       response.destroy();
@@ -198,12 +204,20 @@ export class InferenceDataPlane {
     }
   }
 
-  private async predict(route: PredictionRoute, admitted: Admitted, body: Buffer): Promise<{ answer: Answer<unknown>; payload: string | Buffer; contentHeaders: Readonly<Record<string, string>> }> {
+  /**
+   * The inference service decodes the body before it awaits anything, and a JSON body into tensors
+   * of its own (its docs), so a pooled body's block goes back as soon as the call returns its promise.
+   */
+  private async predict(route: PredictionRoute, admitted: Admitted, body: RequestBody): Promise<{ answer: Answer<unknown>; payload: string | Buffer; contentHeaders: Readonly<Record<string, string>> }> {
     if (route.protocol === 'v2') {
-      const answer = await this.inference.v2Infer(admitted.call, new RawInferenceBody(body, admitted.headerLength));
+      const answering = this.inference.v2Infer(admitted.call, new RawInferenceBody(body.bytes, admitted.headerLength));
+      if (body.pooled) this.bodies.give(body.bytes);
+      const answer = await answering;
       return { answer, payload: answer.body.body, contentHeaders: v2BodyHeaders(answer.body) };
     }
-    const answer = await this.inference.tfPredict(admitted.call, body);
+    const answering = this.inference.tfPredict(admitted.call, body.bytes);
+    if (body.pooled) this.bodies.give(body.bytes);
+    const answer = await answering;
     return { answer, payload: answer.body, contentHeaders: JSON_CONTENT_TYPE };
   }
 
@@ -224,20 +238,56 @@ interface Admitted {
   decision: RateDecision | undefined;
 }
 
-/** The whole body; rejects when the client goes away before its end. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+interface RequestBody {
+  bytes: Buffer;
+  /** `bytes` is a block of the plane's BodyBuffers, to be given back once decoded. */
+  pooled: boolean;
+}
+
+/**
+ * The whole body of `length` bytes (its Content-Length); rejects when the client goes away before
+ * its end. A body in one chunk is that chunk; one in several is joined in a block from `blocks`
+ * when they are given and cover its size.
+ */
+function readBody(request: IncomingMessage, length: number, blocks: BodyBuffers | undefined): Promise<RequestBody> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
+    let first: Buffer | undefined;
+    let joined: Buffer | undefined;
+    let pooled = false;
+    let received = 0;
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      if (pooled) blocks!.give(joined!);
+      reject(error);
+    };
     request.on('data', (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > limit) request.destroy(new Error('body longer than its Content-Length'));
-      else chunks.push(chunk);
+      if (settled) return;
+      if (received + chunk.length > length) {
+        request.destroy(new Error('body longer than its Content-Length'));
+        return;
+      }
+      if (first === undefined) first = chunk;
+      else {
+        if (joined === undefined) {
+          pooled = blocks !== undefined && BodyBuffers.covers(length);
+          joined = pooled ? blocks!.take(length) : Buffer.allocUnsafe(length);
+          first.copy(joined, 0);
+        }
+        chunk.copy(joined, received);
+      }
+      received += chunk.length;
     });
-    request.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)));
-    request.once('error', reject);
+    request.once('end', () => {
+      if (settled) return;
+      if (received !== length) return fail(new Error('body shorter than its Content-Length'));
+      settled = true;
+      resolve(joined !== undefined ? { bytes: joined, pooled } : { bytes: first!, pooled: false });
+    });
+    request.once('error', fail);
     request.once('close', () => {
-      if (!request.complete) reject(new Error('the client closed the connection'));
+      if (!request.complete) fail(new Error('the client closed the connection'));
     });
   });
 }

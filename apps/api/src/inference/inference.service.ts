@@ -53,6 +53,10 @@ export class InferenceService {
   /**
    * `body` is what the body parser produced: a RawInferenceBody on the v2 infer routes (JSON text,
    * or the binary tensor extension when Inference-Header-Content-Length was sent), else parsed JSON.
+   *
+   * The body is decoded before the first await, and JSON text into tensors of its own: the data
+   * plane reuses a JSON body's memory once this returns its promise (body-buffers.ts). Binary
+   * tensors may stay views of the body.
    */
   async v2Infer({ target, options }: PredictionCall, body: unknown): Promise<Answer<V2EncodedBody>> {
     const routed = this.router.route(target);
@@ -92,6 +96,7 @@ export class InferenceService {
     return served?.state === 'ready';
   }
 
+  /** As v2Infer: the body (JSON, parsed or as bytes) is decoded before the first await, into tensors of its own. */
   async tfPredict({ target, options }: PredictionCall, body: unknown): Promise<Answer<string>> {
     const routed = this.router.route(target);
     const request = this.decoded(routed, () => decodePredictRequest(body, routed.served.signature));
