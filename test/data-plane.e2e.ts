@@ -4,9 +4,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PREDICT_ACCESS } from '../apps/api/src/inference/data-plane';
+import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
 import { createKey } from './support/credentials';
-import { startServer, uploadVersion, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 /**
  * The inference data plane (apps/api/src/inference/data-plane.ts) answers prediction requests
@@ -151,7 +152,13 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
   beforeAll(async () => {
     fixtures = await mkdtemp(join(tmpdir(), 'modelgate-data-plane-'));
     const env = { MODELGATE_MAX_BODY_MB: '1' };
-    [on, off] = await Promise.all([startServer({ env }), startServer({ env: { ...env, MODELGATE_DATA_PLANE: 'false' } })]);
+    // The plane's server may stall its workers (simulateWorkerStall).
+    const restoreHooks = enableRuntimeTestHooks();
+    try {
+      [on, off] = await Promise.all([startServer({ env }), startServer({ env: { ...env, MODELGATE_DATA_PLANE: 'false' } })]);
+    } finally {
+      restoreHooks();
+    }
     await Promise.all([prepare(on), prepare(off)]);
   });
 
@@ -316,60 +323,67 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     }
   });
 
-  it('joins a JSON body of several chunks in reused memory that no answer reads once it is given back', async () => {
+  it('joins bodies and decodes large tensors in reused memory that nothing reads once it is given back', async () => {
     const plane = on.modelgate.dataPlane!;
-    // Every block is overwritten as it goes back: a decoder that read the body after that would
-    // answer differently from the framework, or refuse the request.
-    const blocks = plane.bodies;
+    // Every block is overwritten as it goes back: a decoder that read a body after that, or a worker
+    // given a tensor after that, would answer differently from the framework, or refuse the request.
+    const blocks = plane.scratch;
     const give = blocks.give.bind(blocks);
-    const poisoned = vi.spyOn(blocks, 'give').mockImplementation((buffer: Buffer) => {
-      buffer.fill(0x5d);
-      give(buffer);
+    const poisoned = vi.spyOn(blocks, 'give').mockImplementation((block: ArrayBuffer) => {
+      new Uint8Array(block).fill(0x5d);
+      give(block);
     });
+    // Holds the version's worker, so that the requests wait in the queue after their bodies are
+    // decoded: their tensors are read only when the worker is free again.
+    const stall = () => runtimeOf(on).simulateWorkerStall(on.modelgate.app.get(ModelServer).resolve('mlp').runtimeKey, 0, 300);
     try {
-      // Bodies of 130-170 KB, which Node delivers in several chunks of at most 64 KiB.
+      // Bodies of 130-170 KB, which Node delivers in several chunks of at most 64 KiB; tensors of 140-180 KB.
       const rows = (seed: number) => Array.from({ length: 9000 + seed * 300 }, (_, row) => ROW.map((value, column) => Number((value + ((row * 7 + column * 3 + seed) % 50) / 10).toFixed(3))));
-      const bodies = Array.from({ length: 8 }, (_, seed): Case => {
+      /** `aligned`: the header padded to a multiple of 4 bytes, so that the tensor is a view of the body (v2.binary). */
+      const binaryCase = (data: number[][], aligned: boolean): Case => {
+        const tensor = Buffer.from(new Float32Array(data.flat()).buffer);
+        let json = JSON.stringify({ inputs: [{ name: 'x', shape: [data.length, 4], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }] });
+        if (aligned) json = json.padEnd(Math.ceil(json.length / 4) * 4, ' ');
+        else if (json.length % 4 === 0) json += ' ';
+        const header = Buffer.from(json);
+        return {
+          name: `v2 binary of ${data.length} rows`,
+          path: '/v2/models/mlp/infer',
+          headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+          body: Buffer.concat([header, tensor]),
+          by: 'plane',
+        };
+      };
+      const cases = Array.from({ length: 9 }, (_, seed): Case => {
         const data = rows(seed);
-        return seed % 2 === 0
+        if (seed % 3 === 2) return binaryCase(data, seed !== 5);
+        return seed % 3 === 0
           ? { name: `v2 JSON of ${data.length} rows`, path: '/v2/models/mlp/infer', body: v2({ inputs: [{ name: 'x', shape: [data.length, 4], datatype: 'FP32', data: data.flat() }] }), by: 'plane' }
           : { name: `TF Serving of ${data.length} rows`, path: '/v1/models/mlp:predict', body: v2({ instances: data }), by: 'plane' };
       });
-      for (const testCase of bodies) expect(Buffer.byteLength(testCase.body)).toBeGreaterThan(2 * 64 * 1024);
-      const before = plane.stats().bodyBuffers;
-      // Twice, all at once: the second round finds the first round's blocks free.
+      for (const testCase of cases) expect(Buffer.byteLength(testCase.body)).toBeGreaterThan(2 * 64 * 1024);
+      // Blocks per round: every body's, the tensor of each JSON body, and that of the unaligned binary body.
+      const perRound = 9 + 6 + 1;
+      const before = plane.stats().scratch;
+      // Twice, all at once behind a stalled worker: the second round finds the first round's blocks free.
       for (let round = 0; round < 2; round++) {
-        const viaPlane = await Promise.all(bodies.map((testCase, index) => send(on, testCase, 4000 + index)));
-        const viaFramework = await Promise.all(bodies.map((testCase, index) => send(off, testCase, 4000 + index)));
+        stall();
+        const viaPlane = await Promise.all(cases.map((testCase, index) => send(on, testCase, 4000 + index)));
+        const viaFramework = await Promise.all(cases.map((testCase, index) => send(off, testCase, 4000 + index)));
         for (const [index, answer] of viaPlane.entries()) {
-          expect(answer.status, bodies[index].name).toBe(200);
-          expect(answer, bodies[index].name).toEqual(viaFramework[index]);
+          expect(answer.status, cases[index].name).toBe(200);
+          expect(answer, cases[index].name).toEqual(viaFramework[index]);
         }
       }
-      const after = plane.stats().bodyBuffers;
-      expect(poisoned).toHaveBeenCalledTimes(16);
-      expect(after.allocated - before.allocated + after.reused - before.reused).toBe(16);
-      expect(after.reused - before.reused).toBeGreaterThanOrEqual(8);
-
-      // A binary body is never joined in a block: its tensors may be views of it.
-      const tensor = Buffer.from(new Float32Array(rows(0).flat()).buffer);
-      const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [tensor.length / 16, 4], datatype: 'FP32', parameters: { binary_data_size: tensor.length } }] }));
-      const large: Case = {
-        name: 'v2 binary of 9000 rows',
-        path: '/v2/models/mlp/infer',
-        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
-        body: Buffer.concat([header, tensor]),
-        by: 'plane',
-      };
-      const answer = await send(on, large, 5000);
-      expect(answer.status).toBe(200);
-      expect(answer).toEqual(await send(off, large, 5000));
-      expect(poisoned).toHaveBeenCalledTimes(16);
+      const after = plane.stats().scratch;
+      expect(poisoned).toHaveBeenCalledTimes(2 * perRound);
+      expect(after.allocated - before.allocated + after.reused - before.reused).toBe(2 * perRound);
+      expect(after.reused - before.reused).toBeGreaterThanOrEqual(perRound);
 
       // A client gone mid-body gives its block back.
       const { hostname, port } = new URL(on.url);
-      const freeBefore = plane.stats().bodyBuffers.freeBytes;
-      const cut = bodies[0].body as string;
+      const freeBefore = plane.stats().scratch.freeBytes;
+      const cut = cases[0].body as string;
       await new Promise<void>((resolve, reject) => {
         const socket = connect(Number(port), hostname, () => {
           const head = [
@@ -383,9 +397,9 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
         });
         socket.on('error', reject);
       });
-      await expect.poll(() => poisoned.mock.calls.length).toBe(17);
+      await expect.poll(() => poisoned.mock.calls.length).toBe(2 * perRound + 1);
       // The block it took from the free ones is free again.
-      expect(plane.stats().bodyBuffers.freeBytes).toBe(freeBefore);
+      expect(plane.stats().scratch.freeBytes).toBe(freeBefore);
       expect((await send(on, CASES[0], 5001)).status).toBe(200);
     } finally {
       poisoned.mockRestore();

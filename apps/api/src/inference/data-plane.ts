@@ -17,7 +17,7 @@ import { securityHeaders } from '../security/security-headers';
 import { failureRecord, type PredictionRecord } from '../telemetry/prediction-context';
 import { RequestTelemetry } from '../telemetry/request-telemetry';
 import { RawInferenceBody, v2BodyHeaders } from './binary-body';
-import { BodyBuffers, type BodyBufferStats } from './body-buffers';
+import { RequestScratch, ScratchBlocks, type ScratchBlockStats } from './scratch-blocks';
 import { readInferenceHeaderLength } from './codecs/v2.binary';
 import { InferenceService, type Answer } from './inference.service';
 import { predictionCall, type PredictionCall, type PredictionParams } from './request-options';
@@ -55,8 +55,8 @@ export interface DataPlaneStats {
   answered: number;
   /** Requests it looked into and handed to Fastify before reading their body (a refusal, or something it does not handle). */
   handedOver: number;
-  /** The reusable memory its multi-chunk bodies are joined in. */
-  bodyBuffers: BodyBufferStats;
+  /** The reusable memory of its multi-chunk bodies and large tensors. */
+  scratch: ScratchBlockStats;
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -90,8 +90,8 @@ export class InferenceDataPlane {
   /** The security headers of an API answer (every prediction route is one). */
   private readonly securityHeaders: Readonly<Record<string, string>>;
   private readonly maxBodyBytes: number;
-  /** Where bodies that arrive in several chunks are joined; a block goes back once the body is decoded. */
-  readonly bodies = new BodyBuffers();
+  /** Where bodies that arrive in several chunks are joined, and large tensors decoded (scratch-blocks.ts). */
+  readonly scratch = new ScratchBlocks();
   private answered = 0;
   private handedOver = 0;
 
@@ -112,7 +112,7 @@ export class InferenceDataPlane {
   }
 
   stats(): DataPlaneStats {
-    return { answered: this.answered, handedOver: this.handedOver, bodyBuffers: this.bodies.stats() };
+    return { answered: this.answered, handedOver: this.handedOver, scratch: this.scratch.stats() };
   }
 
   /**
@@ -149,8 +149,7 @@ export class InferenceDataPlane {
     const id = requestIdFor(request);
     let body: RequestBody;
     try {
-      // A binary body is not joined in a reused block: its tensors may be views of it (v2.binary).
-      body = await readBody(request, length, admitted.headerLength === undefined ? this.bodies : undefined);
+      body = await readBody(request, length, this.scratch);
     } catch {
       // The client went away mid-body: there is no one to answer.
       response.destroy();
@@ -205,20 +204,34 @@ export class InferenceDataPlane {
   }
 
   /**
-   * The inference service decodes the body before it awaits anything, and a JSON body into tensors
-   * of its own (its docs), so a pooled body's block goes back as soon as the call returns its promise.
+   * The inference service decodes the body before it awaits anything (its docs): a JSON body's block
+   * goes back as soon as the call returns its promise. The large tensors it decodes, and a binary
+   * body (its tensors may be views of it), are kept until the answer is settled.
    */
   private async predict(route: PredictionRoute, admitted: Admitted, body: RequestBody): Promise<{ answer: Answer<unknown>; payload: string | Buffer; contentHeaders: Readonly<Record<string, string>> }> {
-    if (route.protocol === 'v2') {
-      const answering = this.inference.v2Infer(admitted.call, new RawInferenceBody(body.bytes, admitted.headerLength));
-      if (body.pooled) this.bodies.give(body.bytes);
+    const scratch = new RequestScratch(this.scratch);
+    try {
+      if (route.protocol === 'v2') {
+        const answering = this.inference.v2Infer(admitted.call, new RawInferenceBody(body.bytes, admitted.headerLength), scratch.tensorMemory);
+        this.bodyDecoded(body, scratch, admitted.headerLength !== undefined);
+        const answer = await answering;
+        return { answer, payload: answer.body.body, contentHeaders: v2BodyHeaders(answer.body) };
+      }
+      const answering = this.inference.tfPredict(admitted.call, body.bytes, scratch.tensorMemory);
+      this.bodyDecoded(body, scratch, false);
       const answer = await answering;
-      return { answer, payload: answer.body.body, contentHeaders: v2BodyHeaders(answer.body) };
+      return { answer, payload: answer.body, contentHeaders: JSON_CONTENT_TYPE };
+    } finally {
+      scratch.release();
     }
-    const answering = this.inference.tfPredict(admitted.call, body.bytes);
-    if (body.pooled) this.bodies.give(body.bytes);
-    const answer = await answering;
-    return { answer, payload: answer.body, contentHeaders: JSON_CONTENT_TYPE };
+  }
+
+  /** Once the body is decoded: a JSON body's block goes back now, a binary body's once the answer is settled. */
+  private bodyDecoded(body: RequestBody, scratch: RequestScratch, binary: boolean): void {
+    if (!body.pooled) return;
+    const block = body.bytes.buffer as ArrayBuffer;
+    if (binary) scratch.hold(block);
+    else this.scratch.give(block);
   }
 
   /** As Fastify sends a reply: the route's headers, then the response hooks' (request id, security), then the length. */
@@ -240,16 +253,16 @@ interface Admitted {
 
 interface RequestBody {
   bytes: Buffer;
-  /** `bytes` is a block of the plane's BodyBuffers, to be given back once decoded. */
+  /** `bytes` views a block of the plane's ScratchBlocks, to be given back. */
   pooled: boolean;
 }
 
 /**
  * The whole body of `length` bytes (its Content-Length); rejects when the client goes away before
  * its end. A body in one chunk is that chunk; one in several is joined in a block from `blocks`
- * when they are given and cover its size.
+ * when they cover its size.
  */
-function readBody(request: IncomingMessage, length: number, blocks: BodyBuffers | undefined): Promise<RequestBody> {
+function readBody(request: IncomingMessage, length: number, blocks: ScratchBlocks): Promise<RequestBody> {
   return new Promise((resolve, reject) => {
     let first: Buffer | undefined;
     let joined: Buffer | undefined;
@@ -259,7 +272,7 @@ function readBody(request: IncomingMessage, length: number, blocks: BodyBuffers 
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
-      if (pooled) blocks!.give(joined!);
+      if (pooled) blocks.give(joined!.buffer as ArrayBuffer);
       reject(error);
     };
     request.on('data', (chunk: Buffer) => {
@@ -271,8 +284,8 @@ function readBody(request: IncomingMessage, length: number, blocks: BodyBuffers 
       if (first === undefined) first = chunk;
       else {
         if (joined === undefined) {
-          pooled = blocks !== undefined && BodyBuffers.covers(length);
-          joined = pooled ? blocks!.take(length) : Buffer.allocUnsafe(length);
+          pooled = ScratchBlocks.covers(length);
+          joined = pooled ? Buffer.from(blocks.take(length), 0, length) : Buffer.allocUnsafe(length);
           first.copy(joined, 0);
         }
         chunk.copy(joined, received);

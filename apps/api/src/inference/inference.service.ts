@@ -4,6 +4,7 @@ import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
 import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
+import { withTensorMemory, type TensorMemory } from './codecs/tensor-storage';
 import { ModelServer, type ServedVersion } from './model-server.service';
 import { TrafficRouter, type Routed, type RouteKind } from './traffic-router';
 import { withProtocolParameters, type PredictionCall } from './request-options';
@@ -55,12 +56,12 @@ export class InferenceService {
    * or the binary tensor extension when Inference-Header-Content-Length was sent), else parsed JSON.
    *
    * The body is decoded before the first await, and JSON text into tensors of its own: the data
-   * plane reuses a JSON body's memory once this returns its promise (body-buffers.ts). Binary
-   * tensors may stay views of the body.
+   * plane reuses a JSON body's memory once this returns its promise (scratch-blocks.ts). Binary
+   * tensors may stay views of the body. Large tensors take `tensorMemory` where it offers some.
    */
-  async v2Infer({ target, options }: PredictionCall, body: unknown): Promise<Answer<V2EncodedBody>> {
+  async v2Infer({ target, options }: PredictionCall, body: unknown, tensorMemory?: TensorMemory): Promise<Answer<V2EncodedBody>> {
     const routed = this.router.route(target);
-    const request = this.decoded(routed, () => decodeV2InferBody(body, routed.served.signature));
+    const request = this.decoded(routed, () => decodeV2InferBody(body, routed.served.signature), tensorMemory);
     const answered = await this.predict(routed, request.inputs, withProtocolParametersFor(routed, options, request.parameters));
     const { served } = answered;
     try {
@@ -96,10 +97,10 @@ export class InferenceService {
     return served?.state === 'ready';
   }
 
-  /** As v2Infer: the body (JSON, parsed or as bytes) is decoded before the first await, into tensors of its own. */
-  async tfPredict({ target, options }: PredictionCall, body: unknown): Promise<Answer<string>> {
+  /** As v2Infer: the body (JSON, parsed or as bytes) is decoded before the first await, into tensors of its own (large ones in `tensorMemory` where it offers some). */
+  async tfPredict({ target, options }: PredictionCall, body: unknown, tensorMemory?: TensorMemory): Promise<Answer<string>> {
     const routed = this.router.route(target);
-    const request = this.decoded(routed, () => decodePredictRequest(body, routed.served.signature));
+    const request = this.decoded(routed, () => decodePredictRequest(body, routed.served.signature), tensorMemory);
     const answered = await this.predict(routed, request.inputs, options);
     const { served } = answered;
     try {
@@ -111,9 +112,9 @@ export class InferenceService {
   }
 
   /** Decodes against the routed version's signature; a refusal counts against that version. */
-  private decoded<T>(routed: Routed, decode: () => T): T {
+  private decoded<T>(routed: Routed, decode: () => T, tensorMemory: TensorMemory | undefined): T {
     try {
-      return decode();
+      return tensorMemory === undefined ? decode() : withTensorMemory(tensorMemory, decode);
     } catch (error) {
       throw attributeFailure(error, routed.served, routed.route);
     }
