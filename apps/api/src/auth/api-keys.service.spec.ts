@@ -66,3 +66,42 @@ describe('ApiKeysService.authenticate', () => {
     expect((await service.authenticate(rotated.key)).id).toBe(key.keyId);
   });
 });
+
+describe('ApiKeysService.authenticateNow (the data plane, without a promise)', () => {
+  it('answers a key once authenticate has verified it against the cached row, and leaves every other case to authenticate', async () => {
+    const key = generateApiKey();
+    const { service, row } = serviceWith(rowFor(key.keyId, key.secretHash));
+    // Not cached yet, then cached but this key not yet verified.
+    expect(service.authenticateNow(key.key)).toBeUndefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.authenticateNow(key.key)).toBeUndefined();
+    const principal = await service.authenticate(key.key);
+    expect(service.authenticateNow(key.key)).toEqual(principal);
+    // Another secret for the same id, or a malformed key.
+    expect(service.authenticateNow(withNewSecret(key.keyId).key)).toBeUndefined();
+    expect(service.authenticateNow('not-a-key')).toBeUndefined();
+
+    // Revoked or expired: authenticate gives the refusal.
+    row.revokedAt = new Date();
+    service.invalidate(key.keyId);
+    expect(await refusal(service.authenticate(key.key))).toBe('the API key has been revoked');
+    expect(service.authenticateNow(key.key)).toBeUndefined();
+    row.revokedAt = null;
+    row.expiresAt = new Date(Date.now() - 1);
+    service.invalidate(key.keyId);
+    expect(await refusal(service.authenticate(key.key))).toBe('the API key has expired');
+    expect(service.authenticateNow(key.key)).toBeUndefined();
+
+    // A key that matches only the secret it replaced, within the grace period, is not kept as verified.
+    row.expiresAt = null;
+    const rotated = withNewSecret(key.keyId);
+    row.previousSecretHash = row.secretHash;
+    row.previousSecretExpiresAt = new Date(Date.now() + 60_000);
+    row.secretHash = rotated.secretHash;
+    service.invalidate(key.keyId);
+    expect((await service.authenticate(key.key)).id).toBe(key.keyId);
+    expect(service.authenticateNow(key.key)).toBeUndefined();
+    expect((await service.authenticate(rotated.key)).id).toBe(key.keyId);
+    expect(service.authenticateNow(rotated.key)?.id).toBe(key.keyId);
+  });
+});

@@ -65,6 +65,24 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
     }
     if (entity.revokedAt) throw new UnauthorizedError('the API key has been revoked');
     if (entity.expiresAt && entity.expiresAt.getTime() <= now) throw new UnauthorizedError('the API key has expired');
+    return this.principalOf(entity);
+  }
+
+  /**
+   * `authenticate` without a promise, for the inference data plane: the principal when the key's
+   * row is cached and this very key already matched it, unrevoked and unexpired; undefined in
+   * every other case (not cached yet, a refusal), where `authenticate` decides.
+   */
+  authenticateNow(rawKey: string): Principal | undefined {
+    const parsed = parseApiKey(rawKey);
+    if (!parsed) return undefined;
+    const entity = this.cache.getNow(parsed.keyId, () => this.repository.findByKeyId(parsed.keyId))?.value;
+    if (!entity || this.verifiedKeys.get(rawKey) !== entity || entity.revokedAt) return undefined;
+    if (entity.expiresAt && entity.expiresAt.getTime() <= Date.now()) return undefined;
+    return this.principalOf(entity);
+  }
+
+  private principalOf(entity: ApiKeyEntity): Principal {
     this.usedKeyIds.add(entity.keyId);
     return {
       kind: 'key',

@@ -84,4 +84,34 @@ describe('TtlCache', () => {
     now += 400;
     expect(await cache.get('a', load)).toBe(3);
   });
+
+  it('gives a loaded value at once with getNow, with the same life, reloads and misses as get', async () => {
+    const cache = new TtlCache<number | null>(1000, 10, clock);
+    let loads = 0;
+    let release: ((value: number) => void) | undefined;
+    const load = () => {
+      loads += 1;
+      return loads === 2 ? new Promise<number>((resolve) => (release = resolve)) : Promise.resolve(loads === 3 ? null : loads);
+    };
+    // A miss starts the load; nothing to give until it settles, and get shares that load.
+    expect(cache.getNow('a', load)).toBeUndefined();
+    expect(await cache.get('a', load)).toBe(1);
+    expect(cache.getNow('a', load)).toEqual({ value: 1 });
+    expect(loads).toBe(1);
+    // Past half-life: still given at once, while a reload runs in the background.
+    now += 600;
+    expect(cache.getNow('a', load)).toEqual({ value: 1 });
+    expect(loads).toBe(2);
+    release!(2);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(cache.getNow('a', load)).toEqual({ value: 2 });
+    // Expired: a new load, pending, so nothing at once; a loaded null is a value.
+    now += 1000;
+    expect(cache.getNow('a', load)).toBeUndefined();
+    expect(await cache.get('a', load)).toBeNull();
+    expect(cache.getNow('a', load)).toEqual({ value: null });
+    cache.delete('a');
+    expect(cache.getNow('a', load)).toBeUndefined();
+  });
 });

@@ -2,6 +2,8 @@ interface Entry<T> {
   value: Promise<T>;
   fetchedAt: number;
   refreshing?: boolean;
+  /** The value, once `value` has resolved. */
+  settled?: { value: T };
 }
 
 /**
@@ -23,27 +25,42 @@ export class TtlCache<T> {
   ) {}
 
   get(key: string, load: () => Promise<T>): Promise<T> {
+    return this.entry(key, load).value;
+  }
+
+  /**
+   * As `get`, but the value itself when it is already loaded (no promise to await: the hot path's
+   * common case), and undefined while a load is pending (then `get` gives the promise).
+   */
+  getNow(key: string, load: () => Promise<T>): { value: T } | undefined {
+    return this.entry(key, load).settled;
+  }
+
+  private entry(key: string, load: () => Promise<T>): Entry<T> {
     const now = this.clock();
     const cached = this.entries.get(key);
     if (cached && now - cached.fetchedAt < this.ttlMs) {
       if (!cached.refreshing && now - cached.fetchedAt >= this.ttlMs / 2) this.refresh(key, cached, load, now);
-      return cached.value;
+      return cached;
     }
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const value = load();
-    const entry = { value, fetchedAt: now };
+    const entry: Entry<T> = { value, fetchedAt: now };
     this.entries.set(key, entry);
-    value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
-    return value;
+    value.then(
+      (loaded) => (entry.settled = { value: loaded }),
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry;
   }
 
   private refresh(key: string, stale: Entry<T>, load: () => Promise<T>, now: number): void {
     stale.refreshing = true;
     load().then(
       (value) => {
-        if (this.entries.get(key) === stale) this.entries.set(key, { value: Promise.resolve(value), fetchedAt: now });
+        if (this.entries.get(key) === stale) this.entries.set(key, { value: Promise.resolve(value), fetchedAt: now, settled: { value } });
       },
       () => {
         // Keep serving the entry until it expires; the next request past half-life tries again.

@@ -18,6 +18,7 @@ import { failureRecord, type PredictionRecord } from '../telemetry/prediction-co
 import { RequestTelemetry } from '../telemetry/request-telemetry';
 import { RawInferenceBody, v2BodyHeaders } from './binary-body';
 import { RequestScratch, ScratchBlocks, type ScratchBlockStats } from './scratch-blocks';
+import { POOLED_MAX_BYTES } from './codecs/tensor-storage';
 import { readInferenceHeaderLength } from './codecs/v2.binary';
 import { InferenceService, type Answer } from './inference.service';
 import { predictionCall, type PredictionCall, type PredictionParams } from './request-options';
@@ -140,7 +141,8 @@ export class InferenceDataPlane {
 
   private async serve(request: IncomingMessage, response: ServerResponse, route: PredictionRoute, key: string, length: number, framework: RequestListener): Promise<void> {
     const started = performance.now();
-    const admitted = await this.admit(request, route, key);
+    const admission = this.admit(request, route, key);
+    const admitted = admission instanceof Promise ? await admission : admission;
     if (admitted === undefined) {
       this.handedOver++;
       framework(request, response);
@@ -186,18 +188,30 @@ export class InferenceDataPlane {
   /**
    * The checks the framework makes before a body is read, with its functions: the key, its access to
    * the model, the path and headers, the rate limit. Undefined: one of them refused (or failed), and
-   * the framework answers the request.
+   * the framework answers the request. A promise only where a check has to wait: a key not yet
+   * cached (or refused: `authenticate` decides), a key with a rate limit.
    */
-  private async admit(request: IncomingMessage, route: PredictionRoute, key: string): Promise<Admitted | undefined> {
+  private admit(request: IncomingMessage, route: PredictionRoute, key: string): Admission {
+    const principal = this.keys.authenticateNow(key);
+    if (principal !== undefined) return this.admitKey(request, route, principal);
+    return this.keys.authenticate(key).then(
+      (authenticated) => this.admitKey(request, route, authenticated),
+      () => undefined,
+    );
+  }
+
+  private admitKey(request: IncomingMessage, route: PredictionRoute, principal: Principal): Admission {
     try {
-      const principal = await this.keys.authenticate(key);
       authorize(PREDICT_ACCESS, principal, '', { name: route.params.name, inBody: false });
       const call = predictionCall(route.params, request.headers, principal);
       const headerLength = route.protocol === 'v2' ? readInferenceHeaderLength(request.headers['inference-header-content-length']) : undefined;
       // Last, so that a request handed over has taken no token.
-      const decision = await this.rateLimits.forPrincipal(principal);
-      if (decision !== undefined && !decision.allowed) return undefined;
-      return { principal, call, headerLength, decision };
+      const limiting = this.rateLimits.forPrincipal(principal);
+      if (limiting === undefined) return { principal, call, headerLength, decision: undefined };
+      return limiting.then(
+        (decision) => (decision.allowed ? { principal, call, headerLength, decision } : undefined),
+        () => undefined,
+      );
     } catch {
       return undefined;
     }
@@ -209,28 +223,31 @@ export class InferenceDataPlane {
    * body (its tensors may be views of it), are kept until the answer is settled.
    */
   private async predict(route: PredictionRoute, admitted: Admitted, body: RequestBody): Promise<{ answer: Answer<unknown>; payload: string | Buffer; contentHeaders: Readonly<Record<string, string>> }> {
-    const scratch = new RequestScratch(this.scratch);
+    // A body this short decodes into no tensor large enough to take a block (each element takes a
+    // byte of the body at least, or two in JSON, and 8 at most in the tensor).
+    const scratch = body.bytes.length > POOLED_MAX_BYTES / 4 ? new RequestScratch(this.scratch) : undefined;
     try {
       if (route.protocol === 'v2') {
-        const answering = this.inference.v2Infer(admitted.call, new RawInferenceBody(body.bytes, admitted.headerLength), scratch.tensorMemory);
+        const answering = this.inference.v2Infer(admitted.call, new RawInferenceBody(body.bytes, admitted.headerLength), scratch?.tensorMemory);
         this.bodyDecoded(body, scratch, admitted.headerLength !== undefined);
         const answer = await answering;
         return { answer, payload: answer.body.body, contentHeaders: v2BodyHeaders(answer.body) };
       }
-      const answering = this.inference.tfPredict(admitted.call, body.bytes, scratch.tensorMemory);
+      const answering = this.inference.tfPredict(admitted.call, body.bytes, scratch?.tensorMemory);
       this.bodyDecoded(body, scratch, false);
       const answer = await answering;
       return { answer, payload: answer.body, contentHeaders: JSON_CONTENT_TYPE };
     } finally {
-      scratch.release();
+      scratch?.release();
     }
   }
 
   /** Once the body is decoded: a JSON body's block goes back now, a binary body's once the answer is settled. */
-  private bodyDecoded(body: RequestBody, scratch: RequestScratch, binary: boolean): void {
+  private bodyDecoded(body: RequestBody, scratch: RequestScratch | undefined, binary: boolean): void {
     if (!body.pooled) return;
     const block = body.bytes.buffer as ArrayBuffer;
-    if (binary) scratch.hold(block);
+    // A pooled body is longer than MIN_BLOCK_BYTES / 2, so the request has its scratch.
+    if (binary) scratch!.hold(block);
     else this.scratch.give(block);
   }
 
@@ -243,6 +260,8 @@ export class InferenceDataPlane {
     response.end(payload);
   }
 }
+
+type Admission = Admitted | undefined | Promise<Admitted | undefined>;
 
 interface Admitted {
   principal: Principal;
