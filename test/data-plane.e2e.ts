@@ -187,6 +187,30 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     return { status: response.status, headers: normalized, body: json ? JSON.parse(bytes.toString('utf8')) : bytes.toString('base64') };
   }
 
+  /**
+   * Sends the head of a v2 JSON request for `body` and the first `bodyBytes` of it on a raw socket,
+   * then closes the socket (at once, or after `closeAfterMs`) without waiting for an answer.
+   */
+  const abandon = (server: TestServer, body: string, bodyBytes: number, closeAfterMs = 0) =>
+    new Promise<void>((resolve, reject) => {
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname, () => {
+        const head = [
+          'POST /v2/models/mlp/infer HTTP/1.1',
+          `host: ${hostname}`,
+          'content-type: application/json',
+          `authorization: Bearer ${keys.get(server)!.predict}`,
+          `content-length: ${Buffer.byteLength(body)}`,
+        ].join('\r\n');
+        socket.write(`${head}\r\n\r\n${body.slice(0, bodyBytes)}`, () => {
+          const close = () => (socket.destroy(), resolve());
+          if (closeAfterMs === 0) close();
+          else setTimeout(close, closeAfterMs);
+        });
+      });
+      socket.on('error', reject);
+    });
+
   it('answers every case as the framework does, and answers itself the cases it should', async () => {
     const plane = on.modelgate.dataPlane!;
     expect(plane, 'the plane runs by default').toBeDefined();
@@ -266,31 +290,12 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
         .split('\n')
         .filter((line) => /^modelgate_(requests_total|request_duration_seconds_count)\{/.test(line))
         .sort();
-    /** Sends the request's head and `bodyBytes` of its body on a raw socket, then closes it without waiting for an answer. */
-    const abandon = (server: TestServer, bodyBytes: number) =>
-      new Promise<void>((resolve, reject) => {
-        const { hostname, port } = new URL(server.url);
-        const socket = connect(Number(port), hostname, () => {
-          const head = [
-            'POST /v2/models/mlp/infer HTTP/1.1',
-            `host: ${hostname}`,
-            'content-type: application/json',
-            `authorization: Bearer ${keys.get(server)!.predict}`,
-            `content-length: ${Buffer.byteLength(V2_BODY)}`,
-          ].join('\r\n');
-          socket.write(`${head}\r\n\r\n${V2_BODY.slice(0, bodyBytes)}`, () => {
-            socket.destroy();
-            resolve();
-          });
-        });
-        socket.on('error', reject);
-      });
     const plane = on.modelgate.dataPlane!;
     const before = plane.stats();
     const [linesOn, linesOff] = [await predictionLines(on), await predictionLines(off)];
     // All at once, so that most complete requests are still queued when their client is gone.
     for (const server of [on, off]) {
-      await Promise.all(Array.from({ length: 20 }, () => [abandon(server, 10), abandon(server, Buffer.byteLength(V2_BODY))]).flat());
+      await Promise.all(Array.from({ length: 20 }, () => [abandon(server, V2_BODY, 10), abandon(server, V2_BODY, Buffer.byteLength(V2_BODY))]).flat());
     }
     // Whatever the abandoned requests still do finishes; both servers then answer as before.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -381,22 +386,8 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
       expect(after.reused - before.reused).toBeGreaterThanOrEqual(perRound);
 
       // A client gone mid-body gives its block back.
-      const { hostname, port } = new URL(on.url);
       const freeBefore = plane.stats().scratch.freeBytes;
-      const cut = cases[0].body as string;
-      await new Promise<void>((resolve, reject) => {
-        const socket = connect(Number(port), hostname, () => {
-          const head = [
-            'POST /v2/models/mlp/infer HTTP/1.1',
-            `host: ${hostname}`,
-            'content-type: application/json',
-            `authorization: Bearer ${keys.get(on)!.predict}`,
-            `content-length: ${Buffer.byteLength(cut)}`,
-          ].join('\r\n');
-          socket.write(`${head}\r\n\r\n${cut.slice(0, 100_000)}`, () => setTimeout(() => (socket.destroy(), resolve()), 100));
-        });
-        socket.on('error', reject);
-      });
+      await abandon(on, cases[0].body as string, 100_000, 100);
       await expect.poll(() => poisoned.mock.calls.length).toBe(2 * perRound + 1);
       // The block it took from the free ones is free again.
       expect(plane.stats().scratch.freeBytes).toBe(freeBefore);
