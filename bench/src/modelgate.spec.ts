@@ -30,4 +30,27 @@ describe('the batch counters the bench reads from /metrics', () => {
     expect(cellBatches(before, before)).toEqual({});
     expect(cellBatches(undefined, before)).toEqual({});
   });
+
+  it("reads the main thread's time in the collector, in all and in full collections, and gives a cell its shares", () => {
+    const gcLines = (minor: number, major: number, incremental: number) =>
+      [
+        '# HELP nodejs_gc_duration_seconds Garbage collection duration by kind, one of major, minor, incremental or weakcb.',
+        `nodejs_gc_duration_seconds_bucket{le="0.001",kind="minor"} 10`,
+        `nodejs_gc_duration_seconds_sum{kind="minor"} ${minor}`,
+        `nodejs_gc_duration_seconds_count{kind="minor"} 10`,
+        `nodejs_gc_duration_seconds_sum{kind="major"} ${major}`,
+        `nodejs_gc_duration_seconds_sum{kind="incremental"} ${incremental}`,
+        `nodejs_gc_duration_seconds_sum{kind="weakcb"} 0.001`,
+      ].join('\n');
+    const before = parseBatchCounters(`${METRICS}\n${gcLines(0.1, 0.2, 0.3)}`, 'bench-mlp', 1_000)!;
+    expect(before.gc!.seconds).toBeCloseTo(0.601, 10);
+    expect(before.gc!.fullSeconds).toBeCloseTo(0.5, 10);
+    expect(before.gc!.readAtMs).toBe(1_000);
+    const after = parseBatchCounters(`${METRICS.replace(' 50', ' 150')}\n${gcLines(0.3, 0.4, 0.5)}`, 'bench-mlp', 5_000)!;
+    const shares = cellBatches(before, after);
+    expect(shares.gcShare).toBeCloseTo(0.6 / 4, 10);
+    expect(shares.fullGcShare).toBeCloseTo(0.4 / 4, 10);
+    // A Modelgate without the default metrics: no shares.
+    expect(cellBatches({ engineCalls: 60, requests: 100 }, { engineCalls: 80, requests: 180 }).gcShare).toBeUndefined();
+  });
 });

@@ -32,34 +32,66 @@ export interface BatchCounters {
   requests: number;
   /** Engine calls handed to a worker spinning for them (idle spin); undefined from a Modelgate without it. */
   handedOver?: number;
+  /**
+   * Seconds the main thread has spent collecting garbage (`nodejs_gc_duration_seconds_sum`), in all
+   * and in full collections (mark-compacts and their incremental marking steps), and when they were
+   * read (performance.now(), ms).
+   */
+  gc?: { seconds: number; fullSeconds: number; readAtMs: number };
 }
 
 /**
  * Sums `modelgate_batch_size` _count (engine calls) and _sum (requests), and
- * `modelgate_idle_spin_handovers_total`, over the model's versions.
+ * `modelgate_idle_spin_handovers_total`, over the model's versions; and the main thread's time in
+ * the garbage collector, by kind.
  */
-export function parseBatchCounters(metrics: string, modelName: string): BatchCounters | undefined {
+export function parseBatchCounters(metrics: string, modelName: string, readAtMs = 0): BatchCounters | undefined {
   let engineCalls: number | undefined;
   let requests: number | undefined;
   let handedOver: number | undefined;
+  let gcSeconds: number | undefined;
+  let fullGcSeconds = 0;
   for (const line of metrics.split('\n')) {
-    if (!line.startsWith('modelgate_') || !line.includes(`model="${modelName}"`)) continue;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('nodejs_gc_duration_seconds_sum{')) {
+      gcSeconds = (gcSeconds ?? 0) + value;
+      if (line.includes('kind="major"') || line.includes('kind="incremental"')) fullGcSeconds += value;
+      continue;
+    }
+    if (!line.startsWith('modelgate_') || !line.includes(`model="${modelName}"`)) continue;
     if (line.startsWith('modelgate_batch_size_count{')) engineCalls = (engineCalls ?? 0) + value;
     else if (line.startsWith('modelgate_batch_size_sum{')) requests = (requests ?? 0) + value;
     else if (line.startsWith('modelgate_idle_spin_handovers_total{')) handedOver = (handedOver ?? 0) + value;
   }
   if (engineCalls === undefined || requests === undefined) return undefined;
-  return handedOver === undefined ? { engineCalls, requests } : { engineCalls, requests, handedOver };
+  return {
+    engineCalls,
+    requests,
+    ...(handedOver === undefined ? {} : { handedOver }),
+    ...(gcSeconds === undefined ? {} : { gc: { seconds: gcSeconds, fullSeconds: fullGcSeconds, readAtMs } }),
+  };
 }
 
-/** Requests per engine call during the cell, and the share of its calls idle spin handed over. */
-export function cellBatches(before: BatchCounters | undefined, after: BatchCounters | undefined): { meanBatchSize?: number; handedOverShare?: number } {
+export interface CellCounters {
+  meanBatchSize?: number;
+  handedOverShare?: number;
+  /** The share of the cell's time the main thread spent in the garbage collector, and in full collections. */
+  gcShare?: number;
+  fullGcShare?: number;
+}
+
+/** Requests per engine call during the cell, the share of its calls idle spin handed over, and the main thread's time in the collector. */
+export function cellBatches(before: BatchCounters | undefined, after: BatchCounters | undefined): CellCounters {
   if (before === undefined || after === undefined || after.engineCalls <= before.engineCalls) return {};
   const calls = after.engineCalls - before.engineCalls;
-  const meanBatchSize = (after.requests - before.requests) / calls;
-  if (before.handedOver === undefined || after.handedOver === undefined) return { meanBatchSize };
-  return { meanBatchSize, handedOverShare: (after.handedOver - before.handedOver) / calls };
+  const counters: CellCounters = { meanBatchSize: (after.requests - before.requests) / calls };
+  if (before.handedOver !== undefined && after.handedOver !== undefined) counters.handedOverShare = (after.handedOver - before.handedOver) / calls;
+  if (before.gc !== undefined && after.gc !== undefined && after.gc.readAtMs > before.gc.readAtMs) {
+    const seconds = (after.gc.readAtMs - before.gc.readAtMs) / 1000;
+    counters.gcShare = (after.gc.seconds - before.gc.seconds) / seconds;
+    counters.fullGcShare = (after.gc.fullSeconds - before.gc.fullSeconds) / seconds;
+  }
+  return counters;
 }
 
 export interface UploadResult {
@@ -115,7 +147,8 @@ export async function startModelgate(checkout: string): Promise<ModelgateServer>
     rss: () => settledRss(child.pid),
     async batchCounters(model) {
       const response = await fetch(`${url}/metrics`, { headers: authorization });
-      return response.ok ? parseBatchCounters(await response.text(), model.name) : undefined;
+      const readAtMs = performance.now();
+      return response.ok ? parseBatchCounters(await response.text(), model.name, readAtMs) : undefined;
     },
     stop,
     async upload(model, config) {

@@ -299,7 +299,7 @@ export function ms(value: number): string {
   return Math.abs(value) < 10 ? value.toFixed(2) : value.toFixed(1);
 }
 
-function percent(value: number): string {
+export function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
 }
 

@@ -30,6 +30,9 @@ export interface Cell {
   meanBatchSize?: number;
   /** Modelgate only: the share of those engine calls handed to a worker spinning for them (idle spin). */
   handedOverShare?: number;
+  /** Modelgate only: the share of the timed run its main thread spent collecting garbage, and in full collections (mark-compact). */
+  gcShare?: number;
+  fullGcShare?: number;
 }
 
 export interface RawModel {

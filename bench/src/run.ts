@@ -11,12 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { backgroundCores, CpuMeter, type CpuUse, disturbedCores, isBusy, waitUntilQuiet } from './cpu';
 import { errorCount, generateLoad, type LoadResult } from './load';
-import { type BatchCounters, cellBatches, type ModelgateServer, startModelgate } from './modelgate';
+import { type BatchCounters, type CellCounters, cellBatches, type ModelgateServer, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
 import { BASELINE_PROTOCOLS, type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
-import { bytes, checkTargets, computeRatios, count, formatReport, ms } from './report';
+import { bytes, checkTargets, computeRatios, count, formatReport, ms, percent } from './report';
 import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type MemoryRow, type RawModel } from './results';
 import type { InstanceMemoryResult, InstanceMemorySpec } from './servers/instance-memory';
 import type { RawModelResult, RawSpec } from './servers/raw-runtime';
@@ -383,7 +383,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
     context.cells.push({ ...base, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
     return;
   }
-  let kept: { load: LoadResult; cpu?: CpuUse; meanBatchSize?: number; handedOverShare?: number } | undefined;
+  let kept: ({ load: LoadResult; cpu?: CpuUse } & CellCounters) | undefined;
   let attempts = 0;
   // A cell disturbed by other processes or steal is measured again; the least disturbed run is kept.
   while (attempts <= context.options.busyRetries) {
@@ -403,7 +403,8 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
       },
     });
     const cpu = await meter.end();
-    const { meanBatchSize, handedOverShare } = cellBatches(countersBefore, await run.batchCounters?.());
+    const counters = cellBatches(countersBefore, await run.batchCounters?.());
+    const { meanBatchSize, handedOverShare, gcShare, fullGcShare } = counters;
     await waitUntilQuiet(run.child.pid);
     const errors = errorCount(load);
     log(
@@ -411,13 +412,14 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
         (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}, steal ${(cpu.stealCores ?? 0).toFixed(2)}` : '') +
         (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
         (handedOverShare === undefined ? '' : `, ${Math.round(100 * handedOverShare)}% of the calls handed over by idle spin`) +
+        (gcShare === undefined ? '' : `, main thread in GC ${percent(gcShare)} (full collections ${percent(fullGcShare!)})`) +
         (errors > 0 ? `, ${errors} ERRORS` : '') +
         (isBusy(cpu) ? ' BUSY' : ''),
     );
-    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, meanBatchSize, handedOverShare };
+    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, ...counters };
     if (!isBusy(cpu)) break;
   }
-  const { load, cpu, meanBatchSize, handedOverShare } = kept!;
+  const { load, cpu, meanBatchSize, handedOverShare, gcShare, fullGcShare } = kept!;
   const note = checked.note;
   context.cells.push({
     ...base,
@@ -427,6 +429,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
     ...(cpu ? { cpu } : {}),
     ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
     ...(handedOverShare === undefined ? {} : { handedOverShare }),
+    ...(gcShare === undefined ? {} : { gcShare, fullGcShare }),
     ...(note ? { note } : {}),
   });
 }
