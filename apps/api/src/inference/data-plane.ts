@@ -218,9 +218,9 @@ export class InferenceDataPlane {
   }
 
   /**
-   * The inference service decodes the body before it awaits anything (its docs): a JSON body's block
-   * goes back as soon as the call returns its promise. The large tensors it decodes, and a binary
-   * body (its tensors may be views of it), are kept until the answer is settled.
+   * The inference service decodes the body before it awaits anything, into tensors of its own when it
+   * is given tensor memory (its docs): a pooled body's block goes back as soon as the call returns its
+   * promise. The large tensors it decodes are kept until the answer is settled.
    */
   private async predict(route: PredictionRoute, admitted: Admitted, body: RequestBody): Promise<{ answer: Answer<unknown>; payload: string | Buffer; contentHeaders: Readonly<Record<string, string>> }> {
     // A body this short decodes into no tensor large enough to take a block (each element takes a
@@ -229,12 +229,12 @@ export class InferenceDataPlane {
     try {
       if (route.protocol === 'v2') {
         const answering = this.inference.v2Infer(admitted.call, new RawInferenceBody(body.bytes, admitted.headerLength), scratch?.tensorMemory);
-        this.bodyDecoded(body, scratch, admitted.headerLength !== undefined);
+        this.bodyDecoded(body);
         const answer = await answering;
         return { answer, payload: answer.body.body, contentHeaders: v2BodyHeaders(answer.body) };
       }
       const answering = this.inference.tfPredict(admitted.call, body.bytes, scratch?.tensorMemory);
-      this.bodyDecoded(body, scratch, false);
+      this.bodyDecoded(body);
       const answer = await answering;
       return { answer, payload: answer.body, contentHeaders: JSON_CONTENT_TYPE };
     } finally {
@@ -242,13 +242,12 @@ export class InferenceDataPlane {
     }
   }
 
-  /** Once the body is decoded: a JSON body's block goes back now, a binary body's once the answer is settled. */
-  private bodyDecoded(body: RequestBody, scratch: RequestScratch | undefined, binary: boolean): void {
-    if (!body.pooled) return;
-    const block = body.bytes.buffer as ArrayBuffer;
-    // A pooled body is longer than MIN_BLOCK_BYTES / 2, so the request has its scratch.
-    if (binary) scratch!.hold(block);
-    else this.scratch.give(block);
+  /**
+   * Once the body is decoded, its block goes back. A pooled body is longer than 4 KiB, so the request
+   * decoded it with tensor memory, and no tensor views it.
+   */
+  private bodyDecoded(body: RequestBody): void {
+    if (body.pooled) this.scratch.give(body.bytes.buffer as ArrayBuffer);
   }
 
   /** As Fastify sends a reply: the route's headers, then the response hooks' (request id, security), then the length. */

@@ -55,9 +55,10 @@ export class InferenceService {
    * `body` is what the body parser produced: a RawInferenceBody on the v2 infer routes (JSON text,
    * or the binary tensor extension when Inference-Header-Content-Length was sent), else parsed JSON.
    *
-   * The body is decoded before the first await, and JSON text into tensors of its own: the data
-   * plane reuses a JSON body's memory once this returns its promise (scratch-blocks.ts). Binary
-   * tensors may stay views of the body. Large tensors take `tensorMemory` where it offers some.
+   * The body is decoded before the first await. JSON text is decoded into tensors of its own, and so
+   * is a binary body when `tensorMemory` is given (without it, binary tensors may stay views of the
+   * body): the data plane reuses a body's memory once this returns its promise (scratch-blocks.ts).
+   * Large tensors take `tensorMemory` where it offers some.
    */
   async v2Infer({ target, options }: PredictionCall, body: unknown, tensorMemory?: TensorMemory): Promise<Answer<V2EncodedBody>> {
     const routed = this.router.route(target);

@@ -7,10 +7,10 @@
  * thousand requests a second that external memory made V8 run a full mark-compact of the whole heap
  * every few hundred milliseconds (docs/performance.md). Node's chunks stay Node's; the joined body
  * and the tensors come from here and go back:
- * - a JSON body once it is decoded (the inference service decodes before it awaits, into tensors
- *   of its own);
- * - the tensors, and a binary body (whose tensors may be views of it), once the request's answer
- *   is settled, when nothing reads them any more (RequestScratch).
+ * - a body once it is decoded (the inference service decodes before it awaits, into tensors of its
+ *   own while it has tensor memory: binary tensors too are copied, not viewed in the body);
+ * - the tensors once the request's answer is settled, when nothing reads them any more
+ *   (RequestScratch).
  *
  * Blocks come in power-of-two sizes from MIN_BLOCK_BYTES to MAX_BLOCK_BYTES; anything outside that
  * range is allocated as before. The blocks kept free are bounded by `maxFreeBytes`. A block that
@@ -73,7 +73,7 @@ export class ScratchBlocks {
 
 /**
  * The blocks one request holds until its answer is settled: its decoded tensors (as tensor memory
- * for the decoders, zeroed as a fresh array is) and a binary body.
+ * for the decoders, zeroed as a fresh array is).
  */
 export class RequestScratch {
   private readonly held: ArrayBuffer[] = [];
@@ -88,11 +88,6 @@ export class RequestScratch {
     this.held.push(block);
     return block;
   };
-
-  /** Keeps `block` until release. */
-  hold(block: ArrayBuffer): void {
-    this.held.push(block);
-  }
 
   /** Once the answer is settled: every block goes back. */
   release(): void {

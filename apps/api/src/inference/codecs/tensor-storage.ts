@@ -29,7 +29,8 @@ let tensorMemory: TensorMemory | undefined;
 /**
  * Runs `decode` with its large arrays (above POOLED_MAX_BYTES) taken from `memory` where it
  * offers some: the data plane's reusable blocks, given back once the request is answered
- * (inference/scratch-blocks.ts). Only decoding runs inside, so only the request's own tensors do.
+ * (inference/scratch-blocks.ts). Only decoding runs inside, so only the request's own tensors do;
+ * and no tensor views the body, so that the body can go as soon as it is decoded.
  */
 export function withTensorMemory<T>(memory: TensorMemory, decode: () => T): T {
   const before = tensorMemory;
@@ -39,6 +40,11 @@ export function withTensorMemory<T>(memory: TensorMemory, decode: () => T): T {
   } finally {
     tensorMemory = before;
   }
+}
+
+/** Whether a decoder runs under withTensorMemory: it then copies what it would view in the body (v2.binary). */
+export function decodingIntoTensorMemory(): boolean {
+  return tensorMemory !== undefined;
 }
 
 /** A zeroed `Storage` of `length` elements, a view into a shared block when small. */

@@ -6,6 +6,7 @@ import {
   isBinaryOutput,
   readInferenceHeaderLength,
 } from './v2.binary';
+import { withTensorMemory } from './tensor-storage';
 import { decodeV2Request, type BinaryOutputSelection } from './v2.codec';
 
 const signature: ModelSignature = {
@@ -129,6 +130,31 @@ describe('decodeV2BinaryRequest', () => {
       return viewsBody;
     });
     expect(aligned.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('copies even aligned data under tensor memory, large tensors into that memory, so that nothing views the body', () => {
+    const large = new Float32Array(2048).map((_, index) => index / 7);
+    const small = new Float32Array([1, 2, 3, 4]);
+    for (const data of [large, small]) {
+      const input = binaryInput('x', 'FP32', [data.length / 4, 4], data);
+      // The padding that puts the tensor at a multiple of 4 bytes, where it would be viewed.
+      const { body, headerLength } = [0, 1, 2, 3]
+        .map((padding) => binaryBody({ inputs: [input.json] }, [input.bytes], padding))
+        .find((candidate) => (candidate.body.byteOffset + candidate.headerLength) % 4 === 0)!;
+      const given: ArrayBuffer[] = [];
+      const memory = (bytes: number) => {
+        const block = new ArrayBuffer(bytes);
+        given.push(block);
+        return block;
+      };
+      const tensor = withTensorMemory(memory, () => decodeV2BinaryRequest(body, headerLength, signature)).inputs.x.data as Float32Array;
+      expect(tensor).toEqual(data);
+      expect(tensor.buffer).not.toBe(body.buffer);
+      // Above tensor-storage's 4 KiB the copy takes the memory given; smaller ones are carved as usual.
+      expect(given.map((block) => block === tensor.buffer)).toEqual(data === large ? [true] : []);
+      // Outside it, the same body is viewed again.
+      expect((decodeV2BinaryRequest(body, headerLength, signature).inputs.x.data as Float32Array).buffer).toBe(body.buffer);
+    }
   });
 
   it('copies BYTES elements once into a buffer of their own', () => {

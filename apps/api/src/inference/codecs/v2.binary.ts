@@ -29,7 +29,7 @@ import {
 import secureJsonParse from 'secure-json-parse';
 import { formatShape } from './describe';
 import { LITTLE_ENDIAN } from './int64';
-import { newTypedArray } from './tensor-storage';
+import { decodingIntoTensorMemory, newTypedArray } from './tensor-storage';
 import {
   decodeV2Body,
   writeV2ResponseJson,
@@ -156,11 +156,15 @@ type TypedArrayClass = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
-/** A typed array over the body where alignment allows (and the host is little-endian), else a copy. */
+/**
+ * A typed array over the body where alignment allows (and the host is little-endian), else a copy.
+ * Under withTensorMemory always a copy, into that memory: the data plane's body then goes as soon as
+ * it is decoded, instead of living (and outliving young-generation collections) until the answer.
+ */
 function viewOrCopy(datatype: Exclude<DataType, 'BYTES'>, body: Uint8Array, start: number, count: number, elementSize: number): TensorData {
   const Storage = typedArrayClassFor(datatype) as unknown as TypedArrayClass;
   const byteOffset = body.byteOffset + start;
-  if (LITTLE_ENDIAN && byteOffset % elementSize === 0) return new Storage(body.buffer, byteOffset, count);
+  if (LITTLE_ENDIAN && byteOffset % elementSize === 0 && !decodingIntoTensorMemory()) return new Storage(body.buffer, byteOffset, count);
   const copy = newTypedArray(Storage, count) as Exclude<TensorData, Uint8Array[]>;
   const bytes = new Uint8Array(copy.buffer, copy.byteOffset, copy.byteLength);
   bytes.set(body.subarray(start, start + count * elementSize));
