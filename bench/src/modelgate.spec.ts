@@ -1,4 +1,4 @@
-import { cellBatches, parseBatchCounters } from './modelgate';
+import { cellCounters, parseMetricCounters } from './modelgate';
 
 const METRICS = [
   '# HELP modelgate_batch_size Requests joined per engine call',
@@ -12,23 +12,23 @@ const METRICS = [
   'modelgate_idle_spin_handovers_total{model="other",version="1"} 5',
 ].join('\n');
 
-describe('the batch counters the bench reads from /metrics', () => {
+describe("the counters the bench reads from Modelgate's metrics", () => {
   it('sums engine calls, requests and hand-overs over the versions of the model named', () => {
-    expect(parseBatchCounters(METRICS, 'bench-mlp')).toEqual({ engineCalls: 60, requests: 100, handedOver: 30 });
+    expect(parseMetricCounters(METRICS, 'bench-mlp')).toEqual({ engineCalls: 60, requests: 100, handedOver: 30 });
   });
 
   it('leaves hand-overs out for a Modelgate without idle spin, and answers nothing without batch counters', () => {
     const older = METRICS.split('\n').filter((line) => !line.includes('idle_spin')).join('\n');
-    expect(parseBatchCounters(older, 'bench-mlp')).toEqual({ engineCalls: 60, requests: 100 });
-    expect(parseBatchCounters(METRICS, 'bench-cnn')).toBeUndefined();
+    expect(parseMetricCounters(older, 'bench-mlp')).toEqual({ engineCalls: 60, requests: 100 });
+    expect(parseMetricCounters(METRICS, 'bench-cnn')).toBeUndefined();
   });
 
   it('gives a cell its requests per engine call and the share handed over', () => {
     const before = { engineCalls: 60, requests: 100, handedOver: 30 };
-    expect(cellBatches(before, { engineCalls: 160, requests: 200, handedOver: 120 })).toEqual({ meanBatchSize: 1, handedOverShare: 0.9 });
-    expect(cellBatches({ engineCalls: 60, requests: 100 }, { engineCalls: 80, requests: 180 })).toEqual({ meanBatchSize: 4 });
-    expect(cellBatches(before, before)).toEqual({});
-    expect(cellBatches(undefined, before)).toEqual({});
+    expect(cellCounters(before, { engineCalls: 160, requests: 200, handedOver: 120 })).toEqual({ meanBatchSize: 1, handedOverShare: 0.9 });
+    expect(cellCounters({ engineCalls: 60, requests: 100 }, { engineCalls: 80, requests: 180 })).toEqual({ meanBatchSize: 4 });
+    expect(cellCounters(before, before)).toEqual({});
+    expect(cellCounters(undefined, before)).toEqual({});
   });
 
   it("reads the main thread's time in the collector, in all and in full collections, and gives a cell its shares", () => {
@@ -42,15 +42,15 @@ describe('the batch counters the bench reads from /metrics', () => {
         `nodejs_gc_duration_seconds_sum{kind="incremental"} ${incremental}`,
         `nodejs_gc_duration_seconds_sum{kind="weakcb"} 0.001`,
       ].join('\n');
-    const before = parseBatchCounters(`${METRICS}\n${gcLines(0.1, 0.2, 0.3)}`, 'bench-mlp', 1_000)!;
+    const before = parseMetricCounters(`${METRICS}\n${gcLines(0.1, 0.2, 0.3)}`, 'bench-mlp', 1_000)!;
     expect(before.gc!.seconds).toBeCloseTo(0.601, 10);
     expect(before.gc!.fullSeconds).toBeCloseTo(0.5, 10);
     expect(before.gc!.readAtMs).toBe(1_000);
-    const after = parseBatchCounters(`${METRICS.replace(' 50', ' 150')}\n${gcLines(0.3, 0.4, 0.5)}`, 'bench-mlp', 5_000)!;
-    const shares = cellBatches(before, after);
+    const after = parseMetricCounters(`${METRICS.replace(' 50', ' 150')}\n${gcLines(0.3, 0.4, 0.5)}`, 'bench-mlp', 5_000)!;
+    const shares = cellCounters(before, after);
     expect(shares.gcShare).toBeCloseTo(0.6 / 4, 10);
     expect(shares.fullGcShare).toBeCloseTo(0.4 / 4, 10);
     // A Modelgate without the default metrics: no shares.
-    expect(cellBatches({ engineCalls: 60, requests: 100 }, { engineCalls: 80, requests: 180 }).gcShare).toBeUndefined();
+    expect(cellCounters({ engineCalls: 60, requests: 100 }, { engineCalls: 80, requests: 180 }).gcShare).toBeUndefined();
   });
 });

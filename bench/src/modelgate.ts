@@ -22,12 +22,12 @@ export interface ModelgateServer {
   authorization: Record<string, string>;
   upload(model: BenchModel, config?: string): Promise<UploadResult>;
   rss(): Promise<number | undefined>;
-  /** The version's engine calls and the requests they computed so far, from /metrics. */
-  batchCounters(model: BenchModel): Promise<BatchCounters | undefined>;
+  /** The version's engine calls and the requests they computed so far, and the main thread's time in the collector, from /metrics. */
+  metricCounters(model: BenchModel): Promise<MetricCounters | undefined>;
   stop(): Promise<void>;
 }
 
-export interface BatchCounters {
+export interface MetricCounters {
   engineCalls: number;
   requests: number;
   /** Engine calls handed to a worker spinning for them (idle spin); undefined from a Modelgate without it. */
@@ -45,7 +45,7 @@ export interface BatchCounters {
  * `modelgate_idle_spin_handovers_total`, over the model's versions; and the main thread's time in
  * the garbage collector, by kind.
  */
-export function parseBatchCounters(metrics: string, modelName: string, readAtMs = 0): BatchCounters | undefined {
+export function parseMetricCounters(metrics: string, modelName: string, readAtMs = 0): MetricCounters | undefined {
   let engineCalls: number | undefined;
   let requests: number | undefined;
   let handedOver: number | undefined;
@@ -81,7 +81,7 @@ export interface CellCounters {
 }
 
 /** Requests per engine call during the cell, the share of its calls idle spin handed over, and the main thread's time in the collector. */
-export function cellBatches(before: BatchCounters | undefined, after: BatchCounters | undefined): CellCounters {
+export function cellCounters(before: MetricCounters | undefined, after: MetricCounters | undefined): CellCounters {
   if (before === undefined || after === undefined || after.engineCalls <= before.engineCalls) return {};
   const calls = after.engineCalls - before.engineCalls;
   const counters: CellCounters = { meanBatchSize: (after.requests - before.requests) / calls };
@@ -145,10 +145,10 @@ export async function startModelgate(checkout: string): Promise<ModelgateServer>
     child,
     authorization,
     rss: () => settledRss(child.pid),
-    async batchCounters(model) {
+    async metricCounters(model) {
       const response = await fetch(`${url}/metrics`, { headers: authorization });
       const readAtMs = performance.now();
-      return response.ok ? parseBatchCounters(await response.text(), model.name, readAtMs) : undefined;
+      return response.ok ? parseMetricCounters(await response.text(), model.name, readAtMs) : undefined;
     },
     stop,
     async upload(model, config) {

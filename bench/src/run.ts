@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { backgroundCores, CpuMeter, type CpuUse, disturbedCores, isBusy, waitUntilQuiet } from './cpu';
 import { errorCount, generateLoad, type LoadResult } from './load';
-import { type BatchCounters, type CellCounters, cellBatches, type ModelgateServer, startModelgate } from './modelgate';
+import { type MetricCounters, type CellCounters, cellCounters, type ModelgateServer, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
@@ -198,7 +198,7 @@ interface HttpServer {
   headers: Record<string, string>;
   child: Child;
   /** Modelgate's engine calls and requests so far, for the mean batch size of a cell. */
-  batchCounters?: () => Promise<BatchCounters | undefined>;
+  metricCounters?: () => Promise<MetricCounters | undefined>;
 }
 
 interface ModelgateMeasurements {
@@ -321,7 +321,7 @@ async function startModelgateFor(
     url: server.url,
     headers: server.authorization,
     child: server.child,
-    batchCounters: () => server.batchCounters(model),
+    metricCounters: () => server.metricCounters(model),
   };
   return { server, run };
 }
@@ -389,7 +389,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
   while (attempts <= context.options.busyRetries) {
     attempts++;
     const meter = new CpuMeter(run.child.pid);
-    let countersBefore: BatchCounters | undefined;
+    let countersBefore: MetricCounters | undefined;
     const load = await generateLoad({
       url: run.url + request.path,
       headers: { ...run.headers, ...request.headers },
@@ -398,12 +398,12 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
       warmupSeconds: context.options.warmupSeconds,
       durationSeconds: context.options.durationSeconds,
       beforeTimedRun: async () => {
-        countersBefore = await run.batchCounters?.();
+        countersBefore = await run.metricCounters?.();
         await meter.begin();
       },
     });
     const cpu = await meter.end();
-    const counters = cellBatches(countersBefore, await run.batchCounters?.());
+    const counters = cellCounters(countersBefore, await run.metricCounters?.());
     const { meanBatchSize, handedOverShare, gcShare, fullGcShare } = counters;
     await waitUntilQuiet(run.child.pid);
     const errors = errorCount(load);

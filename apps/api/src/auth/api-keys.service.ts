@@ -63,8 +63,8 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
     if (!entity || (this.verifiedKeys.get(rawKey) !== entity && !this.verifySecret(rawKey, entity, parsed.secret, now))) {
       throw new UnauthorizedError('the API key is not valid');
     }
-    if (entity.revokedAt) throw new UnauthorizedError('the API key has been revoked');
-    if (entity.expiresAt && entity.expiresAt.getTime() <= now) throw new UnauthorizedError('the API key has expired');
+    const refused = refusalOf(entity, now);
+    if (refused !== undefined) throw new UnauthorizedError(refused);
     return this.principalOf(entity);
   }
 
@@ -77,8 +77,7 @@ export class ApiKeysService implements OnApplicationBootstrap, OnApplicationShut
     const parsed = parseApiKey(rawKey);
     if (!parsed) return undefined;
     const entity = this.cache.getNow(parsed.keyId, () => this.repository.findByKeyId(parsed.keyId))?.value;
-    if (!entity || this.verifiedKeys.get(rawKey) !== entity || entity.revokedAt) return undefined;
-    if (entity.expiresAt && entity.expiresAt.getTime() <= Date.now()) return undefined;
+    if (!entity || this.verifiedKeys.get(rawKey) !== entity || refusalOf(entity, Date.now()) !== undefined) return undefined;
     return this.principalOf(entity);
   }
 
@@ -179,4 +178,11 @@ function adminKeyFields() {
     expiresAt: null,
     createdBy: 'bootstrap',
   };
+}
+
+/** Why a key whose secret matched is still refused (revoked, expired); undefined when it is not. */
+function refusalOf(entity: ApiKeyEntity, now: number): string | undefined {
+  if (entity.revokedAt) return 'the API key has been revoked';
+  if (entity.expiresAt && entity.expiresAt.getTime() <= now) return 'the API key has expired';
+  return undefined;
 }

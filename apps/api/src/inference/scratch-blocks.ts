@@ -16,6 +16,8 @@
  * range is allocated as before. The blocks kept free are bounded by `maxFreeBytes`. A block that
  * was moved to another thread (detached) is not kept.
  */
+import type { TensorMemory } from './codecs/tensor-storage';
+
 export const MIN_BLOCK_BYTES = 8 * 1024;
 export const MAX_BLOCK_BYTES = 4 * 1024 * 1024;
 
@@ -81,7 +83,7 @@ export class RequestScratch {
   constructor(private readonly blocks: ScratchBlocks) {}
 
   /** Zeroed memory for a decoded tensor of `bytes`, or undefined to allocate it as usual. */
-  readonly tensorMemory = (bytes: number): ArrayBuffer | undefined => {
+  readonly tensorMemory: TensorMemory = (bytes) => {
     if (!ScratchBlocks.covers(bytes)) return undefined;
     const block = this.blocks.take(bytes);
     new Uint8Array(block, 0, bytes).fill(0);
