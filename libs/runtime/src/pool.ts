@@ -175,13 +175,14 @@ class LoadedModel {
     batching: BatchingConfig,
     /** The model may split its CPU instances in two lanes (LoadSpec.splitUnderLoad and an ONNX model). */
     readonly splits: boolean,
+    activity: ActivityGauge,
   ) {
     this.workers = new Array<ModelWorker | undefined>(instances).fill(undefined);
     this.successors = new Array<ModelWorker | undefined>(instances).fill(undefined);
     this.helpers = new Array<ModelWorker | undefined>(instances).fill(undefined);
     this.helpersStopping = new Array<Promise<void> | undefined>(instances).fill(undefined);
     this.helperBusy = Array.from({ length: instances }, () => new SharedArrayBuffer(4));
-    this.queue = new VersionQueue(key, batching);
+    this.queue = new VersionQueue(key, batching, activity);
   }
 }
 
@@ -216,7 +217,7 @@ export class ModelRuntime {
     // Fails before anything changes when the runtime has not been built.
     this.resolveWorkerScript();
     const splits = spec.splitUnderLoad !== false && spec.format === 'onnx';
-    const model = new LoadedModel(key, spec.format, spec.artifactPath, devices, instances, batching, splits);
+    const model = new LoadedModel(key, spec.format, spec.artifactPath, devices, instances, batching, splits, this.activity);
     this.models.set(key, model);
 
     const starting = Array.from({ length: instances }, (_, instance) => this.startWorker(model, instance));

@@ -446,6 +446,36 @@ describe('deadlines, queue bound and priority', () => {
     expect(queueDepth).toEqual({ online: 0, batch: 0 });
   });
 
+  it('while the host holds other requests, sends an idle instance those of one turn of the event loop as one batch', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: HOLD });
+    const seeds = [0, 1, 2];
+    const expected = await alone('mlp:1', seeds.map(row));
+    // The host (the HTTP server) holds the three requests while they are submitted in one turn.
+    for (const _ of seeds) runtime.activity.enter();
+    try {
+      const pending = seeds.map((seed) => runtime.infer('mlp:1', row(seed)));
+      // None has left yet, although the instance is idle: the batch is made at the end of the turn.
+      expect(statsOf('mlp:1')).toMatchObject({ queueDepth: { online: 3, batch: 0 }, inFlight: { batches: 0, requests: 0 } });
+      const results = await Promise.all(pending);
+      results.forEach((result, index) => {
+        expect(result.batchSize).toBe(3);
+        expectSameOutputs(result.outputs, expected[index].outputs);
+      });
+    } finally {
+      for (const _ of seeds) runtime.activity.leave();
+    }
+    // A request the host holds alone still goes at once, without waiting for the turn to end.
+    runtime.activity.enter();
+    try {
+      const lone = runtime.infer('mlp:1', row(5));
+      expect(statsOf('mlp:1').inFlight).toEqual({ batches: 1, requests: 1 });
+      expect((await lone).batchSize).toBe(1);
+    } finally {
+      runtime.activity.leave();
+    }
+    expect(statsOf('mlp:1').batches).toMatchObject({ sizes: { 1: 4, 3: 1 }, dispatchedIdle: 5, delayWaits: 0 });
+  });
+
   it('shows queue depth and busy workers while it is loaded', async () => {
     await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: HOLD });
     runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);

@@ -14,6 +14,7 @@ import { DeadlineExceededError, QueueFullError } from './errors';
 import { QueuedRequest, RequestLane } from './request-lane';
 import type { ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
+import type { ActivityGauge } from './worker/idle-spin';
 import type { InferResult, ModelWorker, WorkerJob } from './worker/model-worker';
 
 /** What a caller may say about one request. */
@@ -117,8 +118,10 @@ function captureSettlers(resolve: (result: InferResult) => void, reject: (error:
  * workers that serve them.
  *
  * Policy. Latency at low load comes first, so a request never waits for company while an instance
- * is idle: an idle instance takes at once everything waiting (up to maxBatchSize rows), and a lone
- * request goes straight to it. Batches grow only under load: while every instance is busy, requests
+ * is idle: an idle instance takes everything waiting (up to maxBatchSize rows), and a lone request
+ * goes straight to it. While the host holds other requests, "at once" means at the end of the
+ * current turn of the event loop, so that what one turn reads leaves together (see gather). Batches
+ * grow only under load: while every instance is busy, requests
  * wait here and join. Each instance holds at most two batches (one running, one posted, so it never
  * idles between messages); its second slot is filled when waiting would not make the batch bigger
  * (maxBatchSize rows are waiting, or the version joins nothing), or once the oldest waiting request
@@ -167,10 +170,21 @@ export class VersionQueue {
     this.dispatch();
   };
   private readonly onDeadline = () => this.sweepDeadlines();
+  /** A dispatch is set for the end of this turn of the event loop (see submit). */
+  private gathering = false;
+  private readonly onGathered = () => {
+    this.gathering = false;
+    this.dispatch(true);
+  };
 
   constructor(
     readonly key: string,
     readonly config: BatchingConfig,
+    /**
+     * The requests the host holds (ModelRuntime.activity). While it holds others, an idle instance's
+     * batch is made at the end of the event loop's turn (see gather); without it, at once.
+     */
+    private readonly activity?: ActivityGauge,
   ) {
     this.batchSizeCounts = new Array<number>(config.maxBatchSize + 1).fill(0);
   }
@@ -230,7 +244,7 @@ export class VersionQueue {
     this.requestCounts.accepted++;
     if (deadline < this.deadlineTimerAt) this.armDeadlineTimer(deadline, now);
 
-    if (waiting === 0) {
+    if (waiting === 0 && !this.othersInProgress()) {
       const worker = this.idleWorker();
       if (worker !== undefined) {
         this.send([request], rows, worker, 'idle');
@@ -253,12 +267,16 @@ export class VersionQueue {
     this.workers.delete(worker);
   }
 
-  /** Sends waiting requests to workers as the policy above allows. */
-  dispatch(): void {
+  /**
+   * Sends waiting requests to workers as the policy above allows. `gathered`: called at the end of
+   * a turn of the event loop, where an idle worker takes what the turn brought (see gather).
+   */
+  dispatch(gathered = false): void {
     let now = -1;
     while (this.online.size + this.background.size > 0) {
       const worker = this.availableWorker();
       if (worker === undefined) return;
+      if (!gathered && worker.inFlightCount === 0 && this.othersInProgress()) return this.gather();
       const lane = this.online.size > 0 ? this.online : this.background;
       if (now < 0) now = performance.now();
       let reason: DispatchReason = 'idle';
@@ -395,6 +413,24 @@ export class VersionQueue {
     this.batchSizeCounts[Math.min(size, this.batchSizeCounts.length - 1)]++;
     this.inFlight.add(batch);
     if (worker.run(batch)) counts.handedOver++;
+  }
+
+  /** The host holds requests besides the one at hand (always false without an activity gauge). */
+  private othersInProgress(): boolean {
+    return this.activity !== undefined && this.activity.requests > 1;
+  }
+
+  /**
+   * While the host holds other requests, an idle worker's batch is made at the end of the event
+   * loop's turn rather than at once: the requests a turn reads (a burst of arrivals on many
+   * connections, or those read while a worker's answer came in) then leave in one engine call,
+   * instead of the first alone and the rest waiting for its round trip. Each engine call costs the
+   * main thread a message and a wake-up each way, whatever its size (docs/architecture.md).
+   */
+  private gather(): void {
+    if (this.gathering) return;
+    this.gathering = true;
+    setImmediate(this.onGathered);
   }
 
   /**
