@@ -104,7 +104,15 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
     if (models.includes('cnn')) {
       const cell = find('modelgate', protocol, 'cnn', 64);
       const factor = protocol === 'v2-binary' ? 2 : 1.3;
-      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base) => overNaive('cnn', factor, load, base!));
+      // The binary row is judged against the faster naive server (flat v2 JSON). Issue 3's own naive
+      // server read nested rows and paid about 1 ms an image to flatten them (its 330 req/s): that
+      // comparison is printed beside the verdict, which it does not change.
+      const nestedNaive = protocol === 'v2-binary' ? find('naive', 'tf-rest', 'cnn', 64) : undefined;
+      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base) => {
+        const verdict = overNaive('cnn', factor, load, base!);
+        if (!measured(nestedNaive)) return verdict;
+        return { ...verdict, measured: `${verdict.measured}; against the naive server reading nested rows, as issue 3's did: ${times(load.requestsPerSecond / nestedNaive.load.requestsPerSecond)}` };
+      });
       check(`CNN c=64 ${label}: p99 / p50`, '<= 10', cell, null, (load) => ({
         pass: load.p99Ms <= 10 * load.p50Ms,
         measured: `${(load.p99Ms / load.p50Ms).toFixed(1)} (p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms)`,

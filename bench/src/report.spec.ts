@@ -1,0 +1,35 @@
+import type { LoadResult } from './load';
+import type { Protocol } from './protocols';
+import { checkTargets } from './report';
+import type { Cell, HttpTarget, RawModel } from './results';
+
+function load(requestsPerSecond: number, p50Ms = 80, p99Ms = 150): LoadResult {
+  return { requestsPerSecond, completed: requestsPerSecond * 4, seconds: 4, p50Ms, p90Ms: p99Ms, p99Ms, maxMs: p99Ms, meanMs: p50Ms, non2xx: {}, errors: 0, timeouts: 0 };
+}
+
+function cnnCell(target: HttpTarget, protocol: Protocol, requestsPerSecond: number): Cell {
+  return { target, protocol, model: 'cnn', concurrency: 64, status: 'measured', load: load(requestsPerSecond) };
+}
+
+const RAW: RawModel[] = [{ model: 'cnn', batches: [], best: { batchSize: 8, examplesPerSecond: 1_000 } }];
+
+describe('the CNN targets against the naive server', () => {
+  const cells = [cnnCell('naive', 'v2-json', 540), cnnCell('naive', 'tf-rest', 300), cnnCell('modelgate', 'v2-json', 720), cnnCell('modelgate', 'v2-binary', 780)];
+  const checks = checkTargets(cells, ['cnn'], RAW);
+  const verdictOf = (description: string) => checks.find((check) => check.description === description);
+
+  it('judges the binary protocol against the flat JSON naive server, and says when the raw runtime itself cannot pass', () => {
+    const binary = verdictOf('CNN c=64 v2 binary: throughput vs naive');
+    expect(binary?.verdict).toBe('FAIL');
+    expect(binary?.measured).toMatch(/^1\.44x \(the raw runtime alone, no HTTP, reaches 1\.85x here\)/);
+  });
+
+  it('prints beside the binary verdict the ratio against the naive server that reads nested rows, as issue 3 measured it', () => {
+    expect(verdictOf('CNN c=64 v2 binary: throughput vs naive')?.measured).toMatch(/; against the naive server reading nested rows, as issue 3's did: 2\.60x$/);
+  });
+
+  it('leaves the JSON rows as they were: judged against the naive server that read the same body', () => {
+    const json = verdictOf('CNN c=64 v2 JSON: throughput vs naive');
+    expect(json).toMatchObject({ verdict: 'PASS', measured: '1.33x' });
+  });
+});
