@@ -476,6 +476,21 @@ describe('deadlines, queue bound and priority', () => {
     expect(statsOf('mlp:1').batches).toMatchObject({ sizes: { 1: 4, 3: 1 }, dispatchedIdle: 5, delayWaits: 0 });
   });
 
+  it('shares what one turn gathered among the idle instances', async () => {
+    await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, instances: 2, batching: HOLD });
+    const seeds = [0, 1, 2, 3, 4];
+    for (const _ of seeds) runtime.activity.enter();
+    try {
+      const results = await Promise.all(seeds.map((seed) => runtime.infer('mlp:1', row(seed))));
+      // Five requests, two idle instances: three to one, two to the other, each pair of batches at once.
+      expect(results.map((result) => result.batchSize)).toEqual([3, 3, 3, 2, 2]);
+      expect(new Set(results.slice(0, 3).map((result) => result.worker)).size).toBe(1);
+      expect(results[3].worker).not.toBe(results[0].worker);
+    } finally {
+      for (const _ of seeds) runtime.activity.leave();
+    }
+  });
+
   it('shows queue depth and busy workers while it is loaded', async () => {
     await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, batching: HOLD });
     runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);

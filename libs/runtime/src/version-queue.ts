@@ -292,8 +292,11 @@ export class VersionQueue {
           return;
         }
       }
+      // What a turn gathered is shared among the idle instances, as it would have been had each request
+      // gone to one at once.
+      const maxRows = gathered && reason === 'idle' ? Math.min(this.config.maxBatchSize, Math.ceil(lane.rows / this.idleWorkerCount())) : this.config.maxBatchSize;
       const members: QueuedRequest[] = [];
-      const rows = lane.collect(members, this.config.maxBatchSize, this.plan.axis !== null, now, this.expireQueued);
+      const rows = lane.collect(members, Math.max(1, maxRows), this.plan.axis !== null, now, this.expireQueued);
       if (members.length > 0) this.send(members, rows, worker, reason);
     }
   }
@@ -445,6 +448,12 @@ export class VersionQueue {
       helper ??= worker;
     }
     return helper;
+  }
+
+  private idleWorkerCount(): number {
+    let idle = 0;
+    for (const worker of this.workers) if (worker.inFlightCount === 0) idle++;
+    return idle;
   }
 
   /** An idle worker if there is one (see idleWorker), else the least busy with room for another batch. */
