@@ -117,13 +117,13 @@ function captureSettlers(resolve: (result: InferResult) => void, reject: (error:
  * The dynamic batcher of one loaded version: its waiting requests, by priority, and the ready
  * workers that serve them.
  *
- * Policy. Latency at low load comes first, so a request never waits for company while an instance
- * is idle: an idle instance takes everything waiting (up to maxBatchSize rows), and a lone request
- * goes straight to it. While the host holds other requests, "at once" means at the end of the
- * current turn of the event loop, so that what one turn reads leaves together (see gather). Batches
- * grow only under load: while every instance is busy, requests
- * wait here and join. Each instance holds at most two batches (one running, one posted, so it never
- * idles between messages); its second slot is filled when waiting would not make the batch bigger
+ * Policy. Latency at low load comes first, so a request does not wait for company while an
+ * instance is idle: a lone request goes straight to it, and an idle instance takes everything
+ * waiting (up to maxBatchSize rows). While the host holds other requests, an idle instance's batch
+ * is made at the end of the current turn of the event loop instead, so that what one turn reads
+ * leaves together (see gather): the wait is the rest of that turn, never a timer. Batches grow only
+ * under load: while every instance is busy, requests wait here and join. Each instance holds at
+ * most two batches (one running, one posted, so it never idles between messages); its second slot is filled when waiting would not make the batch bigger
  * (maxBatchSize rows are waiting, or the version joins nothing), or once the oldest waiting request
  * has waited maxQueueDelayMs; otherwise the batch leaves when an instance becomes idle.
  *
@@ -170,7 +170,7 @@ export class VersionQueue {
     this.dispatch();
   };
   private readonly onDeadline = () => this.sweepDeadlines();
-  /** A dispatch is set for the end of this turn of the event loop (see submit). */
+  /** A dispatch is set for the end of this turn of the event loop (see gather). */
   private gathering = false;
   private readonly onGathered = () => {
     this.gathering = false;
@@ -292,11 +292,12 @@ export class VersionQueue {
           return;
         }
       }
-      // What a turn gathered is shared among the idle instances, as it would have been had each request
-      // gone to one at once.
-      const maxRows = gathered && reason === 'idle' ? Math.min(this.config.maxBatchSize, Math.ceil(lane.rows / this.idleWorkerCount())) : this.config.maxBatchSize;
+      let maxRows = this.config.maxBatchSize;
+      // What a turn gathered is shared among the idle instances, as each request would have gone to
+      // one of them had it been sent at once.
+      if (gathered && reason === 'idle') maxRows = Math.max(1, Math.min(maxRows, Math.ceil(lane.rows / this.idleWorkerCount())));
       const members: QueuedRequest[] = [];
-      const rows = lane.collect(members, Math.max(1, maxRows), this.plan.axis !== null, now, this.expireQueued);
+      const rows = lane.collect(members, maxRows, this.plan.axis !== null, now, this.expireQueued);
       if (members.length > 0) this.send(members, rows, worker, reason);
     }
   }
