@@ -192,7 +192,11 @@ export class ModelRuntime {
   private readonly testHooks: boolean;
   private workerScript: string | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
-  /** The requests the host holds, which idle spin reads (see ModelRuntimeOptions.idleSpinMs). */
+  /**
+   * The requests the host holds, which idle spin reads (see ModelRuntimeOptions.idleSpinMs) and each
+   * version's batcher too: while the host holds others, an idle instance's batch is made at the end
+   * of the event loop's turn (VersionQueue). A host that counts nothing here gets neither.
+   */
   readonly activity = new ActivityGauge();
 
   constructor(private readonly options: ModelRuntimeOptions = {}) {

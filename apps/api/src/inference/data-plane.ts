@@ -344,7 +344,7 @@ export class DataPlaneSwitch {
 
   /**
    * Counts every request from its arrival until its response closes (answered, or the connection
-   * gone) in `activity`, which the model workers' idle spin reads (ModelServer.activity).
+   * gone) in `activity`, which idle spin and the batcher read (ModelServer.activity).
    */
   countRequestsIn(activity: ActivityGauge): void {
     this.activity = activity;

@@ -81,8 +81,9 @@ export class ModelServer implements OnApplicationShutdown {
   }
 
   /**
-   * The requests the server holds, which the HTTP server counts (DataPlaneSwitch) and the workers'
-   * idle spin reads: they spin only while it is at most one.
+   * The requests the server holds, which the HTTP server counts (DataPlaneSwitch) and the runtime
+   * reads: workers spin for their next batch only while it is at most one (idle spin), and above
+   * one an idle instance's batch is made at the end of the event loop's turn (the batcher).
    */
   get activity(): ActivityGauge {
     return this.runtime.activity;
