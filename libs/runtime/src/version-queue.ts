@@ -123,9 +123,10 @@ function captureSettlers(resolve: (result: InferResult) => void, reject: (error:
  * is made at the end of the current turn of the event loop instead, so that what one turn reads
  * leaves together (see gather): the wait is the rest of that turn, never a timer. Batches grow only
  * under load: while every instance is busy, requests wait here and join. Each instance holds at
- * most two batches (one running, one posted, so it never idles between messages); its second slot is filled when waiting would not make the batch bigger
- * (maxBatchSize rows are waiting, or the version joins nothing), or once the oldest waiting request
- * has waited maxQueueDelayMs; otherwise the batch leaves when an instance becomes idle.
+ * most two batches (one running, one posted, so it never idles between messages); its second slot
+ * is filled when waiting would not make the batch bigger (maxBatchSize rows are waiting, or the
+ * version joins nothing), or once the oldest waiting request has waited maxQueueDelayMs; otherwise
+ * the batch leaves when an instance becomes idle.
  *
  * Triton's dynamic batcher instead holds every batch smaller than its preferred size for up to
  * max_queue_delay_microseconds, even when an instance is idle, which adds that delay to every
