@@ -1,18 +1,23 @@
 /**
  * ModelRuntime: the only way the API runs models. Each loaded version gets `instances` worker
  * threads (Triton's instance groups), so a model that throws, leaks or blows its heap takes down a
- * worker, never the API. Workers are started by compiled code: the runtime must be built
+ * worker, never the API; a version whose engine calls take microseconds may instead run inline,
+ * on the calling thread (LoadSpec.inline, InlineInstance). Workers are started by compiled code: the runtime must be built
  * (`npx tsc -p libs/runtime/tsconfig.lib.json`) before it is used, tests and vitest included.
  */
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { Device } from './backends/backend';
+import type { Device, Session } from './backends/backend';
+import { backendFor } from './backends/index';
 import { probeBatching } from './batch-probe';
-import { planBatching, resolveBatchingConfig, type BatchingConfig, type BatchPlan } from './batching';
+import { joinInputs, planBatching, resolveBatchingConfig, type BatchingConfig, type BatchPlan } from './batching';
 import { ModelLoadError, ModelNotLoadedError, WorkerCrashedError } from './errors';
+import { INLINE_CHECK_ROWS, INLINE_MAX_BATCH_MS, INLINE_MAX_FILE_BYTES, INLINE_MAX_RUN_MS, InlineInstance } from './inline-instance';
 import { compileInputCheck, type InputCheck } from './input-check';
 import type { ModelFormat, ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
 import { VersionQueue, type InferOptions, type QueueStats } from './version-queue';
+import { generateWarmupInputs } from './warmup';
 import { ActivityGauge } from './worker/idle-spin';
 import type { CrashMode, LaneSetup } from './worker/messages';
 import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstance } from './worker/model-worker';
@@ -20,6 +25,7 @@ import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstanc
 export type { InferResult } from './worker/model-worker';
 export { ActivityGauge } from './worker/idle-spin';
 export type { InferOptions, QueueStats } from './version-queue';
+export { INLINE_MAX_BATCH_MS, INLINE_MAX_RUN_MS } from './inline-instance';
 
 export interface ModelRuntimeOptions {
   /** The worker entry point; defaults to the built `@modelgate/runtime/worker`. */
@@ -49,6 +55,11 @@ export interface ModelRuntimeOptions {
    * Infinity to keep one lane whatever a busy machine makes of the timing.
    */
   laneMinRunMs?: number;
+  /**
+   * The longest warm batch-1 run, in the worker that loaded it, of a version that may run inline
+   * (LoadSpec.inline); default INLINE_MAX_RUN_MS. Tests set 0 to keep their small models on workers.
+   */
+  inlineMaxRunMs?: number;
   /**
    * Idle spin (see worker/idle-spin): a primary worker that has answered its last batch while the
    * host holds no other request polls for the next one for up to this long, so that a lone
@@ -91,6 +102,19 @@ export interface LoadSpec {
    * instance, and the memory of one.
    */
   splitUnderLoad?: boolean;
+  /**
+   * Lets a model fast enough run on the calling thread, without a worker (see InlineInstance);
+   * default false. Only an ONNX model on the CPU with one instance and a small file qualifies, and
+   * only when its engine calls measure short enough at load; anything else keeps its workers.
+   */
+  inline?: boolean;
+}
+
+/** Where a version's engine calls run, and why. */
+export interface ExecutionInfo {
+  /** `inline`: on the thread that serves its requests (InlineInstance); `workers`: in its worker threads. */
+  mode: 'inline' | 'workers';
+  reason: string;
 }
 
 export interface LoadedModelInfo {
@@ -100,11 +124,13 @@ export interface LoadedModelInfo {
   loadMs: number;
   /** The settings in force, the axis requests are joined along (null: one by one) and why. */
   batching: BatchingConfig & Pick<BatchPlan, 'axis' | 'reason'>;
+  execution: ExecutionInfo;
 }
 
 /** A version's numbers at one moment: pure data, for metrics and dashboards. */
 export interface VersionStats extends QueueStats {
   key: string;
+  execution: ExecutionInfo;
   workers: {
     /** Instances configured. */
     total: number;
@@ -123,6 +149,8 @@ export interface InstanceStats {
   ready: boolean;
   /** Batches sent to it and not yet answered (at most 2). */
   inFlightBatches: number;
+  /** The instance runs on the thread that serves the requests, without a worker (see InlineInstance). */
+  inline?: true;
   /**
    * Present while the instance is split in two lanes: the threads of the primary's narrow session
    * and the helper worker that runs beside it under load.
@@ -162,6 +190,9 @@ class LoadedModel {
   readonly helperBusy: SharedArrayBuffer[];
   readonly queue: VersionQueue;
   readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** The version's one instance when it runs inline; it then has no workers. */
+  inline: InlineInstance | undefined;
+  execution: ExecutionInfo = { mode: 'workers', reason: 'loading' };
   signature: ModelSignature | undefined;
   check: InputCheck = () => undefined;
   stopped: Promise<void> | undefined;
@@ -250,7 +281,22 @@ export class ModelRuntime {
     model.signature = signature;
     model.check = compileInputCheck(signature);
     model.queue.setPlan(signature, plan);
+    const inline = await this.startInline(model, spec, loaded[0], plan, batching);
+    if ((model.state as LoadedModel['state']) === 'unloaded') {
+      await inline?.stop();
+      throw new ModelLoadError(`model "${key}" was unloaded before it finished loading`);
+    }
     model.state = 'ready';
+    if (inline !== undefined) {
+      // The worker that loaded and measured the model has served no request: it ends, and the
+      // version's one instance is the inline one.
+      model.inline = inline;
+      model.workers.length = 0;
+      void starting[0].stop().then(() => this.emit({ key, instance: 0, type: 'stopped', message: 'worker stopped: the version runs inline' }));
+      model.queue.attach(inline);
+      this.scheduleRebalance();
+      return { signature, engine, loadMs: Math.max(...loaded.map((instance) => instance.loadMs)), batching: { ...batching, axis: plan.axis, reason: plan.reason }, execution: model.execution };
+    }
     starting.forEach((worker, instance) => {
       // One that loaded and then died while the others were still loading is replaced like any crash.
       if (!worker.isReady) return this.replaceWorker(model, instance, 0);
@@ -263,7 +309,65 @@ export class ModelRuntime {
       engine,
       loadMs: Math.max(...loaded.map((instance) => instance.loadMs)),
       batching: { ...batching, axis: plan.axis, reason: plan.reason },
+      execution: model.execution,
     };
+  }
+
+  /**
+   * The version's inline instance (see InlineInstance) when it may run inline and measures fast
+   * enough on this thread; otherwise undefined, with the reason in `model.execution`. A session
+   * that cannot be made here leaves the version on its workers rather than failing the load.
+   */
+  private async startInline(model: LoadedModel, spec: LoadSpec, loaded: LoadedInstance, plan: BatchPlan, batching: BatchingConfig): Promise<InlineInstance | undefined> {
+    const refuse = (reason: string) => {
+      model.execution = { mode: 'workers', reason };
+      return undefined;
+    };
+    if (spec.inline !== true) return refuse('inline execution is off for this version');
+    if (model.format !== 'onnx') return refuse('only ONNX models run inline');
+    if (model.workers.length !== 1) return refuse(`${model.workers.length} instances: only a version with one instance runs inline`);
+    if (model.devices.some((device) => device !== 'cpu')) return refuse('only a CPU instance runs inline');
+    const maxRunMs = this.options.inlineMaxRunMs ?? INLINE_MAX_RUN_MS;
+    if (loaded.warmRunMs > maxRunMs) {
+      return refuse(`a warm batch-1 run takes ${loaded.warmRunMs.toFixed(3)} ms, more than the ${maxRunMs} ms a model may take to run inline`);
+    }
+    const fileBytes = (await stat(model.artifactPath)).size;
+    if (fileBytes > INLINE_MAX_FILE_BYTES) return refuse(`the model file (${fileBytes} bytes) is larger than the ${INLINE_MAX_FILE_BYTES} bytes a model may have to run inline`);
+    let session: Session;
+    try {
+      session = await (await backendFor('onnx')).load('onnx', model.artifactPath, { device: 'cpu', intraOpThreads: 1 });
+    } catch (error) {
+      return refuse(`its session could not be made on this thread: ${(error as Error).message}`);
+    }
+    try {
+      const warmup = generateWarmupInputs(session.signature);
+      const rows = plan.axis === null ? 1 : Math.min(batching.maxBatchSize, INLINE_CHECK_ROWS);
+      const names = session.signature.inputs.map((input) => input.name);
+      const full = rows === 1 ? warmup : joinInputs(new Array(rows).fill({ inputs: warmup, rows: 1 }), names, plan.axis as number, rows);
+      // The first run of a batch size allocates; the faster of the next two is the one that counts,
+      // each timed from the turn of the event loop in which onnxruntime-node runs it (see
+      // InlineInstance.run).
+      await session.run(full);
+      let fullMs = Infinity;
+      for (let run = 0; run < 2; run++) {
+        let started = 0;
+        setImmediate(() => (started = performance.now()));
+        await session.run(full);
+        fullMs = Math.min(fullMs, performance.now() - started);
+      }
+      if (fullMs > INLINE_MAX_BATCH_MS) {
+        await session.dispose();
+        return refuse(`a warm run of ${rows} rows takes ${fullMs.toFixed(3)} ms on this thread, more than the ${INLINE_MAX_BATCH_MS} ms the event loop may wait for one`);
+      }
+      model.execution = {
+        mode: 'inline',
+        reason: `a warm batch-1 run takes ${loaded.warmRunMs.toFixed(3)} ms and one of ${rows} rows ${fullMs.toFixed(3)} ms, within ${maxRunMs} and ${INLINE_MAX_BATCH_MS} ms`,
+      };
+      return new InlineInstance(session, () => model.queue.dispatch());
+    } catch (error) {
+      await session.dispose().catch(() => undefined);
+      return refuse(`its session failed a warm run on this thread: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -301,7 +405,10 @@ export class ModelRuntime {
   stats(key: string): VersionStats | undefined {
     const model = this.models.get(key);
     if (model === undefined) return undefined;
-    const instances: InstanceStats[] = model.workers.map((worker, instance) => {
+    const inline = model.inline;
+    const inlineStats: InstanceStats[] =
+      inline === undefined ? [] : [{ instance: 0, device: inline.device, intraOpThreads: inline.intraOpThreads, ready: inline.isReady, inFlightBatches: inline.inFlightCount, inline: true }];
+    const instances: InstanceStats[] = inlineStats.concat(model.workers.map((worker, instance) => {
       const stats: InstanceStats = {
         instance,
         device: worker?.device ?? model.devices[instance % model.devices.length],
@@ -316,12 +423,13 @@ export class ModelRuntime {
         stats.lanes = { narrowThreads, helper: helperStats };
       }
       return stats;
-    });
+    }));
     const ready = instances.filter((instance) => instance.ready);
     const busy = (instance: InstanceStats) => instance.inFlightBatches + (instance.lanes?.helper.inFlightBatches ?? 0) > 0;
     return {
       key,
       ...model.queue.stats(),
+      execution: model.execution,
       workers: {
         total: instances.length,
         ready: ready.length,
@@ -367,14 +475,17 @@ export class ModelRuntime {
   /**
    * Test hook: blocks one instance's thread for `ms`, as a long engine call would, without the
    * queue knowing: requests sent to it meanwhile count as in flight and wait in its message port.
+   * An inline instance holds the batches sent to it the same way, without blocking the thread.
    */
   simulateWorkerStall(key: string, instance: number, ms: number, helper = false): void {
     this.testWorker('simulateWorkerStall', key, instance, helper).stallForTest(ms);
   }
 
-  private testWorker(hook: string, key: string, instance: number, helper = false): ModelWorker {
+  private testWorker(hook: string, key: string, instance: number, helper = false): Pick<ModelWorker, 'crashForTest' | 'stallForTest'> {
     if (!this.testHooks) throw new Error(`${hook} needs the testHooks option (or MODELGATE_TEST_HOOKS=1)`);
     const model = this.models.get(key);
+    // An inline version's stall holds its batches as a stalled worker would; it has nothing to crash.
+    if (model?.inline !== undefined && !helper && instance === 0) return model.inline;
     const worker = helper ? model?.helpers[instance] : model?.workers[instance];
     if (worker === undefined) throw new ModelNotLoadedError(`model "${key}" has no ${helper ? 'helper for ' : ''}instance ${instance}`);
     return worker;
@@ -393,17 +504,20 @@ export class ModelRuntime {
     const notLoaded = () => new ModelNotLoadedError(`model "${key}" was unloaded before the request completed`);
     model.queue.rejectWaiting(notLoaded);
     for (const worker of [...model.workers, ...model.helpers]) worker?.failInFlight(notLoaded);
+    model.inline?.failInFlight(notLoaded);
+    const inlineStopped = model.inline?.stop();
     const workers = [...model.workers, ...model.successors, ...model.helpers];
     model.successors.fill(undefined);
     model.helpers.fill(undefined);
     this.scheduleRebalance();
-    const stopped = Promise.all(
-      workers.map(async (worker) => {
+    const stopped = Promise.all([
+      inlineStopped,
+      ...workers.map(async (worker) => {
         if (worker === undefined) return;
         await worker.stop();
         this.emit({ key, instance: worker.instance, type: 'stopped', message: 'worker stopped' });
       }),
-    );
+    ]);
     // A worker inside a long engine call stops only when the call returns; the caller need not wait.
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS).unref()))]);

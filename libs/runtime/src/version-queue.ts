@@ -15,7 +15,7 @@ import { QueuedRequest, RequestLane } from './request-lane';
 import type { ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
 import type { ActivityGauge } from './worker/idle-spin';
-import type { InferResult, ModelWorker, WorkerJob } from './worker/model-worker';
+import type { InferResult, WorkerJob } from './worker/model-worker';
 
 /** What a caller may say about one request. */
 export interface InferOptions {
@@ -70,6 +70,19 @@ export interface QueueStats {
      */
     threads: Record<number, number>;
   };
+}
+
+/**
+ * What runs a version's batches: a model worker (ModelWorker), or the version's inline instance
+ * (InlineInstance, on the thread that serves the requests).
+ */
+export interface BatchRunner {
+  /** A helper: an instance's second lane, which takes batches only while no primary is idle. */
+  readonly isHelper: boolean;
+  /** Batches sent to it and not yet answered. */
+  readonly inFlightCount: number;
+  /** Takes the batch; true when a spinning worker took it through its bell (see idle-spin). */
+  run(job: WorkerJob): boolean;
 }
 
 /**
@@ -140,7 +153,7 @@ function captureSettlers(resolve: (result: InferResult) => void, reject: (error:
 export class VersionQueue {
   private readonly online = new RequestLane();
   private readonly background = new RequestLane();
-  private readonly workers = new Set<ModelWorker>();
+  private readonly workers = new Set<BatchRunner>();
   private readonly inFlight = new Set<Batch>();
   private plan: BatchPlan = { axis: null, reason: 'not loaded yet', shapesVary: false };
   private inputNames: string[] = [];
@@ -258,13 +271,13 @@ export class VersionQueue {
   }
 
   /** A worker finished loading and can take requests. */
-  attach(worker: ModelWorker): void {
+  attach(worker: BatchRunner): void {
     this.workers.add(worker);
     this.dispatch();
   }
 
   /** A worker is gone or going; whatever it holds is its own to answer or fail. */
-  detach(worker: ModelWorker): void {
+  detach(worker: BatchRunner): void {
     this.workers.delete(worker);
   }
 
@@ -385,7 +398,7 @@ export class VersionQueue {
     }
   }
 
-  private send(members: QueuedRequest[], rows: number, worker: ModelWorker, reason: DispatchReason): void {
+  private send(members: QueuedRequest[], rows: number, worker: BatchRunner, reason: DispatchReason): void {
     const size = members.length;
     let inputs: NamedTensors | StackedInputs;
     let axis = -1;
@@ -442,8 +455,8 @@ export class VersionQueue {
    * An idle worker: a primary first, so that a lone request runs on all of its instance's threads;
    * a helper (an instance's second lane) only when no primary is idle.
    */
-  private idleWorker(): ModelWorker | undefined {
-    let helper: ModelWorker | undefined;
+  private idleWorker(): BatchRunner | undefined {
+    let helper: BatchRunner | undefined;
     for (const worker of this.workers) {
       if (worker.inFlightCount !== 0) continue;
       if (!worker.isHelper) return worker;
@@ -459,10 +472,10 @@ export class VersionQueue {
   }
 
   /** An idle worker if there is one (see idleWorker), else the least busy with room for another batch. */
-  private availableWorker(): ModelWorker | undefined {
+  private availableWorker(): BatchRunner | undefined {
     const idle = this.idleWorker();
     if (idle !== undefined) return idle;
-    let best: ModelWorker | undefined;
+    let best: BatchRunner | undefined;
     for (const worker of this.workers) {
       const load = worker.inFlightCount;
       if (load < MAX_IN_FLIGHT_PER_WORKER && (best === undefined || load < best.inFlightCount)) best = worker;

@@ -25,6 +25,7 @@ export interface LoadSpec {
   device: Device;
   batching: Partial<BatchingConfig>;
   splitUnderLoad: boolean;
+  inline: boolean;
 }
 
 /** How a loaded version batches: the settings in force, the axis it joins along (null: one by one) and why. */
@@ -43,6 +44,8 @@ export interface ServedVersion {
   state: 'loading' | 'ready' | 'unavailable';
   /** Present once loaded. */
   batching?: BatchingInfo;
+  /** Where its engine calls run (inline or in workers) and why; present once loaded. */
+  execution?: LoadedModelInfo['execution'];
   /** Why the version is unavailable (load failure at start). */
   reason?: string;
   /** Load plus warm-up of the workers that serve it, in ms (present once loaded). */
@@ -112,6 +115,7 @@ export class ModelServer implements OnApplicationShutdown {
       signature: loaded.signature,
       state: 'ready',
       batching: loaded.batching,
+      execution: loaded.execution,
       loadMs: loaded.loadMs,
       inFlight: 0,
       settings,

@@ -434,7 +434,8 @@ export function toServingDto(served: ServedVersion | undefined): ServingDto {
     maxQueueSize: served.batching.maxQueueSize,
     defaultTimeoutMs: served.batching.defaultTimeoutMs,
   };
-  return { state: served.state, ...(batching ? { batching } : {}), ...(served.reason ? { reason: served.reason } : {}) };
+  const execution = served.execution && { mode: served.execution.mode, reason: served.execution.reason };
+  return { state: served.state, ...(batching ? { batching } : {}), ...(execution ? { execution } : {}), ...(served.reason ? { reason: served.reason } : {}) };
 }
 
 export function toVersionDto(modelName: string, version: ModelVersionEntity, served?: ServedVersion): VersionDto {

@@ -16,7 +16,8 @@ describe('settingsOf', () => {
 
 describe('effectiveConfig', () => {
   it('lets instances split under load unless the version says otherwise', () => {
-    expect(effectiveConfig({})).toEqual({ instances: 1, device: 'cpu', batching: {}, splitUnderLoad: true });
+    expect(effectiveConfig({})).toEqual({ instances: 1, device: 'cpu', batching: {}, splitUnderLoad: true, inline: true });
+    expect(effectiveConfig({ inline: false })).toMatchObject({ inline: false });
     expect(effectiveConfig({ instances: 2, splitUnderLoad: false })).toMatchObject({ instances: 2, splitUnderLoad: false });
   });
 });

@@ -17,12 +17,19 @@ export interface VersionConfig {
    * (the runtime's LoadSpec.splitUnderLoad); false keeps one session per instance, and its memory.
    */
   splitUnderLoad?: boolean;
+  /**
+   * Whether a model fast enough may run on the HTTP thread, without a worker (the runtime's
+   * LoadSpec.inline: ONNX, CPU, one instance, engine calls measured short at load); false keeps
+   * its worker whatever it measures.
+   */
+  inline?: boolean;
 }
 
 export const VERSION_CONFIG_DEFAULTS = {
   instances: 1,
   device: 'cpu' as Device,
   splitUnderLoad: true,
+  inline: true,
 };
 
 export function effectiveConfig(config: VersionConfig) {
@@ -31,6 +38,7 @@ export function effectiveConfig(config: VersionConfig) {
     device: config.device ?? VERSION_CONFIG_DEFAULTS.device,
     batching: config.batching ?? {},
     splitUnderLoad: config.splitUnderLoad ?? VERSION_CONFIG_DEFAULTS.splitUnderLoad,
+    inline: config.inline ?? VERSION_CONFIG_DEFAULTS.inline,
   };
 }
 

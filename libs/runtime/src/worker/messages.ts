@@ -61,8 +61,11 @@ export type ToWorkerMessage =
   | { type: 'stall'; ms: number };
 
 export type FromWorkerMessage =
-  /** `narrowThreads`: a primary kept its narrow session (see LaneSetup). */
-  | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number; narrowThreads?: number }
+  /**
+   * `warmRunMs`: a warm batch-1 run of the session it serves with; `narrowThreads`: a primary kept
+   * its narrow session (see LaneSetup).
+   */
+  | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number; warmRunMs: number; narrowThreads?: number }
   | { type: 'load-failed'; error: SerializedError }
   /** `threads`: intra-op threads of the session that ran the batch. */
   | { type: 'result'; id: number; outputs: NamedTensors; computeMs: number; threads: number }

@@ -52,6 +52,8 @@ export interface LoadedInstance {
   signature: ModelSignature;
   engine: string;
   loadMs: number;
+  /** A warm batch-1 run, once loaded (what decides whether the version may run inline). */
+  warmRunMs: number;
 }
 
 export interface ModelWorkerEvents {
@@ -236,7 +238,7 @@ export class ModelWorker {
         this.inputNames = message.signature.inputs.map((spec) => spec.name);
         this.outputNames = message.signature.outputs.map((spec) => spec.name);
         this.narrow = message.narrowThreads;
-        this.settleLoad.resolve({ signature: message.signature, engine: message.engine, loadMs: message.loadMs });
+        this.settleLoad.resolve({ signature: message.signature, engine: message.engine, loadMs: message.loadMs, warmRunMs: message.warmRunMs });
         return;
       case 'load-failed': {
         const error = deserializeError(message.error);

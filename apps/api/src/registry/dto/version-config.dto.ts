@@ -74,4 +74,15 @@ export class VersionConfigDto {
   @IsOptional()
   @IsBoolean({ message: 'splitUnderLoad must be true or false' })
   splitUnderLoad?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Let a model whose engine calls take microseconds run on the HTTP thread, without a worker: no message or wake-up per batch. ' +
+      'Applies to an ONNX model on the CPU with one instance and a file of 16 MiB at most, when a warm batch-1 run takes at most 0.25 ms ' +
+      'and a full batch at most 1 ms (measured at load; the event loop waits that long). Where and why it runs shows in serving.execution. Default true.',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'inline must be true or false' })
+  inline?: boolean;
 }

@@ -54,12 +54,23 @@ export class BatchingStateDto {
   defaultTimeoutMs!: number;
 }
 
+export class ExecutionStateDto {
+  @ApiProperty({ enum: ['inline', 'workers'], example: 'workers', description: 'inline: on the HTTP thread, without a worker; workers: in its worker threads' })
+  mode!: 'inline' | 'workers';
+
+  @ApiProperty({ example: 'a warm batch-1 run takes 0.031 ms and one of 32 rows 0.120 ms, within 0.25 and 1 ms', description: 'Why it runs there' })
+  reason!: string;
+}
+
 export class ServingDto {
   @ApiProperty({ enum: ['ready', 'loading', 'unavailable', 'not loaded'], example: 'ready', description: 'State in this server process' })
   state!: string;
 
   @ApiPropertyOptional({ type: BatchingStateDto })
   batching?: BatchingStateDto;
+
+  @ApiPropertyOptional({ type: ExecutionStateDto, description: 'Where its engine calls run (the version config\'s inline setting), once loaded' })
+  execution?: ExecutionStateDto;
 
   @ApiPropertyOptional({ description: 'Why the version is not serving', type: String })
   reason?: string;
