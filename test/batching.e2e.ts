@@ -130,10 +130,12 @@ describe('dynamic batching over HTTP', () => {
     expect(refused.body.error).toContain('maxBatchSize must not be less than 1');
   });
 
-  it('serves the small MLP inline, and on its worker once the config says inline: false, without a restart', async () => {
+  it('serves the small MLP on its worker, inline once the config says inline: true, and back, without a restart', async () => {
     type Shown = { config: Record<string, unknown>; serving: { execution: { mode: string; reason: string } } };
     const version = '/api/models/mlp/versions/1';
-    const shown = await server.json<Shown>(version);
+    expect((await server.json<Shown>(version)).body.serving.execution).toEqual({ mode: 'workers', reason: 'inline execution is off for this version' });
+    const shown = await server.json<Shown>(version, { method: 'PATCH', body: JSON.stringify({ config: { inline: true } }) });
+    expect(shown.status).toBe(200);
     expect(shown.body.serving.execution.mode).toBe('inline');
     expect(shown.body.serving.execution.reason).toMatch(/^a warm batch-1 run takes [\d.]+ ms and one of \d+ rows [\d.]+ ms, within 0.25 and 1 ms$/);
     expect(runtime.stats(server.modelgate.app.get(ModelServer).resolve('mlp').runtimeKey)!.workers.instances).toMatchObject([{ inline: true }]);
@@ -146,9 +148,6 @@ describe('dynamic batching over HTTP', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toContain('inline must be true or false');
     expect((await server.json<Shown>(version)).body.config.inline).toBe(false);
-
-    const on = await server.json<Shown>(version, { method: 'PATCH', body: JSON.stringify({ config: { inline: true } }) });
-    expect(on.body.serving.execution.mode).toBe('inline');
   });
 
   it('queues requests marked batch (X-Request-Priority or parameters.priority) behind online ones sent later', async () => {
@@ -218,8 +217,7 @@ describe('worker life in the log', () => {
     try {
       server = await startServer();
       await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'crashy' }) });
-      // On its worker: a model this small would otherwise run inline, with no thread to crash.
-      expect((await uploadVersion(server, 'crashy', (await onnxMlp(fixtures)).path, { config: JSON.stringify({ inline: false }) })).status).toBe(201);
+      expect((await uploadVersion(server, 'crashy', (await onnxMlp(fixtures)).path)).status).toBe(201);
       const served = server.modelgate.app.get(ModelServer).resolve('crashy');
       runtimeOf(server).simulateWorkerCrash(served.runtimeKey, 0);
       const lines = (spy: typeof warn) => spy.mock.calls.map(([message]) => String(message)).filter((line) => line.startsWith('model "crashy" version 1, instance 0: '));
@@ -251,8 +249,7 @@ describe('idle spin over HTTP', () => {
       // A long spin, so that a lone client's next request is in time on a busy test machine.
       server = await startServer({ env: { MODELGATE_IDLE_SPIN_MS: '100' } });
       await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) });
-      // On its worker, which spins: a model this small would otherwise run inline.
-      expect((await uploadVersion(server, 'mlp', (await onnxMlp(fixtures)).path, { config: JSON.stringify({ inline: false }) })).status).toBe(201);
+      expect((await uploadVersion(server, 'mlp', (await onnxMlp(fixtures)).path)).status).toBe(201);
       const modelServer = server.modelgate.app.get(ModelServer);
       const activity = modelServer.activity;
       const { runtimeKey } = modelServer.resolve('mlp');

@@ -16,8 +16,8 @@ describe('settingsOf', () => {
 
 describe('effectiveConfig', () => {
   it('lets instances split under load unless the version says otherwise', () => {
-    expect(effectiveConfig({})).toEqual({ instances: 1, device: 'cpu', batching: {}, splitUnderLoad: true, inline: true });
-    expect(effectiveConfig({ inline: false })).toMatchObject({ inline: false });
+    expect(effectiveConfig({})).toEqual({ instances: 1, device: 'cpu', batching: {}, splitUnderLoad: true, inline: false });
+    expect(effectiveConfig({ inline: true })).toMatchObject({ inline: true });
     expect(effectiveConfig({ instances: 2, splitUnderLoad: false })).toMatchObject({ instances: 2, splitUnderLoad: false });
   });
 });

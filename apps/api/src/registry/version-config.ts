@@ -18,9 +18,10 @@ export interface VersionConfig {
    */
   splitUnderLoad?: boolean;
   /**
-   * Whether a model fast enough may run on the HTTP thread, without a worker (the runtime's
-   * LoadSpec.inline: ONNX, CPU, one instance, engine calls measured short at load); false keeps
-   * its worker whatever it measures.
+   * Whether a model fast enough runs on the HTTP thread, without a worker (the runtime's
+   * LoadSpec.inline: ONNX, CPU, one instance, engine calls measured short at load). Off by default:
+   * it halves the CPU a request costs at low load, but under load the compute then takes the HTTP
+   * thread's time, and on the bench's MLP that cancels what it saves (docs/performance.md).
    */
   inline?: boolean;
 }
@@ -29,7 +30,7 @@ export const VERSION_CONFIG_DEFAULTS = {
   instances: 1,
   device: 'cpu' as Device,
   splitUnderLoad: true,
-  inline: true,
+  inline: false,
 };
 
 export function effectiveConfig(config: VersionConfig) {

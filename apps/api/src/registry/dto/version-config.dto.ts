@@ -79,7 +79,9 @@ export class VersionConfigDto {
     description:
       'Let a model whose engine calls take microseconds run on the HTTP thread, without a worker: no message or wake-up per batch. ' +
       'Applies to an ONNX model on the CPU with one instance and a file of 16 MiB at most, when a warm batch-1 run takes at most 0.25 ms ' +
-      'and a full batch at most 1 ms (measured at load; the event loop waits that long). Where and why it runs shows in serving.execution. Default true.',
+      'and a full batch at most 1 ms (measured at load; the event loop waits that long). It halves the CPU a request costs at low load (no worker to wake, ' +
+      'no idle spin) and saves the worker\'s memory; under load the compute takes the HTTP thread\'s time instead. Where and why it runs shows in ' +
+      'serving.execution. Default false.',
     example: true,
   })
   @IsOptional()
