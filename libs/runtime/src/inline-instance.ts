@@ -1,21 +1,23 @@
 /**
- * Inline execution: a version whose engine calls take microseconds runs them on the thread that
+ * Inline execution: a version whose engine calls take microseconds may run them on the thread that
  * serves its requests, without a worker.
  *
  * A worker costs every batch a message each way, and the message that wakes a sleeping worker is
  * the costliest part of it: the eventfd write wakes the worker's thread, often an interrupt to a
  * halted virtual CPU, and Node writes it while it holds the lock of the worker's message queue, so
  * the thread it wakes may find that lock taken and be woken a second time (docs/performance.md).
- * For the bench's MLP (64 -> 256 -> 256 -> 10), a batch of 20 computes in well under that. Its
- * main thread then spends more on reaching the worker than the worker spends computing, and the
- * worker's wake-ups take the CPU from the HTTP thread and the clients. Run inline, the same batch
- * costs the main thread the engine call alone.
+ * At low load a worker also spins after each answer (idle spin) so that the next lone request does
+ * not have to wake it. Inline, none of that happens: at c=1 the bench's MLP is served as fast with
+ * half the CPU. But the engine's time then lands on the thread that reads and writes HTTP, which is
+ * the bottleneck under load, and costs it more than the same calls cost a worker (they share that
+ * thread's caches): at c=64 the MLP's throughput falls. So it is a version's choice
+ * (LoadSpec.inline, off by default), for small models at low or moderate load.
  *
- * The price is that the event loop waits while the engine runs, so only a model whose engine calls
- * are short enough runs inline (ModelRuntime decides, LoadSpec.inline): an ONNX model on the CPU,
- * one instance, a small file (its session is created on this thread), a warm batch-1 run in its
- * worker of at most INLINE_MAX_RUN_MS, and, once loaded here, a warm run of a full batch of at
- * most INLINE_MAX_BATCH_MS. Anything slower keeps its workers.
+ * The event loop waits while the engine runs, so even then only a model whose engine calls are
+ * short enough runs inline (ModelRuntime decides at load): an ONNX model on the CPU, one instance,
+ * a small file (its session is created on this thread), a warm batch-1 run in its worker of at most
+ * INLINE_MAX_RUN_MS, and, once loaded here, a warm run of a full batch of at most
+ * INLINE_MAX_BATCH_MS. Anything slower keeps its workers.
  *
  * The batcher treats the instance like a worker (BatchRunner): a batch sent to it runs when
  * onnxruntime-node runs it (in the check phase of the event loop: its `run` waits for

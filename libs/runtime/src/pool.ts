@@ -1,9 +1,10 @@
 /**
  * ModelRuntime: the only way the API runs models. Each loaded version gets `instances` worker
  * threads (Triton's instance groups), so a model that throws, leaks or blows its heap takes down a
- * worker, never the API; a version whose engine calls take microseconds may instead run inline,
- * on the calling thread (LoadSpec.inline, InlineInstance). Workers are started by compiled code: the runtime must be built
- * (`npx tsc -p libs/runtime/tsconfig.lib.json`) before it is used, tests and vitest included.
+ * worker, never the API; a version whose engine calls take microseconds may instead run inline, on
+ * the calling thread (LoadSpec.inline, InlineInstance). Workers are started by compiled code: the
+ * runtime must be built (`npx tsc -p libs/runtime/tsconfig.lib.json`) before it is used, tests and
+ * vitest included.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -25,7 +26,7 @@ import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstanc
 export type { InferResult } from './worker/model-worker';
 export { ActivityGauge } from './worker/idle-spin';
 export type { InferOptions, QueueStats } from './version-queue';
-export { INLINE_MAX_BATCH_MS, INLINE_MAX_RUN_MS } from './inline-instance';
+export { INLINE_MAX_BATCH_MS, INLINE_MAX_FILE_BYTES, INLINE_MAX_RUN_MS } from './inline-instance';
 
 export interface ModelRuntimeOptions {
   /** The worker entry point; defaults to the built `@modelgate/runtime/worker`. */
@@ -294,15 +295,14 @@ export class ModelRuntime {
       model.workers.length = 0;
       void starting[0].stop().then(() => this.emit({ key, instance: 0, type: 'stopped', message: 'worker stopped: the version runs inline' }));
       model.queue.attach(inline);
-      this.scheduleRebalance();
-      return { signature, engine, loadMs: Math.max(...loaded.map((instance) => instance.loadMs)), batching: { ...batching, axis: plan.axis, reason: plan.reason }, execution: model.execution };
+    } else {
+      starting.forEach((worker, instance) => {
+        // One that loaded and then died while the others were still loading is replaced like any crash.
+        if (!worker.isReady) return this.replaceWorker(model, instance, 0);
+        model.queue.attach(worker);
+        this.syncHelper(model, instance);
+      });
     }
-    starting.forEach((worker, instance) => {
-      // One that loaded and then died while the others were still loading is replaced like any crash.
-      if (!worker.isReady) return this.replaceWorker(model, instance, 0);
-      model.queue.attach(worker);
-      this.syncHelper(model, instance);
-    });
     this.scheduleRebalance();
     return {
       signature,

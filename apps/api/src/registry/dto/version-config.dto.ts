@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
-import type { Device } from '@modelgate/runtime';
+import { INLINE_MAX_BATCH_MS, INLINE_MAX_FILE_BYTES, INLINE_MAX_RUN_MS, type Device } from '@modelgate/runtime';
 
 export class BatchingConfigDto {
   @ApiPropertyOptional({ description: 'Most rows joined into one engine call; 1 turns batching off', minimum: 1, maximum: 4096, example: 32 })
@@ -78,8 +78,9 @@ export class VersionConfigDto {
   @ApiPropertyOptional({
     description:
       'Let a model whose engine calls take microseconds run on the HTTP thread, without a worker: no message or wake-up per batch. ' +
-      'Applies to an ONNX model on the CPU with one instance and a file of 16 MiB at most, when a warm batch-1 run takes at most 0.25 ms ' +
-      'and a full batch at most 1 ms (measured at load; the event loop waits that long). It halves the CPU a request costs at low load (no worker to wake, ' +
+      `Applies to an ONNX model on the CPU with one instance and a file of ${INLINE_MAX_FILE_BYTES / 2 ** 20} MiB at most, when a warm batch-1 run ` +
+      `takes at most ${INLINE_MAX_RUN_MS} ms and a full batch at most ${INLINE_MAX_BATCH_MS} ms (measured at load; the event loop waits that long). ` +
+      'It halves the CPU a request costs at low load (no worker to wake, ' +
       'no idle spin) and saves the worker\'s memory; under load the compute takes the HTTP thread\'s time instead. Where and why it runs shows in ' +
       'serving.execution. Default false.',
     example: true,
