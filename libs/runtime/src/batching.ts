@@ -177,6 +177,19 @@ export class StackedInputs {
 }
 
 /**
+ * A job's inputs as one set of tensors (a batch's members joined); undefined when they cannot be
+ * joined, and the job has then failed, saying why.
+ */
+export function jobInputs(job: { readonly inputs: NamedTensors | StackedInputs; fail(error: Error): void }): NamedTensors | undefined {
+  try {
+    return job.inputs instanceof StackedInputs ? job.inputs.join() : job.inputs;
+  } catch (error) {
+    job.fail(joinError(error));
+    return undefined;
+  }
+}
+
+/**
  * Stacks the members' inputs along `axis` into one tensor per input, allocated once at its full size.
  * Along axis 0 each member is one `set`; along another axis, one per block of the leading dimensions.
  */

@@ -24,9 +24,8 @@
  * setImmediate), and its answer settles the batch as a worker's answer does.
  */
 import type { Session } from './backends/backend';
-import { joinError, StackedInputs } from './batching';
+import { jobInputs } from './batching';
 import { InferenceError, ModelNotLoadedError } from './errors';
-import type { NamedTensors } from './tensor';
 import type { BatchRunner } from './version-queue';
 import type { WorkerJob } from './worker/model-worker';
 
@@ -70,13 +69,8 @@ export class InlineInstance implements BatchRunner {
       this.held.push(job);
       return false;
     }
-    let inputs: NamedTensors;
-    try {
-      inputs = job.inputs instanceof StackedInputs ? job.inputs.join() : job.inputs;
-    } catch (error) {
-      job.fail(joinError(error));
-      return false;
-    }
+    const inputs = jobInputs(job);
+    if (inputs === undefined) return false;
     this.running.add(job);
     // onnxruntime-node runs the session in a setImmediate callback; this one, set just before, runs
     // just before it, so the time from here to the answer is the engine call, not the rest of the turn.

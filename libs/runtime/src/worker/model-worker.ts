@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Device } from '../backends/backend';
-import { joinError, StackedInputs } from '../batching';
+import { jobInputs, StackedInputs } from '../batching';
 import { InferenceError, ModelLoadError, WorkerCrashedError } from '../errors';
 import type { ModelSignature } from '../signature';
 import type { NamedTensors } from '../tensor';
@@ -157,13 +157,8 @@ export class ModelWorker {
   run(job: WorkerJob): boolean {
     const slotted = this.runInSlot(job);
     if (slotted !== undefined) return slotted;
-    let inputs: NamedTensors;
-    try {
-      inputs = job.inputs instanceof StackedInputs ? job.inputs.join() : job.inputs;
-    } catch (error) {
-      job.fail(joinError(error));
-      return false;
-    }
+    const inputs = jobInputs(job);
+    if (inputs === undefined) return false;
     const { tensors, transfer } = prepareTransfer(inputs);
     this.inFlight.set(job.id, job);
     try {
