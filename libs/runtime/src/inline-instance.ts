@@ -25,7 +25,7 @@
  */
 import type { Session } from './backends/backend';
 import { jobInputs } from './batching';
-import { InferenceError, ModelNotLoadedError } from './errors';
+import { InferenceError } from './errors';
 import type { BatchRunner } from './version-queue';
 import type { WorkerJob } from './worker/model-worker';
 
@@ -104,11 +104,13 @@ export class InlineInstance implements BatchRunner {
     for (const job of jobs) job.fail(error());
   }
 
-  /** Releases the session once the engine call in progress, if any, has returned. */
+  /**
+   * Releases the session once the engine call in progress, if any, has returned. As with a worker,
+   * the owner fails what the instance holds first (failInFlight), with the reason it knows.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.failInFlight(() => new ModelNotLoadedError('the model was unloaded before the request completed'));
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.session.dispose().catch(() => undefined);
   }
