@@ -120,7 +120,9 @@ describe('lanes', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(lanesOf('linear:1')).toBeUndefined();
     expect(events.filter((event) => event.type === 'helper-started')).toEqual([]);
-    const threads = runtime.stats('linear:1')?.workers.instances[0].intraOpThreads;
+    // Two threads, or one where the small model ran as fast on one (see thread-choice.spec.ts).
+    const threads = runtime.stats('linear:1')?.workers.instances[0].threads?.inUse;
+    expect(threads).toBeGreaterThan(0);
     expect((await runtime.infer('linear:1', linearInputs(1, 1).inputs)).threads).toBe(threads);
   });
 

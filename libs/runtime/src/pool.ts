@@ -62,6 +62,14 @@ export interface ModelRuntimeOptions {
    */
   inlineMaxRunMs?: number;
   /**
+   * Below this warm batch-1 run, an instance's model is timed on one thread too and keeps it where it
+   * is about as fast (OneThreadSetup); default ONE_THREAD_MAX_RUN_MS, 0 keeps every instance's
+   * threads.
+   */
+  oneThreadMaxRunMs?: number;
+  /** How much slower one thread may be and still be kept; default ONE_THREAD_TOLERANCE. Tests set Infinity to keep it whatever the timings. */
+  oneThreadTolerance?: number;
+  /**
    * Idle spin (see worker/idle-spin): a primary worker that has answered its last batch while the
    * host holds no other request polls for the next one for up to this long, so that a lone
    * client's next request is handed over through shared memory instead of waking a sleeping
@@ -153,6 +161,11 @@ export interface InstanceStats {
   /** The instance runs on the thread that serves the requests, without a worker (see InlineInstance). */
   inline?: true;
   /**
+   * Once loaded: the intra-op threads its lone requests run on, and why. Fewer than `intraOpThreads`
+   * (its share of the cores) where its model ran as fast on one thread (ONE_THREAD_MAX_RUN_MS).
+   */
+  threads?: { inUse: number; reason: string };
+  /**
    * Present while the instance is split in two lanes: the threads of the primary's narrow session
    * and the helper worker that runs beside it under load.
    */
@@ -176,6 +189,22 @@ const REPLACEMENT_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
  * gains nothing and spends 10% more CPU a request on the smaller batches' messages.
  */
 export const LANE_MIN_RUN_MS = 0.5;
+
+/**
+ * A CPU instance of an ONNX model with two threads or more, not split in lanes, whose warm batch-1
+ * run on all its threads takes under this long, is timed on one thread too (see
+ * worker/thread-choice): the models too quick for lanes are the ones whose runs are too short to
+ * share among threads.
+ */
+export const ONE_THREAD_MAX_RUN_MS = LANE_MIN_RUN_MS;
+
+/**
+ * One thread is kept when it is at most this many times as slow as all the instance's threads, at
+ * one row and at a full batch. A tie goes to one thread: the wide session's timings at load are
+ * taken on an idle machine, and under load every parallel section waits for a thread to be woken
+ * and scheduled, which a busy machine makes slower (docs/performance.md, 6 December 2026).
+ */
+export const ONE_THREAD_TOLERANCE = 1.1;
 
 class LoadedModel {
   state: 'loading' | 'ready' | 'unloaded' = 'loading';
@@ -416,6 +445,8 @@ export class ModelRuntime {
         ready: worker?.isReady === true,
         inFlightBatches: worker?.inFlightCount ?? 0,
       };
+      const threads = worker?.threadsInUse;
+      if (threads !== undefined) stats.threads = threads;
       const helper = model.helpers[instance];
       const narrowThreads = worker?.narrowThreads;
       if (helper !== undefined && narrowThreads !== undefined) {
@@ -680,7 +711,12 @@ export class ModelRuntime {
       const narrowThreads = intraOpThreads - Math.floor(intraOpThreads / 2);
       lane = { role: 'primary', busy, narrowThreads, minRunMs: this.options.laneMinRunMs ?? LANE_MIN_RUN_MS };
     }
-    const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options: { device, intraOpThreads }, lane } as const;
+    const oneThreadMaxRunMs = this.options.oneThreadMaxRunMs ?? ONE_THREAD_MAX_RUN_MS;
+    const oneThread =
+      helperThreads === undefined && model.format === 'onnx' && device === 'cpu' && intraOpThreads >= 2 && oneThreadMaxRunMs > 0
+        ? { maxRunMs: oneThreadMaxRunMs, tolerance: this.options.oneThreadTolerance ?? ONE_THREAD_TOLERANCE }
+        : undefined;
+    const load = { type: 'load', format: model.format, artifactPath: model.artifactPath, options: { device, intraOpThreads }, lane, oneThread } as const;
     return new ModelWorker(model.key, instance, this.resolveWorkerScript(), startData, load, events, this.options.sharedMemory ?? true);
   }
 

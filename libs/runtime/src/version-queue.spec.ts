@@ -517,8 +517,8 @@ describe('instances and threads', () => {
   it('pins each instance to its device and splits the cores between them', async () => {
     await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath, instances: 2, device: ['cpu', 'cpu'] });
     expect(statsOf('mlp:1').workers.instances).toEqual([
-      { instance: 0, device: 'cpu', intraOpThreads: 1, ready: true, inFlightBatches: 0 },
-      { instance: 1, device: 'cpu', intraOpThreads: 1, ready: true, inFlightBatches: 0 },
+      { instance: 0, device: 'cpu', intraOpThreads: 1, ready: true, inFlightBatches: 0, threads: { inUse: 1, reason: "1 thread: the instance's share of the cores" } },
+      { instance: 1, device: 'cpu', intraOpThreads: 1, ready: true, inFlightBatches: 0, threads: { inUse: 1, reason: "1 thread: the instance's share of the cores" } },
     ]);
   });
 

@@ -47,8 +47,19 @@ export type LaneSetup =
     }
   | { role: 'helper'; busy: SharedArrayBuffer };
 
+/**
+ * Try the model on one intra-op thread (see worker/thread-choice): a CPU ONNX instance with two
+ * threads or more, not split in lanes, whose warm batch-1 run on all its threads takes under
+ * `maxRunMs`, is timed on one thread too and keeps that session when it is at most `tolerance`
+ * times as slow, at one row and at a full batch.
+ */
+export interface OneThreadSetup {
+  maxRunMs: number;
+  tolerance: number;
+}
+
 export type ToWorkerMessage =
-  | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions; lane?: LaneSetup }
+  | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions; lane?: LaneSetup; oneThread?: OneThreadSetup }
   | { type: 'run'; id: number; inputs: NamedTensors }
   /** The shared buffer the main thread writes slot `slot`'s inputs to, from now on (see tensor-slots). */
   | { type: 'input-slot'; slot: number; buffer: SharedArrayBuffer }
@@ -63,9 +74,18 @@ export type ToWorkerMessage =
 export type FromWorkerMessage =
   /**
    * `warmRunMs`: a warm batch-1 run of the session it serves with; `narrowThreads`: a primary kept
-   * its narrow session (see LaneSetup).
+   * its narrow session (see LaneSetup); `threads`: the intra-op threads of the session it serves
+   * lone requests with, and why (see OneThreadSetup).
    */
-  | { type: 'loaded'; signature: ModelSignature; engine: string; loadMs: number; warmRunMs: number; narrowThreads?: number }
+  | {
+      type: 'loaded';
+      signature: ModelSignature;
+      engine: string;
+      loadMs: number;
+      warmRunMs: number;
+      narrowThreads?: number;
+      threads: { inUse: number; reason: string };
+    }
   | { type: 'load-failed'; error: SerializedError }
   /** `threads`: intra-op threads of the session that ran the batch. */
   | { type: 'result'; id: number; outputs: NamedTensors; computeMs: number; threads: number }

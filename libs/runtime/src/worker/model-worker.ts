@@ -93,6 +93,7 @@ export class ModelWorker {
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<number>;
   private narrow: number | undefined;
+  private threads: { inUse: number; reason: string } | undefined;
   private inputNames: readonly string[] = [];
   private outputNames: readonly string[] = [];
   private readonly inputSlots: (SlotBuffer | undefined)[] = new Array<SlotBuffer | undefined>(SLOT_COUNT).fill(undefined);
@@ -143,6 +144,14 @@ export class ModelWorker {
 
   get intraOpThreads(): number {
     return this.loadMessage.options.intraOpThreads;
+  }
+
+  /**
+   * Once loaded: the intra-op threads of the session lone requests run on, and why. Fewer than
+   * `intraOpThreads` where the model ran as fast on one thread (see OneThreadSetup).
+   */
+  get threadsInUse(): { inUse: number; reason: string } | undefined {
+    return this.threads;
   }
 
   /** Threads of the narrow session a primary kept once loaded; undefined: it runs one session. */
@@ -233,6 +242,7 @@ export class ModelWorker {
         this.inputNames = message.signature.inputs.map((spec) => spec.name);
         this.outputNames = message.signature.outputs.map((spec) => spec.name);
         this.narrow = message.narrowThreads;
+        this.threads = message.threads;
         this.settleLoad.resolve({ signature: message.signature, engine: message.engine, loadMs: message.loadMs, warmRunMs: message.warmRunMs });
         return;
       case 'load-failed': {

@@ -15,10 +15,12 @@ import { ModelLoadError, ModelNotLoadedError } from '../errors';
 import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
 import { generateWarmupInputs } from '../warmup';
+import { chooseThreads } from './thread-choice';
 import {
   prepareTransfer,
   serializeError,
   type CrashMode,
+  type LaneSetup,
   type FromWorkerMessage,
   type ToWorkerMessage,
   type WorkerStartData,
@@ -97,7 +99,7 @@ function spinThenRun(): void {
   if (slot >= 0) void runSlot(slot);
 }
 
-async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMessage, { type: 'load' }>): Promise<void> {
+async function load({ format, artifactPath, options, lane, oneThread }: Extract<ToWorkerMessage, { type: 'load' }>): Promise<void> {
   const started = performance.now();
   try {
     const backend = await backendFor(format);
@@ -124,9 +126,16 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       await loaded.dispose();
       throw new ModelLoadError(`warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    session = loaded;
-    wideThreads = options.intraOpThreads;
-    if (second !== undefined && lane?.role === 'primary') narrow = { session: second, threads: lane.narrowThreads };
+    const kept = second !== undefined && lane?.role === 'primary' ? { session: second, threads: lane.narrowThreads } : undefined;
+    // A model split in lanes keeps all its threads for lone requests; a small one may do better on one.
+    const choice =
+      kept === undefined && oneThread !== undefined
+        ? await chooseThreads(backend, format, artifactPath, options, loaded, warmRunMs, oneThread)
+        : { session: loaded, threads: options.intraOpThreads, reason: threadsReason(options, lane, kept), warmRunMs };
+    session = choice.session;
+    wideThreads = choice.threads;
+    warmRunMs = choice.warmRunMs;
+    narrow = kept;
     if (lane !== undefined) helperBusy = new Int32Array(lane.busy);
     if (lane?.role === 'helper') {
       isHelper = true;
@@ -142,10 +151,18 @@ async function load({ format, artifactPath, options, lane }: Extract<ToWorkerMes
       loadMs: performance.now() - started,
       warmRunMs,
       ...(narrow === undefined ? {} : { narrowThreads: narrow.threads }),
+      threads: { inUse: wideThreads, reason: choice.reason },
     });
   } catch (error) {
     post({ type: 'load-failed', error: serializeError(error, 'model-load') });
   }
+}
+
+/** Why an instance that was not timed on one thread serves with the threads it has. */
+function threadsReason(options: LoadOptions, lane: LaneSetup | undefined, narrowKept: { threads: number } | undefined): string {
+  if (lane?.role === 'helper') return `${options.intraOpThreads} thread${options.intraOpThreads === 1 ? '' : 's'}: the helper lane's share of the instance's`;
+  if (narrowKept !== undefined) return `${options.intraOpThreads} threads, split in two lanes under load (a narrow session of ${narrowKept.threads} thread${narrowKept.threads === 1 ? '' : 's'} beside the helper's)`;
+  return `${options.intraOpThreads} thread${options.intraOpThreads === 1 ? '' : 's'}: the instance's share of the cores`;
 }
 
 /**
