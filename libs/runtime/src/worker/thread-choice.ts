@@ -83,7 +83,8 @@ export async function chooseThreads(
       .map((timing) => `${timing.rows} row${timing.rows === 1 ? '' : 's'} take ${ms(timing.oneThreadMs)} ms on one thread and ${ms(timing.wideMs)} ms on ${wideThreads}`)
       .join('; ')}`;
     if (preferOneThread(timings, setup.tolerance)) {
-      await wide.dispose();
+      // From here the one-thread session serves, whatever releasing the other says.
+      await wide.dispose().catch(() => undefined);
       return { session: single, threads: 1, reason: `one thread: ${measured}`, warmRunMs: timings[0].oneThreadMs };
     }
     await single.dispose();
