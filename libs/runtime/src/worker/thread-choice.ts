@@ -16,8 +16,17 @@ import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
 import type { OneThreadSetup } from './messages';
 
-/** Warm runs of each session per batch size, taken in turns; the fastest of each counts. */
-const TIMED_RUNS = 5;
+/**
+ * Warm runs of each session per batch size, taken in turns; the fastest of each counts. A run of a
+ * model this small takes tens of microseconds, much of it onnxruntime-node's own call overhead, so
+ * it takes many to find each session's floor; a slower model stops after MIN_TIMED_RUNS once
+ * TIMING_BUDGET_MS have passed.
+ */
+const TIMED_RUNS = 15;
+const MIN_TIMED_RUNS = 5;
+const TIMING_BUDGET_MS = 250;
+/** Untimed runs first: the one-thread session is new, and the first runs of a batch size allocate. */
+const WARMUP_RUNS = 3;
 /** Rows of the full batch timed, where every input's first dimension is free. */
 export const ONE_THREAD_BATCH_ROWS = 32;
 
@@ -102,13 +111,16 @@ function fullBatch(session: Session): NamedTensors | undefined {
   return probeInputs(session.signature, 0, ONE_THREAD_BATCH_ROWS, 1);
 }
 
-/** One warm-up run each, then TIMED_RUNS each in turns, so that a slow spell of the machine falls on both. */
+/** Warm-up runs each, then timed runs each in turns, so that a slow spell of the machine falls on both. */
 async function timeBoth(single: Session, wide: Session, inputs: NamedTensors, rows: number): Promise<ThreadTiming> {
-  await single.run(inputs);
-  await wide.run(inputs);
+  for (let run = 0; run < WARMUP_RUNS; run++) {
+    await single.run(inputs);
+    await wide.run(inputs);
+  }
   let oneThreadMs = Infinity;
   let wideMs = Infinity;
-  for (let run = 0; run < TIMED_RUNS; run++) {
+  const started = performance.now();
+  for (let run = 0; run < TIMED_RUNS && (run < MIN_TIMED_RUNS || performance.now() - started < TIMING_BUDGET_MS); run++) {
     oneThreadMs = Math.min(oneThreadMs, await timed(single, inputs));
     wideMs = Math.min(wideMs, await timed(wide, inputs));
   }
