@@ -5,6 +5,7 @@
  * alone and joined, through the same join and split code as the batcher, and joins only when the
  * answers agree.
  */
+import type { Session } from './backends/backend';
 import { joinInputs, sliceOutputs } from './batching';
 import { WorkerCrashedError } from './errors';
 import type { ModelSignature, TensorSpec } from './signature';
@@ -109,6 +110,18 @@ function probeTensor(spec: TensorSpec, axis: number, rows: number, seed: number)
     else if (spec.datatype === 'BOOL') (data as Uint8Array)[index] = step % 2;
   }
   return { datatype: spec.datatype, shape, data };
+}
+
+/**
+ * Whether `other` (the same model in a session with other threads) answers a probe as `reference`
+ * does: one request of distinct values (axis -1: no dimension is a batch to fill), compared by
+ * sameTensor.
+ */
+export async function answersAlike(reference: Session, other: Session): Promise<boolean> {
+  const probe = probeInputs(reference.signature, -1, 1, 1);
+  const expected = await reference.run(probe);
+  const actual = await other.run(probe);
+  return Object.keys(expected).every((name) => actual[name] !== undefined && sameTensor(actual[name], expected[name]));
 }
 
 /** Equal shapes and values, floats within the rounding that kernels for other sizes or threads may add. */

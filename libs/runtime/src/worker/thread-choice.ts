@@ -11,7 +11,7 @@
  * about as fast, at one row and at a full batch.
  */
 import type { Backend, LoadOptions, Session } from '../backends/backend';
-import { probeInputs, sameTensor } from '../batch-probe';
+import { answersAlike, probeInputs } from '../batch-probe';
 import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
 import type { OneThreadSetup } from './messages';
@@ -73,14 +73,11 @@ export async function chooseThreads(
   let single: Session | undefined;
   try {
     single = await backend.load(format, artifactPath, { ...options, intraOpThreads: 1 });
-    const probe = probeInputs(wide.signature, -1, 1, 1);
-    const expected = await wide.run(probe);
-    const actual = await single.run(probe);
-    if (!Object.keys(expected).every((name) => actual[name] !== undefined && sameTensor(actual[name], expected[name]))) {
+    if (!(await answersAlike(wide, single))) {
       await single.dispose();
       return keepWide(`${options.intraOpThreads} threads: the model answers differently on one thread`);
     }
-    const timings = [await timeBoth(single, wide, probe, 1)];
+    const timings = [await timeBoth(single, wide, probeInputs(wide.signature, -1, 1, 1), 1)];
     const batch = fullBatch(wide);
     if (batch !== undefined) {
       // A model whose first dimension is free but not a batch may refuse many rows: one row decides then.

@@ -10,7 +10,7 @@
 import { parentPort, receiveMessageOnPort, threadId, workerData } from 'node:worker_threads';
 import type { Backend, LoadOptions, Session } from '../backends/backend';
 import { backendFor } from '../backends/index';
-import { probeInputs, sameTensor } from '../batch-probe';
+import { answersAlike } from '../batch-probe';
 import { ModelLoadError, ModelNotLoadedError } from '../errors';
 import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
@@ -187,13 +187,7 @@ async function loadNarrow(
   try {
     narrowSession = await backend.load(format, artifactPath, options);
     await narrowSession.run(warmup);
-    if (await runsLongEnough(narrowSession, warmup, minRunMs)) {
-      // Distinct values, one request (axis -1: no dimension is a batch to fill).
-      const probe = probeInputs(wide.signature, -1, 1, 1);
-      const expected = await wide.run(probe);
-      const actual = await narrowSession.run(probe);
-      if (Object.keys(expected).every((name) => actual[name] !== undefined && sameTensor(actual[name], expected[name]))) return narrowSession;
-    }
+    if ((await runsLongEnough(narrowSession, warmup, minRunMs)) && (await answersAlike(wide, narrowSession))) return narrowSession;
   } catch {
     // Served in one lane, below.
   }
