@@ -20,7 +20,7 @@ import type { NamedTensors } from './tensor';
 import { VersionQueue, type InferOptions, type QueueStats } from './version-queue';
 import { generateWarmupInputs } from './warmup';
 import { ActivityGauge } from './worker/idle-spin';
-import type { CrashMode, LaneSetup } from './worker/messages';
+import type { CrashMode, LaneSetup, ThreadChoice } from './worker/messages';
 import { ModelWorker, workerCrashedMessage, type InferResult, type LoadedInstance } from './worker/model-worker';
 
 export type { InferResult } from './worker/model-worker';
@@ -164,7 +164,7 @@ export interface InstanceStats {
    * Once loaded: the intra-op threads its lone requests run on, and why. Fewer than `intraOpThreads`
    * (its share of the cores) where its model ran as fast on one thread (ONE_THREAD_MAX_RUN_MS).
    */
-  threads?: { inUse: number; reason: string };
+  threads?: ThreadChoice;
   /**
    * Present while the instance is split in two lanes: the threads of the primary's narrow session
    * and the helper worker that runs beside it under load.
@@ -445,7 +445,7 @@ export class ModelRuntime {
         ready: worker?.isReady === true,
         inFlightBatches: worker?.inFlightCount ?? 0,
       };
-      const threads = worker?.threadsInUse;
+      const threads = worker?.threadChoice;
       if (threads !== undefined) stats.threads = threads;
       const helper = model.helpers[instance];
       const narrowThreads = worker?.narrowThreads;

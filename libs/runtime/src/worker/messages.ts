@@ -58,6 +58,12 @@ export interface OneThreadSetup {
   tolerance: number;
 }
 
+/** The intra-op threads a worker serves lone requests with, and why (see OneThreadSetup). */
+export interface ThreadChoice {
+  inUse: number;
+  reason: string;
+}
+
 export type ToWorkerMessage =
   | { type: 'load'; format: ModelFormat; artifactPath: string; options: LoadOptions; lane?: LaneSetup; oneThread?: OneThreadSetup }
   | { type: 'run'; id: number; inputs: NamedTensors }
@@ -84,7 +90,7 @@ export type FromWorkerMessage =
       loadMs: number;
       warmRunMs: number;
       narrowThreads?: number;
-      threads: { inUse: number; reason: string };
+      threads: ThreadChoice;
     }
   | { type: 'load-failed'; error: SerializedError }
   /** `threads`: intra-op threads of the session that ran the batch. */

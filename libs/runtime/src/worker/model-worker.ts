@@ -13,6 +13,7 @@ import {
   prepareTransfer,
   type CrashMode,
   type FromWorkerMessage,
+  type ThreadChoice,
   type ToWorkerMessage,
   type WorkerStartData,
 } from './messages';
@@ -93,7 +94,7 @@ export class ModelWorker {
   private stopped: Promise<void> | undefined;
   private readonly exited: Promise<number>;
   private narrow: number | undefined;
-  private threads: { inUse: number; reason: string } | undefined;
+  private threads: ThreadChoice | undefined;
   private inputNames: readonly string[] = [];
   private outputNames: readonly string[] = [];
   private readonly inputSlots: (SlotBuffer | undefined)[] = new Array<SlotBuffer | undefined>(SLOT_COUNT).fill(undefined);
@@ -150,7 +151,7 @@ export class ModelWorker {
    * Once loaded: the intra-op threads of the session lone requests run on, and why. Fewer than
    * `intraOpThreads` where the model ran as fast on one thread (see OneThreadSetup).
    */
-  get threadsInUse(): { inUse: number; reason: string } | undefined {
+  get threadChoice(): ThreadChoice | undefined {
     return this.threads;
   }
 

@@ -42,7 +42,7 @@ export function preferOneThread(timings: readonly ThreadTiming[], tolerance: num
   return timings.length > 0 && timings.every((timing) => timing.oneThreadMs <= tolerance * timing.wideMs);
 }
 
-export interface ThreadChoice {
+export interface ChosenSession {
   /** The session to serve with: the one-thread session when it won, else the wide one. */
   session: Session;
   threads: number;
@@ -65,8 +65,8 @@ export async function chooseThreads(
   wide: Session,
   warmRunMs: number,
   setup: OneThreadSetup,
-): Promise<ThreadChoice> {
-  const keepWide = (reason: string): ThreadChoice => ({ session: wide, threads: options.intraOpThreads, reason, warmRunMs });
+): Promise<ChosenSession> {
+  const keepWide = (reason: string): ChosenSession => ({ session: wide, threads: options.intraOpThreads, reason, warmRunMs });
   if (!(warmRunMs < setup.maxRunMs)) {
     return keepWide(`${options.intraOpThreads} threads: a warm batch-1 run takes ${warmRunMs.toFixed(3)} ms, not under the ${setup.maxRunMs} ms below which one thread is tried`);
   }
