@@ -53,6 +53,15 @@ describe('npm start', () => {
       });
       const predictions = ((await tf.json()) as { predictions: number[][] }).predictions[0]!;
       expect(predictions.indexOf(Math.max(...predictions))).toBe(2);
+      if (!database) {
+        // The embedded database was initialised on this new directory; the instance that ran
+        // initdb grew to about 630 MB of WebAssembly memory, and none of it may stay (one opened on
+        // an initialised directory holds about 200 MB).
+        const metrics = await (await fetch(`${first.url}/metrics`, { headers: { Authorization: `Bearer ${key}` } })).text();
+        const external = Number(/^nodejs_external_memory_bytes (\d+)/m.exec(metrics)?.[1]);
+        expect(external).toBeGreaterThan(100e6);
+        expect(external).toBeLessThan(400e6);
+      }
     } finally {
       await stop(first);
     }
