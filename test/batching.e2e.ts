@@ -131,18 +131,20 @@ describe('dynamic batching over HTTP', () => {
   });
 
   it('serves the small MLP on its worker, inline once the config says inline: true, and back, without a restart', async () => {
-    type Shown = { config: Record<string, unknown>; serving: { execution: { mode: string; reason: string } } };
+    type Shown = { config: Record<string, unknown>; serving: { execution: { mode: string; reason: string }; instances: Array<{ inline?: boolean }> } };
     const version = '/api/models/mlp/versions/1';
     expect((await server.json<Shown>(version)).body.serving.execution).toEqual({ mode: 'workers', reason: 'inline execution is off for this version' });
     const shown = await server.json<Shown>(version, { method: 'PATCH', body: JSON.stringify({ config: { inline: true } }) });
     expect(shown.status).toBe(200);
     expect(shown.body.serving.execution.mode).toBe('inline');
     expect(shown.body.serving.execution.reason).toMatch(/^a warm batch-1 run takes [\d.]+ ms and one of \d+ rows [\d.]+ ms, within 0.25 and 1 ms$/);
+    expect(shown.body.serving.instances).toMatchObject([{ instance: 0, device: 'cpu', ready: true, inline: true }]);
     expect(runtime.stats(server.modelgate.app.get(ModelServer).resolve('mlp').runtimeKey)!.workers.instances).toMatchObject([{ inline: true }]);
 
     const off = await server.json<Shown>(version, { method: 'PATCH', body: JSON.stringify({ config: { inline: false } }) });
     expect(off.status).toBe(200);
     expect(off.body.serving.execution).toEqual({ mode: 'workers', reason: 'inline execution is off for this version' });
+    expect(off.body.serving.instances.map((instance) => instance.inline)).toEqual([undefined]);
     expect((await infer([1, 2, 3, 4])).status).toBe(200);
     const refused = await server.json<{ error: string }>(version, { method: 'PATCH', body: JSON.stringify({ config: { inline: 'yes' } }) });
     expect(refused.status).toBe(400);

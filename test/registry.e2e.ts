@@ -20,6 +20,10 @@ import { startServer, uploadForm, type TestServer } from './support/server';
 
 interface VersionBody {
   model: string;
+  serving: {
+    state: string;
+    instances?: Array<{ instance: number; device: string; ready: boolean; intraOpThreads: number; threadsInUse?: number; threadsReason?: string; inFlightBatches: number }>;
+  };
   version: number;
   status: string;
   format: string;
@@ -132,6 +136,19 @@ describe('registry', () => {
       const fetched = await server.json<VersionBody>('/api/models/mlp/versions/2');
       expect(fetched.status).toBe(200);
       expect(fetched.body).toMatchObject({ version: 2, status: 'ready', description: 'two workers' });
+      // Each instance as it serves now: its device, its share of the cores, the threads it runs on.
+      const instances = fetched.body.serving.instances!;
+      expect(instances.map(({ instance, device, ready }) => ({ instance, device, ready }))).toEqual([
+        { instance: 0, device: 'cpu', ready: true },
+        { instance: 1, device: 'cpu', ready: true },
+      ]);
+      for (const shown of instances) {
+        expect(shown.intraOpThreads).toBeGreaterThanOrEqual(1);
+        expect(shown.threadsInUse).toBeGreaterThanOrEqual(1);
+        expect(shown.threadsInUse).toBeLessThanOrEqual(shown.intraOpThreads);
+        expect(shown.threadsReason).toEqual(expect.any(String));
+        expect(shown.inFlightBatches).toBe(0);
+      }
       const listed = await server.json<VersionBody[]>('/api/models/mlp/versions');
       expect(listed.body.map((version) => version.version)).toEqual([1, 2]);
     });

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ModelLoadError } from '@modelgate/runtime';
+import { type InstanceStats, ModelLoadError } from '@modelgate/runtime';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
@@ -14,7 +14,7 @@ import { DatabaseNotifications } from '../database/notifications';
 import { usesOf } from '../rollout/deployment-state';
 import { ArtifactStore } from './artifact-store';
 import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
-import { ServingDto, UpdateVersionDto, VersionDto } from './dto/version.dto';
+import { type InstanceStateDto, ServingDto, UpdateVersionDto, VersionDto } from './dto/version.dto';
 import { VersionConfigDto } from './dto/version-config.dto';
 import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
@@ -239,7 +239,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       runtimeKey = undefined;
       location = undefined;
       await this.announce(model.name);
-      return toVersionDto(model.name, version, this.modelServer.find(model.name, version.version));
+      return this.versionDto(model.name, version);
     } finally {
       if (runtimeKey) this.pending.delete(runtimeKey);
       await rm(workspace, { recursive: true, force: true });
@@ -250,12 +250,12 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
 
   async listVersions(modelName: string): Promise<VersionDto[]> {
     const model = await this.requireModel(modelName);
-    return (await this.repository.listVersions(model.id)).map((version) => toVersionDto(model.name, version, this.modelServer.find(model.name, version.version)));
+    return (await this.repository.listVersions(model.id)).map((version) => this.versionDto(model.name, version));
   }
 
   async getVersion(modelName: string, versionNumber: number): Promise<VersionDto> {
     const { model, version } = await this.requireVersion(modelName, versionNumber);
-    return toVersionDto(model.name, version, this.modelServer.find(model.name, version.version));
+    return this.versionDto(model.name, version);
   }
 
   /**
@@ -286,7 +286,13 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       this.pending.delete(version.id);
     }
     if (reload || status !== version.status) await this.announce(model.name);
-    return toVersionDto(model.name, updated, this.modelServer.find(model.name, updated.version));
+    return this.versionDto(model.name, updated);
+  }
+
+  /** The version as the API shows it, with how this process serves it now. */
+  private versionDto(modelName: string, version: ModelVersionEntity): VersionDto {
+    const served = this.modelServer.find(modelName, version.version);
+    return toVersionDto(modelName, version, served, served && this.modelServer.stats(served)?.workers.instances);
   }
 
   async deleteVersion(modelName: string, versionNumber: number): Promise<void> {
@@ -424,7 +430,7 @@ export function toModelDto(model: ModelEntity): ModelDto {
   };
 }
 
-export function toServingDto(served: ServedVersion | undefined): ServingDto {
+export function toServingDto(served: ServedVersion | undefined, instances?: readonly InstanceStats[]): ServingDto {
   if (!served) return { state: 'not loaded' };
   const batching = served.batching && {
     axis: served.batching.axis,
@@ -435,10 +441,27 @@ export function toServingDto(served: ServedVersion | undefined): ServingDto {
     defaultTimeoutMs: served.batching.defaultTimeoutMs,
   };
   const execution = served.execution && { mode: served.execution.mode, reason: served.execution.reason };
-  return { state: served.state, ...(batching ? { batching } : {}), ...(execution ? { execution } : {}), ...(served.reason ? { reason: served.reason } : {}) };
+  return {
+    state: served.state,
+    ...(batching ? { batching } : {}),
+    ...(execution ? { execution } : {}),
+    ...(instances ? { instances: instances.map(toInstanceDto) } : {}),
+    ...(served.reason ? { reason: served.reason } : {}),
+  };
 }
 
-export function toVersionDto(modelName: string, version: ModelVersionEntity, served?: ServedVersion): VersionDto {
+function toInstanceDto(stats: InstanceStats): InstanceStateDto {
+  const dto: InstanceStateDto = { instance: stats.instance, device: stats.device, ready: stats.ready, intraOpThreads: stats.intraOpThreads, inFlightBatches: stats.inFlightBatches };
+  if (stats.threads !== undefined) {
+    dto.threadsInUse = stats.threads.inUse;
+    dto.threadsReason = stats.threads.reason;
+  }
+  if (stats.lanes !== undefined) dto.lanes = { narrowThreads: stats.lanes.narrowThreads, helperThreads: stats.lanes.helper.intraOpThreads, helperReady: stats.lanes.helper.ready };
+  if (stats.inline) dto.inline = true;
+  return dto;
+}
+
+export function toVersionDto(modelName: string, version: ModelVersionEntity, served?: ServedVersion, instances?: readonly InstanceStats[]): VersionDto {
   return {
     model: modelName,
     version: version.version,
@@ -449,7 +472,7 @@ export function toVersionDto(modelName: string, version: ModelVersionEntity, ser
     config: version.config,
     artifact: { sha256: version.artifactSha256, size: version.artifactSize, filename: version.originalFilename },
     engine: version.engine,
-    serving: toServingDto(served),
+    serving: toServingDto(served, instances),
     description: version.description,
     createdAt: version.createdAt.toISOString(),
   };
