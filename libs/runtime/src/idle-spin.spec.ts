@@ -77,6 +77,22 @@ describe('idle spin', () => {
     expect(rt.activity.requests).toBe(2);
   });
 
+  it('stops spinning after a batch that came later than a spin lasts, and spins again after one that came in time', async () => {
+    const spinMs = 500;
+    const rt = await load({ idleSpinMs: spinMs });
+    rt.activity.enter();
+    await inferInTurn(1);
+    // The worker spins for 500 ms after that answer and gives up; this request comes after it.
+    await new Promise((resolve) => setTimeout(resolve, 3 * spinMs));
+    const late = await handedOverDuring(() => inferInTurn(1));
+    // The late batch says that this client does not come back within a spin: no spin after it,
+    // so the next request goes by message. It came in time, so the worker spins after it again.
+    const next = await handedOverDuring(() => inferInTurn(1));
+    const again = await handedOverDuring(() => inferInTurn(2));
+    expect([late, next, again]).toEqual([0, 0, 2]);
+    rt.activity.leave();
+  });
+
   it('is off unless idleSpinMs is set', async () => {
     const rt = await load({});
     rt.activity.enter();

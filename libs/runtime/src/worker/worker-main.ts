@@ -34,6 +34,13 @@ const { testHooks, bell: bellBuffer, idleSpin } = workerData as WorkerStartData;
 const bell = new Int32Array(bellBuffer);
 const gauge = idleSpin === undefined ? undefined : new Int32Array(idleSpin.gauge);
 const spinMs = idleSpin?.ms ?? 0;
+/** When this worker last answered a batch (performance.now()); undefined before its first. */
+let answeredAt: number | undefined;
+/**
+ * Whether the last batch that found this worker idle arrived within `spinMs` of the answer before
+ * it: whether a spin would have caught it, and so whether to spin after answering it (see armIfLast).
+ */
+let arrivedWithinSpin = true;
 
 let session: Session | undefined;
 let wideThreads = 0;
@@ -88,10 +95,18 @@ function receivedMessage(): boolean {
 /**
  * Idle spin (see idle-spin): before answering its last batch, a worker may arm its bell; once the
  * answer is posted it then polls for the next batch, and runs it at once if the main thread hands
- * it over.
+ * it over. It spins only when the batch it answers came within the spin's reach of the answer
+ * before it: a client that sends its next request as soon as it has an answer keeps the worker
+ * spinning, and one that sends them farther apart than the spin lasts does not burn `spinMs` of a
+ * core after every answer for nothing. A batch that comes in time again turns the spin back on.
  */
 function armIfLast(): boolean {
-  return activeRuns === 1 && gauge !== undefined && !unloading && armBell(bell, gauge, threadId);
+  return activeRuns === 1 && gauge !== undefined && !unloading && arrivedWithinSpin && armBell(bell, gauge, threadId);
+}
+
+/** At a batch's arrival: whether a spin after the last answer would have caught it. */
+function noteArrival(): void {
+  if (activeRuns === 0 && answeredAt !== undefined) arrivedWithinSpin = performance.now() - answeredAt <= spinMs;
 }
 
 function spinThenRun(): void {
@@ -225,6 +240,7 @@ function runSlot(slot: number): Promise<void> {
  * instance's threads and no more; otherwise the wide one. A helper counts itself busy meanwhile.
  */
 async function run(id: number, inputs: NamedTensors, slot: number | undefined): Promise<void> {
+  noteArrival();
   activeRuns++;
   if (isHelper) Atomics.add(helperBusy as Int32Array, 0, 1);
   let spin = false;
@@ -246,6 +262,7 @@ async function run(id: number, inputs: NamedTensors, slot: number | undefined): 
   } finally {
     if (isHelper) Atomics.sub(helperBusy as Int32Array, 0, 1);
     if (--activeRuns === 0) runsDrained?.();
+    answeredAt = performance.now();
     if (spin) spinThenRun();
   }
 }
