@@ -104,8 +104,11 @@ export interface UploadResult {
   rssAfter?: number;
 }
 
-/** `checkout`: the repository (or a copy of another commit) whose built apps/api/dist/main.js runs. */
-export async function startModelgate(checkout: string): Promise<ModelgateServer> {
+/**
+ * `checkout`: the repository (or a copy of another commit) whose built apps/api/dist/main.js runs;
+ * `settings`: environment variables of its own (MODELGATE_IDLE_SPIN_MS, say).
+ */
+export async function startModelgate(checkout: string, settings: Record<string, string> = {}): Promise<ModelgateServer> {
   const main = join(checkout, 'apps/api/dist/main.js');
   await access(main).catch(() => {
     throw new Error(`${main} is missing: build Modelgate first (npx nx run api:build)`);
@@ -126,6 +129,7 @@ export async function startModelgate(checkout: string): Promise<ModelgateServer>
       LOG_LEVEL: 'warn',
       DATABASE_URL: undefined,
       REDIS_URL: undefined,
+      ...settings,
     },
   });
   const authorization = { authorization: `Bearer ${ADMIN_KEY}` };
