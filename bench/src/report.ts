@@ -151,14 +151,15 @@ export function formatReport(result: BenchResult): string {
   }
 
   if (result.raw.some((entry) => entry.batches.length > 0)) {
-    lines.push('', '(a) raw onnxruntime-node in process, main thread, default threads: examples/s (median ms per run)');
+    lines.push('', '(a) raw onnxruntime-node in process, main thread, the faster of one intra-op thread and one per core: examples/s (median ms per run, threads)');
     const batchSizes = [...new Set(result.raw.flatMap((entry) => entry.batches.map((batch) => batch.batchSize)))];
     const rows = result.raw.map((entry) => [
       entry.model,
       ...batchSizes.map((size) => {
         const batch = entry.batches.find((candidate) => candidate.batchSize === size);
         if (!batch) return '-';
-        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)})${isBusy(batch) ? ' BUSY' : ''}`;
+        const threads = batch.threads === undefined ? '' : `, ${batch.threads}t`;
+        return `${count(batch.examplesPerSecond)} (${ms(batch.p50Ms)}${threads})${isBusy(batch) ? ' BUSY' : ''}`;
       }),
       entry.best ? `${count(entry.best.examplesPerSecond)} @ batch ${entry.best.batchSize}` : '-',
     ]);

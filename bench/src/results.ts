@@ -37,7 +37,7 @@ export interface Cell {
 
 export interface RawModel {
   model: ModelKey;
-  batches: { batchSize: number; examplesPerSecond: number; p50Ms: number; runs: number; otherCores?: number; stealCores?: number; attempts: number }[];
+  batches: { batchSize: number; threads?: number; examplesPerSecond: number; p50Ms: number; runs: number; otherCores?: number; stealCores?: number; attempts: number }[];
   batch1?: { examplesPerSecond: number; p50Ms: number };
   best?: { batchSize: number; examplesPerSecond: number };
 }

@@ -140,7 +140,7 @@ async function runRawRuntime(options: BenchOptions, models: BenchModel[], scratc
   for (const entry of results) {
     for (const batch of entry.batches) {
       const other = batch.otherCores === undefined ? '' : `, other ${batch.otherCores.toFixed(2)}, steal ${(batch.stealCores ?? 0).toFixed(2)}${isBusy(batch) ? ' BUSY' : ''}`;
-      log(`  ${entry.key} batch ${batch.batchSize}: ${count(batch.examplesPerSecond)} examples/s (${ms(batch.p50Ms)} ms per run${other}, ${batch.attempts} attempt(s))`);
+      log(`  ${entry.key} batch ${batch.batchSize}: ${count(batch.examplesPerSecond)} examples/s on ${batch.threads} intra-op thread(s) (${ms(batch.p50Ms)} ms per run${other}, ${batch.attempts} attempt(s))`);
     }
   }
   return results;
