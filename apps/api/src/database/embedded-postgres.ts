@@ -1,4 +1,4 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -76,8 +76,23 @@ PGlite.create({ dataDir: workerData.directory, pgliteWasmModule: workerData.pgli
  * the WebAssembly memory it grew to, about 630 MiB, where one opened on an initialised directory
  * holds about 200 (docs/performance.md, the ninth session); closed, that memory is garbage that
  * stays until V8 happens to collect it. A thread's memory goes back when the thread ends.
+ *
+ * The database is written in `<directory>.partial` and renamed into place once complete, so a first
+ * start stopped halfway (Ctrl-C during the seconds initdb takes) leaves no half-made database to
+ * open next time; the next start removes the leftover and begins again. A directory that already
+ * holds files but no database (a first start of an earlier version, stopped halfway) is
+ * initialised where it is, as PGlite itself does.
  */
-function initialise(directory: string, pgliteWasmModule: WasmModule | undefined): Promise<void> {
+async function initialise(directory: string, pgliteWasmModule: WasmModule | undefined): Promise<void> {
+  const partial = `${directory}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  if ((await readdir(directory)).length > 0) return runInitdb(directory, pgliteWasmModule);
+  await mkdir(partial);
+  await runInitdb(partial, pgliteWasmModule);
+  await rename(partial, directory);
+}
+
+function runInitdb(directory: string, pgliteWasmModule: WasmModule | undefined): Promise<void> {
   return new Promise((resolveDone, reject) => {
     const worker = new Worker(INITDB, { eval: true, workerData: { pglite: PGLITE, directory, pgliteWasmModule } });
     worker.once('error', reject);
