@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { type BenchModel, MODEL_KEYS, MODEL_SHAPES } from './models';
 import { BINARY_HEADER, buildRequest } from './protocols';
+import { table } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ROUNDS = 30;
@@ -113,10 +114,7 @@ function main(): void {
       builds.forEach((build, which) => rows.push([key, label, build.label, measured[which].toFixed(2), `${(baseline / measured[which]).toFixed(2)}x`]));
     }
   }
-  const header = ['model', 'body', 'decoder', 'us per body', 'speed vs by hand'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-  process.stdout.write(`${[line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${table(['model', 'body', 'decoder', 'us per body', 'speed vs by hand'], rows).join('\n')}\n`);
 }
 
 main();

@@ -24,6 +24,7 @@ import { type ModelgateServer, startModelgate } from './modelgate';
 import { type ModelKey, MODEL_KEYS, generateModels } from './models';
 import { installCleanup, killAll } from './processes';
 import { buildRequest, type PreparedRequest } from './protocols';
+import { table } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MODELS_DIR = resolve(ROOT, 'bench', '.models');
@@ -157,15 +158,15 @@ async function main(): Promise<void> {
         }
       }
     }
-    const rows = [['server', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'srv CPU', 'us/request', 'CPU vs spin off', 'p50 vs spin off']];
+    const rows: string[][] = [];
     for (const rate of options.rates) {
       const off = samples.get(`1 ${rate}`) ?? [];
+      const offCpu = median(off.map((sample) => sample.cpuUsPerRequest));
+      const offP50 = median(off.map((sample) => sample.p50Ms));
       for (const [index, target] of targets.entries()) {
         const cell = samples.get(`${index} ${rate}`) ?? [];
         const cpu = median(cell.map((sample) => sample.cpuUsPerRequest));
         const p50 = median(cell.map((sample) => sample.p50Ms));
-        const offCpu = median(off.map((sample) => sample.cpuUsPerRequest));
-        const offP50 = median(off.map((sample) => sample.p50Ms));
         rows.push([
           target.label,
           rate === 0 ? 'back to back' : `${rate}/s`,
@@ -179,11 +180,8 @@ async function main(): Promise<void> {
         ]);
       }
     }
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    for (const [line, row] of rows.entries()) {
-      process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
-      if (line === 0) process.stdout.write(`${widths.map((width) => '-'.repeat(width)).join('  ')}\n`);
-    }
+    const header = ['server', 'rate', 'req/s', 'p50 ms', 'p99 ms', 'srv CPU', 'us/request', 'CPU vs spin off', 'p50 vs spin off'];
+    process.stdout.write(`${table(header, rows).join('\n')}\n`);
   } finally {
     for (const server of servers) await server.stop();
   }

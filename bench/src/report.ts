@@ -285,7 +285,8 @@ function describeErrors(load: NonNullable<Cell['load']>): string {
   return parts.join(', ');
 }
 
-function table(header: string[], rows: string[][]): string[] {
+/** Columns padded to their widest cell, two spaces apart, a rule under the header; one string a line. */
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (column < row.length - 1 || row.length === header.length ? (row[column] ?? '').length : 0))));
   const format = (row: string[]) =>
     row

@@ -19,6 +19,7 @@ import { ModelRuntime, type NamedTensors } from '@modelgate/runtime';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { sampleInstance } from './instances';
 import { type BenchModel, generateModels, MODEL_KEYS } from './models';
+import { table } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ROUNDS = 12;
@@ -127,9 +128,7 @@ async function main(): Promise<void> {
     for (const runner of runners) await runner.close();
   }
   const header = ['model', 'in flight', 'transport', 'main CPU us/req', 'vs messages', 'wall us/req', 'vs messages'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-  process.stdout.write(`${[line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${table(header, rows).join('\n')}\n`);
   process.stdout.write(`\n${ROUNDS} rounds of ${PER_ROUND.mlp} (mlp) and ${PER_ROUND.cnn} (cnn) requests per transport, taking turns; lower is better.\n`);
 }
 
