@@ -118,8 +118,8 @@ async function timeBoth(single: Session, wide: Session, inputs: NamedTensors, ro
   let wideMs = Infinity;
   const started = performance.now();
   for (let run = 0; run < TIMED_RUNS && (run < MIN_TIMED_RUNS || performance.now() - started < TIMING_BUDGET_MS); run++) {
-    oneThreadMs = Math.min(oneThreadMs, await timed(single, inputs));
-    wideMs = Math.min(wideMs, await timed(wide, inputs));
+    oneThreadMs = Math.min(oneThreadMs, await timedRun(single, inputs));
+    wideMs = Math.min(wideMs, await timedRun(wide, inputs));
   }
   return { rows, oneThreadMs, wideMs };
 }
@@ -128,7 +128,8 @@ function ms(value: number): string {
   return value.toFixed(3);
 }
 
-async function timed(session: Session, inputs: NamedTensors): Promise<number> {
+/** One run of `session` on `inputs`, in ms. */
+export async function timedRun(session: Session, inputs: NamedTensors): Promise<number> {
   const started = performance.now();
   await session.run(inputs);
   return performance.now() - started;

@@ -15,7 +15,7 @@ import { ModelLoadError, ModelNotLoadedError } from '../errors';
 import type { ModelFormat } from '../signature';
 import type { NamedTensors } from '../tensor';
 import { generateWarmupInputs } from '../warmup';
-import { chooseThreads } from './thread-choice';
+import { chooseThreads, timedRun } from './thread-choice';
 import {
   prepareTransfer,
   serializeError,
@@ -128,11 +128,7 @@ async function load({ format, artifactPath, options, lane, oneThread }: Extract<
       await loaded.run(warmup);
       // The fastest of three warm runs: what the model takes, not what a busy machine made of one.
       warmRunMs = Infinity;
-      for (let run = 0; run < 3; run++) {
-        const timed = performance.now();
-        await loaded.run(warmup);
-        warmRunMs = Math.min(warmRunMs, performance.now() - timed);
-      }
+      for (let run = 0; run < 3; run++) warmRunMs = Math.min(warmRunMs, await timedRun(loaded, warmup));
       if (lane?.role === 'primary') {
         second = await loadNarrow(backend, format, artifactPath, { ...options, intraOpThreads: lane.narrowThreads }, loaded, warmup, lane.minRunMs);
       }
@@ -219,9 +215,7 @@ const LANE_DECISION_RUNS = 5;
  */
 async function runsLongEnough(loaded: Session, inputs: NamedTensors, minRunMs: number): Promise<boolean> {
   for (let attempt = 0; attempt < LANE_DECISION_RUNS; attempt++) {
-    const started = performance.now();
-    await loaded.run(inputs);
-    const ms = performance.now() - started;
+    const ms = await timedRun(loaded, inputs);
     if (ms < minRunMs) return false;
     if (ms >= 10 * minRunMs) return true;
   }
