@@ -111,3 +111,39 @@ function percentile(sorted: Float64Array, fraction: number): number {
 export function errorCount(result: LoadResult): number {
   return result.errors + Object.values(result.non2xx).reduce((total, count) => total + count, 0);
 }
+
+/**
+ * A cell measured in several rounds, as one result: the median of the rounds' requests per second,
+ * and of their p50, p90, p99 and mean latency, each on its own; the longest latency of any round;
+ * the answers, errors and seconds of all of them. A round that fell in a slow spell of the machine
+ * moves none of the medians (docs/performance.md, "How to read the results").
+ */
+export function medianOfRounds(rounds: readonly LoadResult[]): LoadResult {
+  if (rounds.length === 0) throw new Error('medianOfRounds: no rounds');
+  if (rounds.length === 1) return rounds[0];
+  const median = (pick: (round: LoadResult) => number) => medianOf(rounds.map(pick));
+  const non2xx: Record<string, number> = {};
+  for (const round of rounds) for (const [status, count] of Object.entries(round.non2xx)) non2xx[status] = (non2xx[status] ?? 0) + count;
+  const sum = (pick: (round: LoadResult) => number) => rounds.reduce((total, round) => total + pick(round), 0);
+  return {
+    requestsPerSecond: median((round) => round.requestsPerSecond),
+    completed: sum((round) => round.completed),
+    seconds: sum((round) => round.seconds),
+    p50Ms: median((round) => round.p50Ms),
+    p90Ms: median((round) => round.p90Ms),
+    p99Ms: median((round) => round.p99Ms),
+    maxMs: Math.max(...rounds.map((round) => round.maxMs)),
+    meanMs: median((round) => round.meanMs),
+    non2xx,
+    errors: sum((round) => round.errors),
+    timeouts: sum((round) => round.timeouts),
+    firstError: rounds.find((round) => round.firstError !== undefined)?.firstError,
+  };
+}
+
+/** The median of `values`; of an even count, the mean of the middle two. */
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

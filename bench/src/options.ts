@@ -6,8 +6,14 @@ export const TARGET_KINDS: readonly TargetKind[] = ['raw', 'bare', 'naive', 'mod
 
 export interface BenchOptions {
   quick: boolean;
+  /** Per round of a cell. */
   warmupSeconds: number;
   durationSeconds: number;
+  /**
+   * Rounds per cell: each cell is measured this many times, the servers of a cell taking turns
+   * round by round, and the cell keeps the medians (load.ts, medianOfRounds).
+   */
+  rounds: number;
   /**
    * Load driven through a server, thrown away, before its first timed cell for a model: the first
    * seconds of a freshly started server measure its JIT warming up, not its steady state.
@@ -33,13 +39,14 @@ export interface BenchOptions {
   strict: boolean;
 }
 
-const FULL = { warmupSeconds: 1, durationSeconds: 4, settleSeconds: 6, rawSeconds: 1, rawAttempts: 2, busyRetries: 2 };
-const QUICK = { warmupSeconds: 0.2, durationSeconds: 0.8, settleSeconds: 1, rawSeconds: 0.25, rawAttempts: 1, busyRetries: 0 };
+const FULL = { warmupSeconds: 0.5, durationSeconds: 2, rounds: 3, settleSeconds: 6, rawSeconds: 1, rawAttempts: 2, busyRetries: 2 };
+const QUICK = { warmupSeconds: 0.2, durationSeconds: 0.8, rounds: 1, settleSeconds: 1, rawSeconds: 0.25, rawAttempts: 1, busyRetries: 0 };
 
 const OPTION_HELP: [flag: string, meaning: string, variable: string][] = [
   ['--quick', `short cells (${QUICK.warmupSeconds} s warm-up + ${QUICK.durationSeconds} s): under a minute`, 'BENCH_QUICK=1'],
-  ['--duration=SECONDS', `measured time per cell (default ${FULL.durationSeconds})`, 'BENCH_DURATION'],
-  ['--warmup=SECONDS', `warm-up per cell, thrown away (default ${FULL.warmupSeconds})`, 'BENCH_WARMUP'],
+  ['--duration=SECONDS', `measured time per cell and round (default ${FULL.durationSeconds})`, 'BENCH_DURATION'],
+  ['--warmup=SECONDS', `warm-up per cell and round, thrown away (default ${FULL.warmupSeconds})`, 'BENCH_WARMUP'],
+  ['--rounds=N', `rounds per cell, servers taking turns; the medians are kept (default ${FULL.rounds}, quick ${QUICK.rounds})`, 'BENCH_ROUNDS'],
   ['--settle=SECONDS', `load per server and model before its first cell, thrown away (default ${FULL.settleSeconds}, quick ${QUICK.settleSeconds})`, 'BENCH_SETTLE'],
   ['--raw-duration=SECONDS', `raw runtime time per batch size and attempt (default ${FULL.rawSeconds} x ${FULL.rawAttempts})`, 'BENCH_RAW_DURATION'],
   ['--concurrency=1,16,64', 'requests in flight', 'BENCH_CONCURRENCY'],
@@ -66,7 +73,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     if (!match) throw new UsageError(`unknown argument "${argument}"`);
     flags.set(match[1], match[2] ?? 'true');
   }
-  const known = ['quick', 'duration', 'warmup', 'settle', 'raw-duration', 'concurrency', 'models', 'targets', 'modelgate-config', 'modelgate-dir', 'busy-retries', 'note', 'strict', 'help'];
+  const known = ['quick', 'duration', 'warmup', 'rounds', 'settle', 'raw-duration', 'concurrency', 'models', 'targets', 'modelgate-config', 'modelgate-dir', 'busy-retries', 'note', 'strict', 'help'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (flags.has('help')) {
     process.stdout.write(USAGE);
@@ -88,6 +95,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     quick,
     warmupSeconds: seconds(setting('warmup', 'BENCH_WARMUP'), defaults.warmupSeconds, 'warmup', 0),
     durationSeconds: seconds(setting('duration', 'BENCH_DURATION'), defaults.durationSeconds, 'duration', 0.1),
+    rounds: wholeNumber(setting('rounds', 'BENCH_ROUNDS'), defaults.rounds, 'rounds', 20, 1),
     settleSeconds: seconds(setting('settle', 'BENCH_SETTLE'), defaults.settleSeconds, 'settle', 0),
     rawSeconds: seconds(setting('raw-duration', 'BENCH_RAW_DURATION'), defaults.rawSeconds, 'raw-duration', 0.05),
     rawAttempts: defaults.rawAttempts,
@@ -118,10 +126,10 @@ function seconds(value: string | undefined, fallback: number, name: string, min:
   return parsed;
 }
 
-function wholeNumber(value: string | undefined, fallback: number, name: string, max: number): number {
+function wholeNumber(value: string | undefined, fallback: number, name: string, max: number, min = 0): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) throw new UsageError(`--${name} takes a whole number from 0 to ${max}, got ${value}`);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, got ${value}`);
   return parsed;
 }
 

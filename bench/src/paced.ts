@@ -20,6 +20,7 @@ import { type IncomingMessage, Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { CpuMeter } from './cpu';
 import { sampleInstance } from './instances';
+import { medianOf as median } from './load';
 import { type ModelgateServer, startModelgate } from './modelgate';
 import { type ModelKey, MODEL_KEYS, generateModels } from './models';
 import { installCleanup, killAll } from './processes';
@@ -125,8 +126,6 @@ async function run(agent: Agent, url: URL, server: ModelgateServer, prepared: Pr
   }
   return latencies;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));

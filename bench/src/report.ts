@@ -132,7 +132,10 @@ export function formatReport(result: BenchResult): string {
   const lines: string[] = [];
   const { meta } = result;
   lines.push(
-    `Modelgate bench: ${meta.quick ? 'quick' : 'full'} run, ${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s per cell` +
+    `Modelgate bench: ${meta.quick ? 'quick' : 'full'} run, ` +
+      ((meta.rounds ?? 1) > 1
+        ? `${meta.rounds} rounds of ${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s per cell (medians)`
+        : `${meta.warmupSeconds} s warm-up + ${meta.durationSeconds} s per cell`) +
       (meta.settleSeconds ? ` after ${meta.settleSeconds} s of load per server and model` : '') +
       ', ' +
       `${meta.cores} cores (${meta.cpus}), Node ${meta.node}, onnxruntime-node ${meta.onnxruntime}, commit ${meta.gitCommit}`,

@@ -24,8 +24,13 @@ export interface Cell {
   load?: LoadResult;
   /** CPU use during the timed run (Linux only). */
   cpu?: CpuUse;
-  /** Timed runs taken: more than one when other processes disturbed the first (the least disturbed is kept). */
+  /** Timed runs taken, all rounds together: more than the rounds when other processes disturbed one (the least disturbed run of a round is kept). */
   attempts?: number;
+  /**
+   * Each round of a cell measured in several (BenchOptions.rounds): `load` then holds the medians of
+   * the rounds, and `cpu` and the batch counters are those of the round with the median throughput.
+   */
+  rounds?: { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }[];
   /** Modelgate only: requests per engine call during the timed run, from its /metrics. */
   meanBatchSize?: number;
   /** Modelgate only: the share of those engine calls handed to a worker spinning for them (idle spin). */
@@ -83,6 +88,8 @@ export interface BenchResult {
     quick: boolean;
     warmupSeconds: number;
     durationSeconds: number;
+    /** Rounds per cell (absent in results before it existed: one). */
+    rounds?: number;
     /** Load thrown away per server and model before its first cell (absent in results before it existed). */
     settleSeconds?: number;
     rawSeconds: number;

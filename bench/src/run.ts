@@ -10,7 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { sampleInstance } from './instances';
 import { backgroundCores, CpuMeter, type CpuUse, disturbedCores, isBusy, waitUntilQuiet } from './cpu';
-import { errorCount, generateLoad, type LoadResult } from './load';
+import { errorCount, generateLoad, type LoadResult, medianOfRounds } from './load';
 import { type MetricCounters, type CellCounters, cellCounters, type ModelgateServer, startModelgate } from './modelgate';
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
         quick: options.quick,
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
+        rounds: options.rounds,
         settleSeconds: options.settleSeconds,
         rawSeconds: options.rawSeconds,
         concurrencies: options.concurrencies,
@@ -210,8 +211,8 @@ interface ModelgateMeasurements {
 /**
  * (b), (c) and (d), cell by cell: for each model, every server is started and settled first, then
  * each cell (protocol and concurrency) is measured on the baselines and on Modelgate one right after
- * the other, so that the cells a ratio compares are seconds apart, not minutes, and a slow spell
- * of the machine falls on both sides of it.
+ * the other, in rounds, so that the cells a ratio compares are seconds apart, not minutes, and a
+ * slow spell of the machine falls on both sides of it or on one round only.
  */
 async function measureHttp(context: Context): Promise<ModelgateMeasurements | undefined> {
   const { targets } = context.options;
@@ -228,10 +229,8 @@ async function measureHttp(context: Context): Promise<ModelgateMeasurements | un
         const checks = new Map<string, AnswerCheck>();
         for (const concurrency of context.options.concurrencies) {
           for (const protocol of PROTOCOLS) {
-            for (const server of servers) {
-              if (!protocolsOf(server.target).includes(protocol)) continue;
-              await measureCell(context, { ...server, model, protocol }, concurrency, checks);
-            }
+            const runs = servers.filter((server) => protocolsOf(server.target).includes(protocol)).map((server) => ({ ...server, model, protocol }));
+            await measureCells(context, runs, concurrency, checks);
           }
         }
         if (modelgate) measurements.rssAfterLoad = await modelgate.server.rss();
@@ -360,32 +359,89 @@ async function settle(context: Context, run: HttpServer & { model: BenchModel },
 }
 
 /**
- * Measures one cell. The server's answer for the protocol is checked first, once (refused binary:
- * "not supported yet"); a protocol that fails it gets a failed cell at every concurrency.
+ * Measures the cells of one protocol and concurrency, one per server, in `rounds` rounds: in each
+ * round every server takes its turn (in reverse order every other round, so that none is always
+ * measured right after the same one), and each cell keeps the medians of its rounds. A slow spell
+ * of the machine a few seconds long then moves one round of each cell it touches, not the cell.
+ * Each server's answer for the protocol is checked first, once (refused binary: "not supported
+ * yet"); a protocol that fails it gets a failed cell at every concurrency.
  */
-async function measureCell(context: Context, run: ProtocolRun, concurrency: number, checks: Map<string, AnswerCheck>): Promise<void> {
+async function measureCells(context: Context, runs: ProtocolRun[], concurrency: number, checks: Map<string, AnswerCheck>): Promise<void> {
+  const measuring: { run: ProtocolRun; note?: string; rounds: MeasuredRound[] }[] = [];
+  for (const run of runs) {
+    const base = cellBase(run, concurrency);
+    const checkKey = `${run.target} ${run.protocol}`;
+    let checked = checks.get(checkKey);
+    if (checked === undefined) {
+      checked = await checkAnswer(run, context.requests.get(run.model.key)![run.protocol], context.references.get(run.model.key)!);
+      checks.set(checkKey, checked);
+      if (checked.kind !== 'ok') log(`  ${cellLabel(run)}: ${unmeasuredStatus(run, checked) === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
+    }
+    if (checked.kind !== 'ok') context.cells.push({ ...base, status: unmeasuredStatus(run, checked), note: checked.message });
+    else measuring.push({ run, note: checked.note, rounds: [] });
+  }
+  const { rounds } = context.options;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? measuring : [...measuring].reverse();
+    for (const cell of order) {
+      if (hasExited(cell.run)) continue;
+      cell.rounds.push(await measureRound(context, cell.run, concurrency, rounds > 1 ? ` [round ${round + 1}/${rounds}]` : ''));
+    }
+  }
+  for (const { run, note, rounds: measured } of measuring) {
+    const base = cellBase(run, concurrency);
+    if (measured.length < rounds) {
+      context.cells.push({ ...base, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
+      continue;
+    }
+    // CPU and batch counters are those of the round whose throughput is the median one.
+    const byThroughput = [...measured].sort((a, b) => a.load.requestsPerSecond - b.load.requestsPerSecond);
+    const { cpu, meanBatchSize, handedOverShare, gcShare, fullGcShare } = byThroughput[(byThroughput.length - 1) >> 1];
+    const load = medianOfRounds(measured.map((entry) => entry.load));
+    if (measured.length > 1) {
+      log(
+        `  ${cellLabel(run)} c=${concurrency}: median of ${measured.length} rounds ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
+          ` (rounds ${measured.map((entry) => count(entry.load.requestsPerSecond)).join(', ')} req/s)`,
+      );
+    }
+    context.cells.push({
+      ...base,
+      status: 'measured',
+      load,
+      attempts: measured.reduce((total, entry) => total + entry.attempts, 0),
+      ...(measured.length > 1 ? { rounds: measured.map((entry) => roundSummary(entry.load)) } : {}),
+      ...(cpu ? { cpu } : {}),
+      ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
+      ...(handedOverShare === undefined ? {} : { handedOverShare }),
+      ...(gcShare === undefined ? {} : { gcShare, fullGcShare }),
+      ...(note ? { note } : {}),
+    });
+  }
+}
+
+type MeasuredRound = { load: LoadResult; cpu?: CpuUse; attempts: number } & CellCounters;
+
+function cellBase(run: ProtocolRun, concurrency: number): Pick<Cell, 'target' | 'protocol' | 'model' | 'concurrency'> {
+  return { target: run.target, protocol: run.protocol, model: run.model.key, concurrency };
+}
+
+function cellLabel(run: ProtocolRun): string {
+  return `${HTTP_TARGET_LABELS[run.target]} ${PROTOCOL_LABELS[run.protocol]} ${run.model.key}`;
+}
+
+function hasExited(run: ProtocolRun): boolean {
+  return run.child.process.exitCode !== null || run.child.process.signalCode !== null;
+}
+
+function roundSummary(load: LoadResult): NonNullable<Cell['rounds']>[number] {
+  return { requestsPerSecond: load.requestsPerSecond, p50Ms: load.p50Ms, p99Ms: load.p99Ms, errors: errorCount(load) };
+}
+
+/** One round of one cell: a warm-up and a timed run; a round disturbed by other processes or steal is measured again, and the least disturbed run is kept. */
+async function measureRound(context: Context, run: ProtocolRun, concurrency: number, roundLabel: string): Promise<MeasuredRound> {
   const request = context.requests.get(run.model.key)![run.protocol];
-  const base = { target: run.target, protocol: run.protocol, model: run.model.key, concurrency };
-  const label = `${HTTP_TARGET_LABELS[run.target]} ${PROTOCOL_LABELS[run.protocol]} ${run.model.key}`;
-  const checkKey = `${run.target} ${run.protocol}`;
-  let checked = checks.get(checkKey);
-  if (checked === undefined) {
-    checked = await checkAnswer(run, request, context.references.get(run.model.key)!);
-    checks.set(checkKey, checked);
-    if (checked.kind !== 'ok') log(`  ${label}: ${unmeasuredStatus(run, checked) === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
-  }
-  if (checked.kind !== 'ok') {
-    context.cells.push({ ...base, status: unmeasuredStatus(run, checked), note: checked.message });
-    return;
-  }
-  const exited = run.child.process.exitCode !== null || run.child.process.signalCode !== null;
-  if (exited) {
-    context.cells.push({ ...base, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
-    return;
-  }
-  let kept: ({ load: LoadResult; cpu?: CpuUse } & CellCounters) | undefined;
+  let kept: MeasuredRound | undefined;
   let attempts = 0;
-  // A cell disturbed by other processes or steal is measured again; the least disturbed run is kept.
   while (attempts <= context.options.busyRetries) {
     attempts++;
     const meter = new CpuMeter(run.child.pid);
@@ -408,7 +464,7 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
     await waitUntilQuiet(run.child.pid);
     const errors = errorCount(load);
     log(
-      `  ${label} c=${concurrency}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
+      `  ${cellLabel(run)} c=${concurrency}${roundLabel}: ${count(load.requestsPerSecond)} req/s, p50 ${ms(load.p50Ms)} ms, p99 ${ms(load.p99Ms)} ms` +
         (cpu ? `, server ${cpu.serverCores.toFixed(2)} cores (main thread ${cpu.serverMainThreadCores.toFixed(2)}), other ${cpu.otherCores.toFixed(2)}, steal ${(cpu.stealCores ?? 0).toFixed(2)}` : '') +
         (meanBatchSize === undefined ? '' : `, ${meanBatchSize.toFixed(2)} requests per engine call`) +
         (handedOverShare === undefined ? '' : `, ${Math.round(100 * handedOverShare)}% of the calls handed over by idle spin`) +
@@ -416,22 +472,10 @@ async function measureCell(context: Context, run: ProtocolRun, concurrency: numb
         (errors > 0 ? `, ${errors} ERRORS` : '') +
         (isBusy(cpu) ? ' BUSY' : ''),
     );
-    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, ...counters };
+    if (!kept || disturbedCores(cpu ?? {}) < disturbedCores(kept.cpu ?? {})) kept = { load, cpu, attempts, ...counters };
     if (!isBusy(cpu)) break;
   }
-  const { load, cpu, meanBatchSize, handedOverShare, gcShare, fullGcShare } = kept!;
-  const note = checked.note;
-  context.cells.push({
-    ...base,
-    status: 'measured',
-    load,
-    attempts,
-    ...(cpu ? { cpu } : {}),
-    ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
-    ...(handedOverShare === undefined ? {} : { handedOverShare }),
-    ...(gcShare === undefined ? {} : { gcShare, fullGcShare }),
-    ...(note ? { note } : {}),
-  });
+  return { ...kept!, attempts };
 }
 
 function unmeasuredStatus(run: ProtocolRun, checked: AnswerCheck): Cell['status'] {
