@@ -210,9 +210,7 @@ interface ModelgateMeasurements {
 
 /**
  * (b), (c) and (d), cell by cell: for each model, every server is started and settled first, then
- * each cell (protocol and concurrency) is measured on the baselines and on Modelgate one right after
- * the other, in rounds, so that the cells a ratio compares are seconds apart, not minutes, and a
- * slow spell of the machine falls on both sides of it or on one round only.
+ * its cells are measured in rounds (measureModel).
  */
 async function measureHttp(context: Context): Promise<ModelgateMeasurements | undefined> {
   const { targets } = context.options;
@@ -226,13 +224,7 @@ async function measureHttp(context: Context): Promise<ModelgateMeasurements | un
       try {
         const servers = modelgate ? [...baselines, modelgate.run] : baselines;
         for (const server of servers) await settle(context, { ...server, model }, protocolsOf(server.target));
-        const checks = new Map<string, AnswerCheck>();
-        for (const concurrency of context.options.concurrencies) {
-          for (const protocol of PROTOCOLS) {
-            const runs = servers.filter((server) => protocolsOf(server.target).includes(protocol)).map((server) => ({ ...server, model, protocol }));
-            await measureCells(context, runs, concurrency, checks);
-          }
-        }
+        await measureModel(context, model, servers);
         if (modelgate) measurements.rssAfterLoad = await modelgate.server.rss();
       } finally {
         await modelgate?.server.stop();
@@ -359,37 +351,52 @@ async function settle(context: Context, run: HttpServer & { model: BenchModel },
 }
 
 /**
- * Measures the cells of one protocol and concurrency, one per server, in `rounds` rounds: in each
- * round every server takes its turn (in reverse order every other round, so that none is always
- * measured right after the same one), and each cell keeps the medians of its rounds. A slow spell
- * of the machine a few seconds long then moves one round of each cell it touches, not the cell.
- * Each server's answer for the protocol is checked first, once (refused binary: "not supported
- * yet"); a protocol that fails it gets a failed cell at every concurrency.
+ * The cells of one model, in `rounds` rounds. Each round measures every cell once, in the same
+ * order (bare, naive, Modelgate at v2 JSON c=1, then TF Serving c=1, Modelgate's binary c=1, then
+ * c=16 ...), the servers of a cell in reverse order every other round, so that none is always
+ * measured right after the same one. The cells a ratio compares are seconds apart, and a cell's own
+ * rounds are a round apart (about a minute for the MLP): a slow spell of the machine of ten seconds
+ * or so, as this host has, moves one round of each cell it touches, and each cell keeps the medians
+ * of its rounds. Each server's answer for a protocol is checked first, once (refused binary: "not
+ * supported yet"); a protocol that fails it gets a failed cell at every concurrency.
  */
-async function measureCells(context: Context, runs: ProtocolRun[], concurrency: number, checks: Map<string, AnswerCheck>): Promise<void> {
-  const measuring: { run: ProtocolRun; note?: string; rounds: MeasuredRound[] }[] = [];
-  for (const run of runs) {
-    const base = cellBase(run, concurrency);
-    const checkKey = `${run.target} ${run.protocol}`;
-    let checked = checks.get(checkKey);
-    if (checked === undefined) {
-      checked = await checkAnswer(run, context.requests.get(run.model.key)![run.protocol], context.references.get(run.model.key)!);
-      checks.set(checkKey, checked);
-      if (checked.kind !== 'ok') log(`  ${cellLabel(run)}: ${unmeasuredStatus(run, checked) === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
+async function measureModel(context: Context, model: BenchModel, servers: HttpServer[]): Promise<void> {
+  const checks = new Map<string, AnswerCheck>();
+  const planned: { run: ProtocolRun; concurrency: number; checked: AnswerCheck; rounds: MeasuredRound[] }[] = [];
+  for (const concurrency of context.options.concurrencies) {
+    for (const protocol of PROTOCOLS) {
+      for (const server of servers) {
+        if (!protocolsOf(server.target).includes(protocol)) continue;
+        const run: ProtocolRun = { ...server, model, protocol };
+        const checkKey = `${run.target} ${run.protocol}`;
+        let checked = checks.get(checkKey);
+        if (checked === undefined) {
+          checked = await checkAnswer(run, context.requests.get(model.key)![protocol], context.references.get(model.key)!);
+          checks.set(checkKey, checked);
+          if (checked.kind !== 'ok') log(`  ${cellLabel(run)}: ${unmeasuredStatus(run, checked) === 'unsupported' ? 'not supported yet' : 'FAILED'}: ${checked.message}`);
+        }
+        planned.push({ run, concurrency, checked, rounds: [] });
+      }
     }
-    if (checked.kind !== 'ok') context.cells.push({ ...base, status: unmeasuredStatus(run, checked), note: checked.message });
-    else measuring.push({ run, note: checked.note, rounds: [] });
   }
   const { rounds } = context.options;
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? measuring : [...measuring].reverse();
-    for (const cell of order) {
-      if (hasExited(cell.run)) continue;
-      cell.rounds.push(await measureRound(context, cell.run, concurrency, rounds > 1 ? ` [round ${round + 1}/${rounds}]` : ''));
+    const roundLabel = rounds > 1 ? ` [round ${round + 1}/${rounds}]` : '';
+    for (const concurrency of context.options.concurrencies) {
+      for (const protocol of PROTOCOLS) {
+        const cell = planned.filter((entry) => entry.concurrency === concurrency && entry.run.protocol === protocol && entry.checked.kind === 'ok');
+        for (const entry of round % 2 === 0 ? cell : cell.reverse()) {
+          if (!hasExited(entry.run)) entry.rounds.push(await measureRound(context, entry.run, concurrency, roundLabel));
+        }
+      }
     }
   }
-  for (const { run, note, rounds: measured } of measuring) {
+  for (const { run, concurrency, checked, rounds: measured } of planned) {
     const base = cellBase(run, concurrency);
+    if (checked.kind !== 'ok') {
+      context.cells.push({ ...base, status: unmeasuredStatus(run, checked), note: checked.message });
+      continue;
+    }
     if (measured.length < rounds) {
       context.cells.push({ ...base, status: 'failed', note: `server exited: ${run.child.output().slice(-500)}` });
       continue;
@@ -414,7 +421,7 @@ async function measureCells(context: Context, runs: ProtocolRun[], concurrency: 
       ...(meanBatchSize === undefined ? {} : { meanBatchSize }),
       ...(handedOverShare === undefined ? {} : { handedOverShare }),
       ...(gcShare === undefined ? {} : { gcShare, fullGcShare }),
-      ...(note ? { note } : {}),
+      ...(checked.note ? { note: checked.note } : {}),
     });
   }
 }
