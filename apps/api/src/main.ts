@@ -1,8 +1,10 @@
 import { ConfigError, loadConfig } from './config/config';
 import { createModelgate } from './app';
+import { applyHeapGrowth } from './config/heap-growth';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.heapGrowingPercent);
   const modelgate = await createModelgate(config);
   const url = await modelgate.listen();
   process.stdout.write(`Modelgate is serving on ${url.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);

@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ MODELGATE_IDLE_SPIN_MS: '5' }).idleSpinMs).toBe(5);
   });
 
+  it('lets the heap grow to twice what survives a full collection unless MODELGATE_HEAP_GROWING_PERCENT says otherwise (0: V8 decides)', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(100);
+    expect(loadConfig({ MODELGATE_HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ MODELGATE_HEAP_GROWING_PERCENT: '50' }).heapGrowingPercent).toBe(50);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535, got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a whole number'],
@@ -51,6 +57,7 @@ describe('loadConfig', () => {
     [{ MODELGATE_ROLLOUT_INTERVAL_MS: '10' }, 'MODELGATE_ROLLOUT_INTERVAL_MS must be a whole number from 50 to 3600000, got "10"'],
     [{ MODELGATE_SHADOW_MAX_IN_FLIGHT: '0' }, 'MODELGATE_SHADOW_MAX_IN_FLIGHT must be a whole number from 1 to 10000, got "0"'],
     [{ MODELGATE_IDLE_SPIN_MS: '0.5' }, 'MODELGATE_IDLE_SPIN_MS must be a whole number from 0 to 100, got "0.5"'],
+    [{ MODELGATE_HEAP_GROWING_PERCENT: '1000' }, 'MODELGATE_HEAP_GROWING_PERCENT must be a whole number from 0 to 400, got "1000"'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -66,6 +66,8 @@ export interface AppConfig {
    * while the server holds no other request (libs/runtime/src/worker/idle-spin.ts); 0: off.
    */
   idleSpinMs: number;
+  /** V8's old-generation growing factor, as 1 + percent/100, set at start-up (heap-growth.ts); 0: V8's own. */
+  heapGrowingPercent: number;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shadowMaxInFlight: read.integer('MODELGATE_SHADOW_MAX_IN_FLIGHT', 8, 1, 10_000),
     dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
     idleSpinMs: read.integer('MODELGATE_IDLE_SPIN_MS', 1, 0, 100),
+    heapGrowingPercent: read.integer('MODELGATE_HEAP_GROWING_PERCENT', 100, 0, 400),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
