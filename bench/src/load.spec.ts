@@ -1,5 +1,5 @@
 import type { LoadResult } from './load';
-import { medianOf, medianOfRounds } from './load';
+import { medianOfRounds } from './load';
 
 function round(requestsPerSecond: number, p50Ms: number, p99Ms: number, extra: Partial<LoadResult> = {}): LoadResult {
   return { requestsPerSecond, completed: requestsPerSecond * 2, seconds: 2, p50Ms, p90Ms: p99Ms / 2, p99Ms, maxMs: p99Ms * 2, meanMs: p50Ms, non2xx: {}, errors: 0, timeouts: 0, ...extra };
@@ -30,12 +30,5 @@ describe('medianOfRounds', () => {
 
   it('refuses no rounds', () => {
     expect(() => medianOfRounds([])).toThrow(/no rounds/);
-  });
-});
-
-describe('medianOf', () => {
-  it('takes the middle value, or the mean of the middle two', () => {
-    expect(medianOf([3, 1, 2])).toBe(2);
-    expect(medianOf([4, 1, 3, 2])).toBe(2.5);
   });
 });

@@ -5,6 +5,7 @@
  * resolution (autocannon's own histogram rounds to whole milliseconds).
  */
 import autocannon from 'autocannon';
+import { medianOf, percentile } from './stats';
 
 export interface LoadSpec {
   url: string;
@@ -102,12 +103,6 @@ function timedRun(spec: LoadSpec, seconds: number): Promise<LoadResult> {
   });
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-}
-
 export function errorCount(result: LoadResult): number {
   return result.errors + Object.values(result.non2xx).reduce((total, count) => total + count, 0);
 }
@@ -139,11 +134,4 @@ export function medianOfRounds(rounds: readonly LoadResult[]): LoadResult {
     timeouts: sum((round) => round.timeouts),
     firstError: rounds.find((round) => round.firstError !== undefined)?.firstError,
   };
-}
-
-/** The median of `values`; of an even count, the mean of the middle two. */
-export function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -20,7 +20,7 @@ import { type IncomingMessage, Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { CpuMeter } from './cpu';
 import { sampleInstance } from './instances';
-import { medianOf as median } from './load';
+import { medianOf as median, percentile } from './stats';
 import { type ModelgateServer, startModelgate } from './modelgate';
 import { type ModelKey, MODEL_KEYS, generateModels } from './models';
 import { installCleanup, killAll } from './processes';
@@ -104,8 +104,8 @@ async function measure(server: ModelgateServer, prepared: PreparedRequest, rate:
     const serverCores = cpu?.serverCores ?? NaN;
     return {
       requestsPerSecond: latencies.length / elapsed,
-      p50Ms: latencies[Math.floor(latencies.length / 2)],
-      p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
       serverCores,
       cpuUsPerRequest: (serverCores * elapsed * 1e6) / latencies.length,
     };

@@ -30,7 +30,7 @@ export interface Cell {
    * Each round of a cell measured in several (BenchOptions.rounds): `load` then holds the medians of
    * the rounds, and `cpu` and the batch counters are those of the round with the median throughput.
    */
-  rounds?: { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }[];
+  rounds?: RoundSummary[];
   /** Modelgate only: requests per engine call during the timed run, from its /metrics. */
   meanBatchSize?: number;
   /** Modelgate only: the share of those engine calls handed to a worker spinning for them (idle spin). */
@@ -38,6 +38,14 @@ export interface Cell {
   /** Modelgate only: the share of the timed run its main thread spent collecting garbage, and in full collections (mark-compact). */
   gcShare?: number;
   fullGcShare?: number;
+}
+
+/** One round of a cell, as the JSON keeps it. */
+export interface RoundSummary {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
 }
 
 export interface RawModel {

@@ -17,7 +17,7 @@ import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
 import { BASELINE_PROTOCOLS, type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
 import { bytes, checkTargets, computeRatios, count, formatReport, ms, percent } from './report';
-import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type MemoryRow, type RawModel } from './results';
+import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type MemoryRow, type RawModel, type RoundSummary } from './results';
 import type { InstanceMemoryResult, InstanceMemorySpec } from './servers/instance-memory';
 import type { RawModelResult, RawSpec } from './servers/raw-runtime';
 
@@ -440,7 +440,7 @@ function hasExited(run: ProtocolRun): boolean {
   return run.child.process.exitCode !== null || run.child.process.signalCode !== null;
 }
 
-function roundSummary(load: LoadResult): NonNullable<Cell['rounds']>[number] {
+function roundSummary(load: LoadResult): RoundSummary {
   return { requestsPerSecond: load.requestsPerSecond, p50Ms: load.p50Ms, p99Ms: load.p99Ms, errors: errorCount(load) };
 }
 

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { disturbedCores, isBusy, OtherCpuMeter } from '../cpu';
 import { sampleInstance } from '../instances';
+import { percentile } from '../stats';
 import { readSpec } from './http-helpers';
 
 export interface RawSpec {
@@ -83,7 +84,7 @@ async function measure(
     threads,
     runs: durations.length,
     examplesPerSecond: (durations.length * batchSize) / ((now - start) / 1000),
-    p50Ms: durations[Math.floor(durations.length / 2)],
+    p50Ms: percentile(durations, 0.5),
     ...disturbance,
     attempts: 1,
   };
