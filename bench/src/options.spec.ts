@@ -16,3 +16,15 @@ describe('bench rounds', () => {
     expect(() => parseOptions(['--rounds=0'], {})).toThrow('--rounds takes a whole number from 1 to 20, got 0');
   });
 });
+
+describe('bench targets', () => {
+  it('measures (a) to (d) unless told, and (e), the hand-written batching server, when named', () => {
+    expect(parseOptions([], {}).targets).toEqual(['raw', 'bare', 'naive', 'modelgate']);
+    expect(parseOptions(['--targets=naive,batching,modelgate'], {}).targets).toEqual(['naive', 'batching', 'modelgate']);
+    expect(parseOptions([], { BENCH_TARGETS: 'batching' }).targets).toEqual(['batching']);
+  });
+
+  it('refuses a target it does not know', () => {
+    expect(() => parseOptions(['--targets=bare,batched'], {})).toThrow(UsageError);
+  });
+});

@@ -1,8 +1,10 @@
 /** Bench settings: flags (`npm run bench -- --quick`) over environment variables over defaults. */
 import { MODEL_KEYS, type ModelKey } from './models';
 
-export type TargetKind = 'raw' | 'bare' | 'naive' | 'modelgate';
-export const TARGET_KINDS: readonly TargetKind[] = ['raw', 'bare', 'naive', 'modelgate'];
+export type TargetKind = 'raw' | 'bare' | 'naive' | 'batching' | 'modelgate';
+export const TARGET_KINDS: readonly TargetKind[] = ['raw', 'bare', 'naive', 'batching', 'modelgate'];
+/** What a run measures unless --targets says otherwise: (e), the hand-written batching server, is opt-in. */
+export const DEFAULT_TARGETS: readonly TargetKind[] = ['raw', 'bare', 'naive', 'modelgate'];
 
 export interface BenchOptions {
   quick: boolean;
@@ -51,7 +53,7 @@ const OPTION_HELP: [flag: string, meaning: string, variable: string][] = [
   ['--raw-duration=SECONDS', `raw runtime time per batch size and attempt (default ${FULL.rawSeconds} x ${FULL.rawAttempts})`, 'BENCH_RAW_DURATION'],
   ['--concurrency=1,16,64', 'requests in flight', 'BENCH_CONCURRENCY'],
   ['--models=mlp,cnn', 'which models', 'BENCH_MODELS'],
-  ['--targets=raw,bare,naive,modelgate', 'which targets', 'BENCH_TARGETS'],
+  ['--targets=raw,bare,naive,modelgate', 'which targets; add batching for (e), a hand-written batching server', 'BENCH_TARGETS'],
   ['--modelgate-config=JSON', `version config sent with each upload, e.g. '{"instances":2}'`, 'BENCH_MODELGATE_CONFIG'],
   ['--modelgate-dir=PATH', 'measure the built Modelgate of another checkout', 'BENCH_MODELGATE_DIR'],
   ['--busy-retries=N', `measure a disturbed cell again, keep the least disturbed (default ${FULL.busyRetries}, quick ${QUICK.busyRetries})`, 'BENCH_BUSY_RETRIES'],
@@ -106,7 +108,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       return parsed;
     }),
     models: oneOf(list(setting('models', 'BENCH_MODELS'), MODEL_KEYS, 'models'), MODEL_KEYS, 'models'),
-    targets: oneOf(list(setting('targets', 'BENCH_TARGETS'), TARGET_KINDS, 'targets'), TARGET_KINDS, 'targets'),
+    targets: oneOf(list(setting('targets', 'BENCH_TARGETS'), DEFAULT_TARGETS, 'targets'), TARGET_KINDS, 'targets'),
     modelgateConfig,
     modelgateDir: setting('modelgate-dir', 'BENCH_MODELGATE_DIR'),
     busyRetries: wholeNumber(setting('busy-retries', 'BENCH_BUSY_RETRIES'), defaults.busyRetries, 'busy-retries', 10),

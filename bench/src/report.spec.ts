@@ -1,6 +1,6 @@
 import type { LoadResult } from './load';
 import type { Protocol } from './protocols';
-import { checkTargets } from './report';
+import { checkTargets, computeRatios } from './report';
 import type { Cell, HttpTarget, RawModel } from './results';
 
 function load(requestsPerSecond: number, p50Ms = 80, p99Ms = 150): LoadResult {
@@ -31,5 +31,18 @@ describe('the CNN targets against the naive server', () => {
   it('leaves the JSON rows as they were: judged against the naive server that read the same body', () => {
     const json = verdictOf('CNN c=64 v2 JSON: throughput vs naive');
     expect(json).toMatchObject({ verdict: 'PASS', measured: '1.33x' });
+  });
+});
+
+describe('Modelgate against (e), the hand-written batching server', () => {
+  it('is a ratio against the batching server that read the same body, where one was measured', () => {
+    const cells = [cnnCell('batching', 'v2-json', 900), cnnCell('batching', 'tf-rest', 600), cnnCell('modelgate', 'v2-json', 720), cnnCell('modelgate', 'v2-binary', 810), cnnCell('modelgate', 'tf-rest', 480)];
+    const ratios = computeRatios(cells, RAW);
+    expect(ratios.map((ratio) => [ratio.protocol, ratio.ofBatching])).toEqual([
+      ['v2-json', 0.8],
+      ['v2-binary', 0.9],
+      ['tf-rest', 0.8],
+    ]);
+    expect(computeRatios(cells.filter((cell) => cell.target === 'modelgate'), RAW).every((ratio) => ratio.ofBatching === undefined)).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]):
     const rawModel = raw.find((entry) => entry.model === cell.model);
     const bare = find('bare-http', baselineProtocol(cell.protocol), cell.model, cell.concurrency);
     const naive = find('naive', baselineProtocol(cell.protocol), cell.model, cell.concurrency);
+    const batching = find('batching', baselineProtocol(cell.protocol), cell.model, cell.concurrency);
     ratios.push({
       model: cell.model,
       protocol: cell.protocol,
@@ -34,6 +35,7 @@ export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]):
       ofRawBatch1: rawModel?.batch1 ? rps / rawModel.batch1.examplesPerSecond : undefined,
       ofBare: measured(bare) ? rps / bare.load.requestsPerSecond : undefined,
       ofNaive: measured(naive) ? rps / naive.load.requestsPerSecond : undefined,
+      ofBatching: measured(batching) ? rps / batching.load.requestsPerSecond : undefined,
       addedP50Ms: measured(naive) ? cell.load.p50Ms - naive.load.p50Ms : undefined,
     });
   }
@@ -184,7 +186,7 @@ export function formatReport(result: BenchResult): string {
   };
   for (const model of result.models) {
     const modelCells = result.cells.filter((cell) => cell.model === model.model);
-    const order = (cell: Cell) => ['bare-http', 'naive', 'modelgate'].indexOf(cell.target) * 10 + PROTOCOLS.indexOf(cell.protocol);
+    const order = (cell: Cell) => ['bare-http', 'naive', 'batching', 'modelgate'].indexOf(cell.target) * 10 + PROTOCOLS.indexOf(cell.protocol);
     const sorted = [...modelCells].sort((a, b) => order(a) - order(b) || a.concurrency - b.concurrency);
     for (const [index, cell] of sorted.entries()) {
       const label = `${HTTP_TARGET_LABELS[cell.target]} ${PROTOCOL_LABELS[cell.protocol]}`;
@@ -229,11 +231,13 @@ export function formatReport(result: BenchResult): string {
     lines.push(
       '',
       'Modelgate against the baselines (req/s over req/s; (a) in examples/s, so "of raw" is the share of the compute ceiling;',
-      '(b) and (c) read the same JSON body as the row: TF Serving rows against theirs, v2 JSON and binary rows against v2 JSON)',
+      '(b), (c) and (e) read the same JSON body as the row: TF Serving rows against theirs, v2 JSON and binary rows against v2 JSON)',
     );
+    // (e) is opt-in: its column only where it was measured.
+    const withBatching = result.ratios.some((ratio) => ratio.ofBatching !== undefined);
     lines.push(
       ...table(
-        ['model', 'protocol', 'c', 'req/s', 'of raw best', 'of raw b=1', 'of (b) bare', 'of (c) naive', 'p50 vs naive'],
+        ['model', 'protocol', 'c', 'req/s', 'of raw best', 'of raw b=1', 'of (b) bare', 'of (c) naive', ...(withBatching ? ['of (e) batching'] : []), 'p50 vs naive'],
         result.ratios.map((ratio) => [
           ratio.model,
           PROTOCOL_LABELS[ratio.protocol],
@@ -243,6 +247,7 @@ export function formatReport(result: BenchResult): string {
           optional(ratio.ofRawBatch1, percent),
           optional(ratio.ofBare, times),
           optional(ratio.ofNaive, times),
+          ...(withBatching ? [optional(ratio.ofBatching, times)] : []),
           optional(ratio.addedP50Ms, (value) => `${value >= 0 ? '+' : ''}${ms(value)} ms`),
         ]),
       ),

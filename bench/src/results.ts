@@ -4,11 +4,12 @@ import type { LoadResult } from './load';
 import type { ModelKey } from './models';
 import type { Protocol } from './protocols';
 
-export type HttpTarget = 'bare-http' | 'naive' | 'modelgate';
+export type HttpTarget = 'bare-http' | 'naive' | 'batching' | 'modelgate';
 
 export const HTTP_TARGET_LABELS: Record<HttpTarget, string> = {
   'bare-http': '(b) bare node:http',
   naive: '(c) naive node:http + ORT',
+  batching: '(e) batching node:http + ORT worker',
   modelgate: '(d) Modelgate',
 };
 
@@ -78,6 +79,8 @@ export interface Ratio {
   ofRawBatch1?: number;
   ofBare?: number;
   ofNaive?: number;
+  /** Over (e), the hand-written batching server, where it was measured (--targets=...,batching). */
+  ofBatching?: number;
   /** Modelgate p50 minus the naive server's p50, in ms. */
   addedP50Ms?: number;
 }

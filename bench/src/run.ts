@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: issue 3, point 5. Generates the two models, measures (a) the raw runtime in
- * process, (b) a bare node:http server, (c) a naive node:http + onnxruntime-node server and (d)
- * Modelgate over each protocol, all in one run with one load generator, then prints the table,
+ * process, (b) a bare node:http server, (c) a naive node:http + onnxruntime-node server, (d)
+ * Modelgate over each protocol and, opt-in, (e) a hand-written batching server, all in one run with
+ * one load generator, then prints the table,
  * the ratios and the targets, and writes bench/.results/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -218,6 +219,7 @@ async function measureHttp(context: Context): Promise<ModelgateMeasurements | un
   try {
     if (targets.includes('bare')) baselines.push(await startBaselineServer(context, 'bare-http', 'bare-http.js', bareSpec(context)));
     if (targets.includes('naive')) baselines.push(await startBaselineServer(context, 'naive', 'naive.js', naiveSpec(context)));
+    if (targets.includes('batching')) baselines.push(await startBaselineServer(context, 'batching', 'batching.js', naiveSpec(context)));
     const measurements: ModelgateMeasurements = { memory: [] };
     for (const model of context.models) {
       const modelgate = targets.includes('modelgate') ? await startModelgateFor(context, model, measurements) : undefined;
@@ -249,6 +251,7 @@ function bareSpec(context: Context): unknown {
   return { answers };
 }
 
+/** The spec of (c) and (e), which serve the models themselves (servers/json-bodies.ts). */
 function naiveSpec(context: Context): unknown {
   const models = context.models.map((model) => ({
     name: model.name,

@@ -1,37 +1,20 @@
 /**
  * Target (c), what a user writes by hand: node:http calling onnxruntime-node once per request, on
  * the main thread, no batching, default session options. It reads the same two JSON bodies as
- * Modelgate's JSON protocols, so that each is compared with a server that had the same parsing to
- * do: the v2 JSON request (a flat `data` list) and TF Serving's row format (`instances` as nested
- * lists, flattened after JSON.parse as such a server does, the way issue 3's naive server paid
- * about 1 ms per CNN image to flatten).
+ * Modelgate's JSON protocols (json-bodies.ts), so that each is compared with a server that had the
+ * same parsing to do.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { listen, readBody, readSpec, sendJson } from './http-helpers';
+import { type ModelServerSpec, readTfRows, readV2Rows, type RequestRows, type ServedModelSpec, tfAnswer, v2Answer } from './json-bodies';
 
-interface NaiveSpec {
-  models: { name: string; path: string; inputName: string; instanceShape: number[]; outputName: string }[];
-}
-
-interface V2Request {
-  inputs: { name: string; shape: number[]; data: number[] }[];
-}
-
-interface TfRequest {
-  instances: unknown[];
-}
-
-interface Served {
-  name: string;
+interface Served extends ServedModelSpec {
   session: InferenceSession;
-  inputName: string;
-  instanceShape: number[];
-  outputName: string;
 }
 
 async function main(): Promise<void> {
-  const { models } = readSpec<NaiveSpec>();
+  const { models } = readSpec<ModelServerSpec>();
   const v2Routes = new Map<string, Served>();
   const tfRoutes = new Map<string, Served>();
   for (const model of models) {
@@ -45,37 +28,24 @@ async function main(): Promise<void> {
     const tf = v2 ? undefined : tfRoutes.get(request.url ?? '');
     if (!v2 && !tf) return sendJson(response, 404, '{"error":"unknown model"}');
     readBody(request)
-      .then((body) => (v2 ? answerV2(v2, body, response) : answerTf(tf!, body, response)))
+      .then(async (body) => {
+        if (v2) {
+          const { output, dims } = await run(v2, readV2Rows(v2, body));
+          sendJson(response, 200, v2Answer(v2, output, dims));
+        } else {
+          const rows = readTfRows(body);
+          sendJson(response, 200, tfAnswer((await run(tf!, rows)).output, rows.rows));
+        }
+      })
       .catch((error: unknown) => sendJson(response, 500, JSON.stringify({ error: String(error) })));
   });
   listen(server);
 }
 
-async function answerV2(served: Served, body: Buffer, response: ServerResponse): Promise<void> {
-  const { inputs } = JSON.parse(body.toString('utf8')) as V2Request;
-  const feeds: Record<string, Tensor> = {};
-  for (const input of inputs) feeds[input.name] = new Tensor('float32', Float32Array.from(input.data), input.shape);
+async function run(served: Served, { values, rows }: RequestRows): Promise<{ output: Float32Array; dims: readonly number[] }> {
+  const feeds = { [served.inputName]: new Tensor('float32', values, [rows, ...served.instanceShape]) };
   const output = (await served.session.run(feeds))[served.outputName];
-  sendJson(
-    response,
-    200,
-    JSON.stringify({
-      model_name: served.name,
-      model_version: '1',
-      outputs: [{ name: served.outputName, datatype: 'FP32', shape: output.dims, data: Array.from(output.data as Float32Array) }],
-    }),
-  );
-}
-
-async function answerTf(served: Served, body: Buffer, response: ServerResponse): Promise<void> {
-  const { instances } = JSON.parse(body.toString('utf8')) as TfRequest;
-  const values = Float32Array.from(instances.flat(Infinity) as number[]);
-  const feeds = { [served.inputName]: new Tensor('float32', values, [instances.length, ...served.instanceShape]) };
-  const output = (await served.session.run(feeds))[served.outputName];
-  const perRow = output.data.length / instances.length;
-  const data = Array.from(output.data as Float32Array);
-  const predictions = Array.from({ length: instances.length }, (_, row) => data.slice(row * perRow, (row + 1) * perRow));
-  sendJson(response, 200, JSON.stringify({ predictions }));
+  return { output: output.data as Float32Array, dims: output.dims };
 }
 
 main().catch((error: unknown) => {

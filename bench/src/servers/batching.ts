@@ -1,0 +1,103 @@
+/**
+ * Target (e), a hand-written batching server: node:http and the naive server's JSON (json-bodies.ts),
+ * with the requests of each model joined into one run (batcher.ts) on a worker thread of its own,
+ * which runs onnxruntime-node with default session options. Inputs and outputs cross to the worker as
+ * transferred Float32Arrays. It has none of Modelgate's features (auth, routing, rollout, limits,
+ * deadlines, telemetry), so Modelgate against it is what those features and its general engine cost.
+ * Opt-in: --targets=...,batching.
+ */
+import { createServer } from 'node:http';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { Batcher, type BatchRunner } from './batcher';
+import { listen, readBody, readSpec, sendJson } from './http-helpers';
+import { type ModelServerSpec, readTfRows, readV2Rows, type ServedModelSpec, tfAnswer, v2Answer } from './json-bodies';
+
+interface RunMessage {
+  id: number;
+  values: Float32Array;
+  rows: number;
+}
+
+type RunReply = { id: number; output: Float32Array; rowShape: number[] } | { id: number; error: string };
+
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  void runWorker(workerData as ServedModelSpec);
+}
+
+async function main(): Promise<void> {
+  const { models } = readSpec<ModelServerSpec>();
+  const v2Routes = new Map<string, { model: ServedModelSpec; batcher: Batcher }>();
+  const tfRoutes = new Map<string, { model: ServedModelSpec; batcher: Batcher }>();
+  for (const model of models) {
+    const served = { model, batcher: new Batcher(await startEngine(model), model.instanceShape.reduce((a, b) => a * b, 1)) };
+    v2Routes.set(`/v2/models/${model.name}/infer`, served);
+    tfRoutes.set(`/v1/models/${model.name}:predict`, served);
+  }
+
+  const server = createServer((request, response) => {
+    const v2 = v2Routes.get(request.url ?? '');
+    const tf = v2 ? undefined : tfRoutes.get(request.url ?? '');
+    if (!v2 && !tf) return sendJson(response, 404, '{"error":"unknown model"}');
+    readBody(request)
+      .then(async (body) => {
+        if (v2) {
+          const { output, dims } = await v2.batcher.add(readV2Rows(v2.model, body));
+          sendJson(response, 200, v2Answer(v2.model, output, dims));
+        } else {
+          const rows = readTfRows(body);
+          sendJson(response, 200, tfAnswer((await tf!.batcher.add(rows)).output, rows.rows));
+        }
+      })
+      .catch((error: unknown) => sendJson(response, 500, JSON.stringify({ error: String(error) })));
+  });
+  listen(server);
+}
+
+/** A worker thread with the model loaded, as a BatchRunner. */
+async function startEngine(model: ServedModelSpec): Promise<BatchRunner> {
+  const worker = new Worker(__filename, { workerData: model });
+  const pending = new Map<number, { resolve: (value: { output: Float32Array; rowShape: number[] }) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  worker.on('message', (reply: RunReply) => {
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if ('error' in reply) waiting?.reject(new Error(reply.error));
+    else waiting?.resolve(reply);
+  });
+  worker.on('error', (error) => {
+    process.stderr.write(`the ${model.name} worker failed: ${error.stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+  return (values, rows) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, values, rows } satisfies RunMessage, [values.buffer as ArrayBuffer]);
+    });
+}
+
+async function runWorker(model: ServedModelSpec): Promise<void> {
+  const port = parentPort!;
+  const session = await InferenceSession.create(model.path);
+  port.on('message', ({ id, values, rows }: RunMessage) => {
+    session.run({ [model.inputName]: new Tensor('float32', values, [rows, ...model.instanceShape]) }).then(
+      (outputs) => {
+        const output = outputs[model.outputName];
+        const data = output.data as Float32Array;
+        port.postMessage({ id, output: data, rowShape: output.dims.slice(1) } satisfies RunReply, [data.buffer as ArrayBuffer]);
+      },
+      (error: unknown) => port.postMessage({ id, error: String(error) } satisfies RunReply),
+    );
+  });
+  port.postMessage('ready');
+}
