@@ -22,7 +22,7 @@ import { POOLED_MAX_BYTES } from './codecs/tensor-storage';
 import { readInferenceHeaderLength } from './codecs/v2.binary';
 import { InferenceService, type Answer } from './inference.service';
 import { predictionCall, type PredictionCall, type PredictionParams } from './request-options';
-import { JSON_CONTENT_TYPE, predictionHeaders } from './response-headers';
+import { JSON_CONTENT_TYPE, pushPredictionHeaders } from './response-headers';
 
 /** What the prediction routes' controllers declare (@RequireScope('predict')). */
 export const PREDICT_ACCESS: RouteAccess = { kind: 'scope', scope: 'predict' };
@@ -88,8 +88,8 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => v
  */
 export class InferenceDataPlane {
   private readonly logger = new Logger('HTTP');
-  /** The security headers of an API answer (every prediction route is one). */
-  private readonly securityHeaders: Readonly<Record<string, string>>;
+  /** The security headers of an API answer (every prediction route is one), as name, value, name, value... */
+  private readonly securityHeaders: readonly string[];
   private readonly maxBodyBytes: number;
   /** Where bodies that arrive in several chunks are joined, and large tensors decoded (scratch-blocks.ts). */
   readonly scratch = new ScratchBlocks();
@@ -103,7 +103,7 @@ export class InferenceDataPlane {
     private readonly inference: InferenceService,
     private readonly telemetry: RequestTelemetry,
   ) {
-    this.securityHeaders = securityHeaders('/v2/models', config.tls !== undefined);
+    this.securityHeaders = pushHeaders([], securityHeaders('/v2/models', config.tls !== undefined));
     this.maxBodyBytes = config.maxBodyBytes;
   }
 
@@ -163,9 +163,10 @@ export class InferenceDataPlane {
     let prediction: PredictionRecord | undefined;
     // Recorded once the answer is handed to the socket ('finish', or 'error'), as Fastify runs its
     // onResponse hook: an answer whose client went away before it was written is recorded by neither.
+    let recorded = false;
     const record = () => {
-      response.off('finish', record);
-      response.off('error', record);
+      if (recorded) return;
+      recorded = true;
       this.telemetry.answered({ id, method: 'POST', url: request.url! }, route.params, status, performance.now() - started, prediction);
     };
     response.on('finish', record);
@@ -173,7 +174,10 @@ export class InferenceDataPlane {
     try {
       const { answer, payload, contentHeaders } = await this.predict(route, admitted, body);
       prediction = answer;
-      this.send(response, 200, { ...rateHeaders, ...predictionHeaders(answer), ...contentHeaders }, id, payload);
+      const headers: string[] = [];
+      if (rateHeaders !== undefined) pushHeaders(headers, rateHeaders);
+      pushPredictionHeaders(headers, answer);
+      this.send(response, 200, pushHeaders(headers, contentHeaders), id, payload);
     } catch (error) {
       const failure = toErrorResponse(error, id);
       status = failure.status;
@@ -181,7 +185,7 @@ export class InferenceDataPlane {
       if (failure.internal) {
         this.logger.error(`${request.method} ${request.url} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
       }
-      this.send(response, status, { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE }, id, JSON.stringify(failure.body));
+      this.send(response, status, pushHeaders([], { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE }), id, JSON.stringify(failure.body));
     }
   }
 
@@ -250,17 +254,27 @@ export class InferenceDataPlane {
     if (body.pooled) this.scratch.give(body.bytes.buffer as ArrayBuffer);
   }
 
-  /** As Fastify sends a reply: the route's headers, then the response hooks' (request id, security), then the length. */
-  private send(response: ServerResponse, status: number, headers: Record<string, string>, id: string, payload: string | Buffer): void {
-    headers['x-request-id'] = id;
-    Object.assign(headers, this.securityHeaders);
-    headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  /**
+   * As Fastify sends a reply: the route's headers (`headers`, name, value, name, value..., no name
+   * twice), then the response hooks' (request id, security), then the length. A flat list spares
+   * writeHead a walk over an object's keys, and the answer an object to build.
+   */
+  private send(response: ServerResponse, status: number, headers: string[], id: string, payload: string | Buffer): void {
+    headers.push('x-request-id', id);
+    for (const part of this.securityHeaders) headers.push(part);
+    headers.push('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
     response.writeHead(status, headers);
     response.end(payload);
   }
 }
 
 type Admission = Admitted | undefined | Promise<Admitted | undefined>;
+
+/** `headers`' names and values onto `pairs` (name, value, name, value...); returns `pairs`. */
+function pushHeaders(pairs: string[], headers: Readonly<Record<string, string>>): string[] {
+  for (const name in headers) pairs.push(name, headers[name]);
+  return pairs;
+}
 
 interface Admitted {
   principal: Principal;
@@ -310,14 +324,15 @@ function readBody(request: IncomingMessage, length: number, blocks: ScratchBlock
       }
       received += chunk.length;
     });
-    request.once('end', () => {
+    // `on`, not `once`: `settled` already makes each of these act once, and `once` wraps every listener.
+    request.on('end', () => {
       if (settled) return;
       if (received !== length) return fail(new Error('body shorter than its Content-Length'));
       settled = true;
       resolve(joined !== undefined ? { bytes: joined, pooled } : { bytes: first!, pooled: false });
     });
-    request.once('error', fail);
-    request.once('close', () => {
+    request.on('error', fail);
+    request.on('close', () => {
       if (!request.complete) fail(new Error('the client closed the connection'));
     });
   });

@@ -13,15 +13,27 @@ export const JSON_CONTENT_TYPE: Readonly<Record<string, string>> = Object.freeze
  * Lower-case names, as Fastify writes them, so that both paths to a prediction send the same bytes.
  */
 export function predictionHeaders(answer: Answer<unknown>): Record<string, string> {
-  const { queueMs, computeMs, batchSize } = answer.timing;
-  const headers: Record<string, string> = {
-    'x-model-version': String(answer.served.version),
-    'x-route': answer.route,
-    'server-timing': `queue;dur=${queueMs.toFixed(3)}, compute;dur=${computeMs.toFixed(3)}`,
-    'x-batch-size': String(batchSize),
-  };
-  if (answer.fallbackReason !== undefined) headers['x-fallback'] = answer.fallbackReason;
+  const pairs: string[] = [];
+  pushPredictionHeaders(pairs, answer);
+  const headers: Record<string, string> = {};
+  for (let at = 0; at < pairs.length; at += 2) headers[pairs[at]] = pairs[at + 1];
   return headers;
+}
+
+/** predictionHeaders as name, value, name, value... onto `pairs`, as the data plane hands them to writeHead. */
+export function pushPredictionHeaders(pairs: string[], answer: Answer<unknown>): void {
+  const { queueMs, computeMs, batchSize } = answer.timing;
+  pairs.push(
+    'x-model-version',
+    String(answer.served.version),
+    'x-route',
+    answer.route,
+    'server-timing',
+    `queue;dur=${queueMs.toFixed(3)}, compute;dur=${computeMs.toFixed(3)}`,
+    'x-batch-size',
+    String(batchSize),
+  );
+  if (answer.fallbackReason !== undefined) pairs.push('x-fallback', answer.fallbackReason);
 }
 
 /** The controllers' side: the headers on the reply, and the answer noted for the response hook (metrics, series, log line). */
