@@ -1,17 +1,16 @@
 /**
- * Target (e), a hand-written batching server: node:http and the naive server's JSON (json-bodies.ts),
+ * Target (e), a hand-written batching server: the naive server's node:http and JSON (json-bodies.ts),
  * with the requests of each model joined into one run (batcher.ts) on a worker thread of its own,
  * which runs onnxruntime-node with default session options. Inputs and outputs cross to the worker as
  * transferred Float32Arrays. It has none of Modelgate's features (auth, routing, rollout, limits,
  * deadlines, telemetry), so Modelgate against it is what those features and its general engine cost.
  * Opt-in: --targets=...,batching.
  */
-import { createServer } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { Batcher, type BatchRunner } from './batcher';
-import { listen, readBody, readSpec, sendJson } from './http-helpers';
-import { type ModelServerSpec, readTfRows, readV2Rows, type ServedModelSpec, tfAnswer, v2Answer } from './json-bodies';
+import { readSpec } from './http-helpers';
+import { type ModelServerSpec, type ServedModelSpec, serveModels } from './json-bodies';
 
 interface RunMessage {
   id: number;
@@ -30,33 +29,11 @@ if (isMainThread) {
   void runWorker(workerData as ServedModelSpec);
 }
 
-async function main(): Promise<void> {
-  const { models } = readSpec<ModelServerSpec>();
-  const v2Routes = new Map<string, { model: ServedModelSpec; batcher: Batcher }>();
-  const tfRoutes = new Map<string, { model: ServedModelSpec; batcher: Batcher }>();
-  for (const model of models) {
-    const served = { model, batcher: new Batcher(await startEngine(model), model.instanceShape.reduce((a, b) => a * b, 1)) };
-    v2Routes.set(`/v2/models/${model.name}/infer`, served);
-    tfRoutes.set(`/v1/models/${model.name}:predict`, served);
-  }
-
-  const server = createServer((request, response) => {
-    const v2 = v2Routes.get(request.url ?? '');
-    const tf = v2 ? undefined : tfRoutes.get(request.url ?? '');
-    if (!v2 && !tf) return sendJson(response, 404, '{"error":"unknown model"}');
-    readBody(request)
-      .then(async (body) => {
-        if (v2) {
-          const { output, dims } = await v2.batcher.add(readV2Rows(v2.model, body));
-          sendJson(response, 200, v2Answer(v2.model, output, dims));
-        } else {
-          const rows = readTfRows(body);
-          sendJson(response, 200, tfAnswer((await tf!.batcher.add(rows)).output, rows.rows));
-        }
-      })
-      .catch((error: unknown) => sendJson(response, 500, JSON.stringify({ error: String(error) })));
+function main(): Promise<void> {
+  return serveModels(readSpec<ModelServerSpec>().models, async (model) => {
+    const batcher = new Batcher(await startEngine(model), model.instanceShape.reduce((a, b) => a * b, 1));
+    return (rows) => batcher.add(rows);
   });
-  listen(server);
 }
 
 /** A worker thread with the model loaded, as a BatchRunner. */
