@@ -11,6 +11,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { Batcher, type BatchRunner } from './batcher';
 import { readSpec } from './http-helpers';
 import { type ModelServerSpec, type ServedModelSpec, serveModels } from './json-bodies';
+import { runMain } from './run-main';
 
 interface RunMessage {
   id: number;
@@ -21,10 +22,7 @@ interface RunMessage {
 type RunReply = { id: number; output: Float32Array; rowShape: number[] } | { id: number; error: string };
 
 if (isMainThread) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-    process.exit(1);
-  });
+  runMain(main);
 } else {
   void runWorker(workerData as ServedModelSpec);
 }

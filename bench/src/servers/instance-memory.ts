@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readSpec } from './http-helpers';
+import { runMain } from './run-main';
 
 /** One model per process, so that each model's first instance pays the same library cost. */
 export interface InstanceMemorySpec {
@@ -83,10 +84,7 @@ async function main(): Promise<void> {
 }
 
 if (isMainThread) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-    process.exit(1);
-  });
+  runMain(main);
 } else {
   void runInstance(workerData as InstanceData);
 }

@@ -7,14 +7,14 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { readSpec } from './http-helpers';
 import { type ModelServerSpec, serveModels } from './json-bodies';
+import { runMain } from './run-main';
 
-serveModels(readSpec<ModelServerSpec>().models, async (model) => {
-  const session = await InferenceSession.create(model.path);
-  return async ({ values, rows }) => {
-    const output = (await session.run({ [model.inputName]: new Tensor('float32', values, [rows, ...model.instanceShape]) }))[model.outputName];
-    return { output: output.data as Float32Array, dims: output.dims };
-  };
-}).catch((error: unknown) => {
-  process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runMain(() =>
+  serveModels(readSpec<ModelServerSpec>().models, async (model) => {
+    const session = await InferenceSession.create(model.path);
+    return async ({ values, rows }) => {
+      const output = (await session.run({ [model.inputName]: new Tensor('float32', values, [rows, ...model.instanceShape]) }))[model.outputName];
+      return { output: output.data as Float32Array, dims: output.dims };
+    };
+  }),
+);

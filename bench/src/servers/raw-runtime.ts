@@ -16,6 +16,7 @@ import { disturbedCores, isBusy, OtherCpuMeter } from '../cpu';
 import { sampleInstance } from '../instances';
 import { percentile } from '../stats';
 import { readSpec } from './http-helpers';
+import { runMain } from './run-main';
 
 export interface RawSpec {
   models: { key: string; path: string; inputName: string; outputName: string; instanceShape: number[] }[];
@@ -138,7 +139,4 @@ async function main(): Promise<void> {
   writeFileSync(spec.resultFile, JSON.stringify(results));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);
