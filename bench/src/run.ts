@@ -251,7 +251,7 @@ function bareSpec(context: Context): unknown {
   return { answers };
 }
 
-/** The spec of (c) and (e), which serve the models themselves (servers/json-bodies.ts). */
+/** The spec of (c) and (e), which serve the models themselves (servers/model-routes.ts). */
 function naiveSpec(context: Context): unknown {
   const models = context.models.map((model) => ({
     name: model.name,

@@ -4,7 +4,7 @@
  * dimension into one run, and each gets its own rows of the answer back. No queue limit, deadline,
  * priority or metric: the least a batching server does.
  */
-import type { RequestRows } from './json-bodies';
+import type { RequestRows } from './model-routes';
 
 /** Runs `rows` instances at once; resolves with the outputs, row after row, and the shape of one row. */
 export type BatchRunner = (values: Float32Array, rows: number) => Promise<{ output: Float32Array; rowShape: readonly number[] }>;

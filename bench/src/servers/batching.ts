@@ -1,5 +1,5 @@
 /**
- * Target (e), a hand-written batching server: the naive server's node:http and JSON (json-bodies.ts),
+ * Target (e), a hand-written batching server: the naive server's node:http and JSON (model-routes.ts),
  * with the requests of each model joined into one run (batcher.ts) on a worker thread of its own,
  * which runs onnxruntime-node with default session options. Inputs and outputs cross to the worker as
  * transferred Float32Arrays. It has none of Modelgate's features (auth, routing, rollout, limits,
@@ -10,7 +10,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { Batcher, type BatchRunner } from './batcher';
 import { readSpec } from './http-helpers';
-import { type ModelServerSpec, type ServedModelSpec, serveModels } from './json-bodies';
+import { type ModelServerSpec, type ServedModelSpec, serveModels } from './model-routes';
 import { runMain } from './run-main';
 
 interface RunMessage {

@@ -1,12 +1,12 @@
 /**
  * Target (c), what a user writes by hand: node:http calling onnxruntime-node once per request, on
  * the main thread, no batching, default session options. It reads the same two JSON bodies as
- * Modelgate's JSON protocols (json-bodies.ts), so that each is compared with a server that had the
+ * Modelgate's JSON protocols (model-routes.ts), so that each is compared with a server that had the
  * same parsing to do.
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { readSpec } from './http-helpers';
-import { type ModelServerSpec, serveModels } from './json-bodies';
+import { type ModelServerSpec, serveModels } from './model-routes';
 import { runMain } from './run-main';
 
 runMain(() =>
