@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { ModelServer } from '../inference/model-server.service';
 import type { PredictionParams } from '../inference/request-options';
-import { APP_LOGGER, type AppLogger } from './logging/logger';
+import { APP_LOGGER, type AppLogger, type RequestLine, writeRequestLine } from './logging/logger';
 import { isServerError } from './metrics/request-outcome';
 import { ServingMetrics } from './metrics/serving-metrics';
 import type { PredictionRecord } from './prediction-context';
@@ -131,7 +131,7 @@ export class RequestTelemetry {
     const level = QUIET_PATHS.has(path) ? 'debug' : 'info';
     if (!this.logger.isLevelEnabled(level)) return;
     // Field by field: never headers (keys, cookies), bodies (payloads, passwords) or the query.
-    const line: Record<string, unknown> = {
+    const line: RequestLine = {
       requestId: request.id,
       method: request.method,
       path,
@@ -148,6 +148,6 @@ export class RequestTelemetry {
         line.batchSize = prediction.timing.batchSize;
       }
     }
-    this.logger[level](line, 'request');
+    writeRequestLine(this.logger, level, line);
   }
 }

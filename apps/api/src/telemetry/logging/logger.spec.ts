@@ -1,0 +1,81 @@
+import pino from 'pino';
+import { createLogger, isoTimeField, LineBatch, type RequestLine, writeRequestLine } from './logger';
+
+describe('isoTimeField', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes what pino.stdTimeFunctions.isoTime writes, for each millisecond', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T11:59:59.998Z'), toFake: ['Date'] });
+    for (let step = 0; step < 4; step++) {
+      expect(isoTimeField()).toBe(pino.stdTimeFunctions.isoTime());
+      expect(isoTimeField()).toBe(pino.stdTimeFunctions.isoTime());
+      vi.advanceTimersByTime(1);
+    }
+    expect(isoTimeField()).toBe(',"time":"2026-12-06T12:00:00.002Z"');
+  });
+});
+
+describe('LineBatch', () => {
+  it('hands lines on joined and in order once they reach the batch size, and the rest on flush', () => {
+    const written: string[] = [];
+    const batch = new LineBatch({ write: (text: string) => written.push(text) }, 10);
+    batch.write('aaaa\n');
+    batch.write('bbbb\n');
+    expect(written).toEqual(['aaaa\nbbbb\n']);
+    batch.write('cc\n');
+    expect(written).toHaveLength(1);
+    batch.flush();
+    expect(written).toEqual(['aaaa\nbbbb\n', 'cc\n']);
+    batch.flush();
+    expect(written).toHaveLength(2);
+  });
+
+  it("holds the app logger's lines as pino wrote them", () => {
+    const written: string[] = [];
+    const batch = new LineBatch({ write: (text: string) => written.push(text) }, 1 << 20);
+    const logger = createLogger({ logLevel: 'info' }, batch);
+    logger.info({ requestId: 'r-1', path: '/v2/models/m/infer', status: 200, key: 'mg_secret' }, 'request');
+    logger.debug('not at info');
+    logger.warn('second');
+    expect(written).toEqual([]);
+    batch.flush();
+    const lines = written.join('').split('\n');
+    expect(lines.pop()).toBe('');
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([
+      { level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), pid: process.pid, requestId: 'r-1', path: '/v2/models/m/infer', status: 200, key: '[redacted]', msg: 'request' },
+      { level: 'warn', time: expect.any(String), pid: process.pid, msg: 'second' },
+    ]);
+  });
+});
+
+describe('writeRequestLine', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const lines: RequestLine[] = [
+    { requestId: '7f1c2a9e-0c1d-4d7e-9a55-2b8c3f0e6a11', method: 'POST', path: '/v2/models/iris/infer', status: 200, durationMs: 0.412, model: 'iris', version: 3, route: 'canary', queueMs: 0.05, computeMs: 0.021, batchSize: 7 },
+    { requestId: 'client-id:42', method: 'POST', path: '/v1/models/iris:predict', status: 503, durationMs: 12, model: 'iris', version: 1, route: 'fallback' },
+    { requestId: 'r', method: 'GET', path: '/api/models/a"b\\c\u0001\u2028é', status: 404, durationMs: Number.NaN },
+    { requestId: 'r', method: 'POST', path: '/v2/models/m/infer', status: 400, durationMs: 1e21, model: 'm', version: 2, route: 'latest', queueMs: 0, computeMs: Number.POSITIVE_INFINITY, batchSize: 1 },
+  ];
+
+  it.each(lines.map((line) => [line.path, line] as const))('writes what pino writes for %s', (_path, line) => {
+    vi.useFakeTimers({ now: Date.parse('2026-12-06T12:34:56.789Z'), toFake: ['Date'] });
+    for (const level of ['info', 'debug'] as const) {
+      const written: string[] = [];
+      const batch = new LineBatch({ write: (text: string) => written.push(text) }, 1 << 20);
+      const logger = createLogger({ logLevel: 'debug' }, batch);
+      logger[level]({ ...line }, 'request');
+      writeRequestLine(logger, level, line);
+      batch.flush();
+      const [fromPino, fromTemplate, rest] = written.join('').split('\n');
+      expect(rest).toBe('');
+      expect(fromTemplate).toBe(fromPino);
+      expect(JSON.parse(fromTemplate!)).toMatchObject({ level, msg: 'request', path: line.path });
+    }
+  });
+});
