@@ -7,13 +7,13 @@
  * - the same pino call into this checkout's LineBatch, with its isoTimeField;
  * - this checkout's writeRequestLine into LineBatch: what a request costs now.
  *
- * The lines go to /dev/null, so the figures leave out what the reader of a real pipe (a terminal,
- * journald, a container runtime) is woken for: fewer, larger writes save that too. The server yields
- * to its event loop between requests, so the writes finish as they would there: each round writes
- * BURST lines, then yields, until LINES. Each figure is the fastest of ROUNDS rounds, the writers
- * taking turns round by round; compare the ratios, not microseconds across runs.
+ * The lines go to /dev/null (a descriptor per writer), so the figures leave out what the reader of
+ * a real pipe (a terminal, journald, a container runtime) is woken for: fewer, larger writes save
+ * that too. The server yields to its event loop between requests, so the writes finish as they
+ * would there: each round writes BURST lines, then yields, until LINES. Each figure is the fastest
+ * of ROUNDS rounds, the writers taking turns round by round; compare the ratios, not microseconds
+ * across runs. At the end each stream writes what it holds and closes its descriptor.
  */
-import { closeSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { table } from './report';
@@ -36,6 +36,8 @@ interface Writer {
   label: string;
   line(fields: RequestLine): void;
   flush(): void;
+  /** Where the lines go: its own descriptor on /dev/null. */
+  stream: ReturnType<typeof pino.destination>;
 }
 
 /** A prediction's line as request-telemetry.ts builds it, a little different each time. */
@@ -55,23 +57,23 @@ function requestLine(index: number): RequestLine {
   };
 }
 
-function writers(module: LoggerModule, fd: number): Writer[] {
+function writers(module: LoggerModule): Writer[] {
   // The baseline: the logger options of createLogger with pino's own time field and stream batching.
-  const boom = pino.destination({ dest: fd, sync: false, minLength: 4096 });
+  const boom = pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 });
   const before = pino(
     { level: 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
     boom,
   );
-  const batchedStream = pino.destination({ dest: fd, sync: false });
+  const batchedStream = pino.destination({ dest: '/dev/null', sync: false });
   const batched = new module.LineBatch(batchedStream, 16_384);
   const pinoBatched = module.createLogger({ logLevel: 'info' }, batched);
-  const templateStream = pino.destination({ dest: fd, sync: false });
+  const templateStream = pino.destination({ dest: '/dev/null', sync: false });
   const template = new module.LineBatch(templateStream, 16_384);
   const templateLogger = module.createLogger({ logLevel: 'info' }, template);
   return [
-    { label: 'pino, isoTime, sonic-boom minLength 4096 (before)', line: (fields) => before.info({ ...fields }, 'request'), flush: () => boom.flush() },
-    { label: 'pino, isoTimeField, LineBatch', line: (fields) => pinoBatched.info({ ...fields }, 'request'), flush: () => batched.flush() },
-    { label: 'writeRequestLine, LineBatch (now)', line: (fields) => module.writeRequestLine(templateLogger, 'info', fields), flush: () => template.flush() },
+    { label: 'pino, isoTime, sonic-boom minLength 4096 (before)', line: (fields) => before.info({ ...fields }, 'request'), flush: () => boom.flush(), stream: boom },
+    { label: 'pino, isoTimeField, LineBatch', line: (fields) => pinoBatched.info({ ...fields }, 'request'), flush: () => batched.flush(), stream: batchedStream },
+    { label: 'writeRequestLine, LineBatch (now)', line: (fields) => module.writeRequestLine(templateLogger, 'info', fields), flush: () => template.flush(), stream: templateStream },
   ];
 }
 
@@ -97,8 +99,7 @@ async function round(writer: Writer, lines: readonly RequestLine[]): Promise<{ w
 async function main(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(join(ROOT, 'apps/api/dist/telemetry/logging/logger.js')) as LoggerModule;
-  const fd = openSync('/dev/null', 'w');
-  const all = writers(module, fd);
+  const all = writers(module);
   const lines = Array.from({ length: 1000 }, (_, index) => requestLine(index));
   const wall = all.map(() => Infinity);
   const cpu = all.map(() => Infinity);
@@ -115,7 +116,8 @@ async function main(): Promise<void> {
     `A request's log line (LOG_LEVEL=info), ${LINES} lines a round written ${BURST} at a time, fastest of ${ROUNDS} rounds each:\n` +
       `${table(['writer', 'us a line, this thread', 'us a line, process CPU', 'thread vs before', 'CPU vs before'], rows).join('\n')}\n`,
   );
-  closeSync(fd);
+  // Each stream writes what it still holds and closes its file; the process then ends on its own.
+  await Promise.all(all.map((writer) => new Promise((closed) => writer.stream.once('close', closed).end())));
 }
 
 main().catch((error: unknown) => {
