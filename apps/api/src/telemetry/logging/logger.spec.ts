@@ -1,5 +1,8 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
-import { createLogger, isoTimeField, LineBatch, type RequestLine, writeRequestLine } from './logger';
+import { createLogger, flushBeforeExit, isoTimeField, LineBatch, type RequestLine, writeRequestLine } from './logger';
 
 describe('isoTimeField', () => {
   afterEach(() => {
@@ -77,5 +80,46 @@ describe('writeRequestLine', () => {
       expect(fromTemplate).toBe(fromPino);
       expect(JSON.parse(fromTemplate!)).toMatchObject({ level, msg: 'request', path: line.path });
     }
+  });
+});
+
+describe('flushBeforeExit', () => {
+  let dir: string;
+  let path: string;
+  let fd: number;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'modelgate-log-'));
+    path = join(dir, 'stdout');
+    fd = openSync(path, 'w');
+  });
+
+  afterEach(() => {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes the stream's queue, then the batch's lines, before it returns, and never through the stream's asynchronous write", () => {
+    const calls: string[] = [];
+    const batch = new LineBatch({ write: () => calls.push('asynchronous write') }, 1 << 20);
+    batch.write('first\n');
+    batch.write('second\n');
+    flushBeforeExit(batch, { flushSync: () => calls.push('flushSync') }, fd);
+    expect(calls).toEqual(['flushSync']);
+    expect(readFileSync(path, 'utf8')).toBe('first\nsecond\n');
+    // Nothing is kept twice: a second call (the exit event after closeLogger) writes nothing more.
+    flushBeforeExit(batch, { flushSync: () => undefined }, fd);
+    expect(readFileSync(path, 'utf8')).toBe('first\nsecond\n');
+  });
+
+  it("leaves every line an app logged in the file at once, through the app's own stream and logger", () => {
+    const stdout = pino.destination({ dest: fd, sync: false });
+    const batch = new LineBatch(stdout, 1 << 20);
+    const logger = createLogger({ logLevel: 'info' }, batch);
+    logger.info({ context: 'NestApplication' }, 'started');
+    writeRequestLine(logger, 'info', { requestId: 'r-1', method: 'GET', path: '/health/ready', status: 200, durationMs: 0.5 });
+    flushBeforeExit(batch, stdout, fd);
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.msg)).toEqual(['started', 'request']);
   });
 });

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../../config/config';
@@ -122,11 +123,17 @@ export class LineBatch implements DestinationStream {
 
   /** Hands every line kept to `out`, in order. */
   flush(): void {
-    if (this.lines.length === 0) return;
+    const text = this.take();
+    if (text !== '') this.out.write(text);
+  }
+
+  /** Every line kept, joined ('' when none), and none kept any more. */
+  take(): string {
+    if (this.lines.length === 0) return '';
     const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
     this.lines = [];
     this.chars = 0;
-    this.out.write(text);
+    return text;
   }
 }
 
@@ -152,11 +159,11 @@ const LOGGERS = new WeakMap<AppConfig, StdoutLogger>();
 export function loggerFor(config: AppConfig): AppLogger {
   let entry = LOGGERS.get(config);
   if (entry === undefined) {
-    const stdout = pino.destination({ dest: 1, sync: false });
+    const stdout = pino.destination({ dest: STDOUT_FD, sync: false });
     const lines = new LineBatch(stdout, WRITE_BATCH_CHARS);
     const timer = setInterval(() => lines.flush(), FLUSH_INTERVAL_MS);
     timer.unref();
-    const onExit = () => flushQuietly(lines, stdout);
+    const onExit = () => flushBeforeExit(lines, stdout, STDOUT_FD);
     process.on('exit', onExit);
     entry = { logger: createLogger(config, lines), lines, stdout, timer, onExit };
     LOGGERS.set(config, entry);
@@ -170,16 +177,41 @@ export function closeLogger(config: AppConfig): void {
   if (entry === undefined) return;
   clearInterval(entry.timer);
   process.off('exit', entry.onExit);
-  flushQuietly(entry.lines, entry.stdout);
+  flushBeforeExit(entry.lines, entry.stdout, STDOUT_FD);
   LOGGERS.delete(config);
 }
 
-function flushQuietly(lines: LineBatch, stdout: Stdout): void {
+const STDOUT_FD = 1;
+
+/** How long a final write waits, at most, for a full pipe to take its lines (EAGAIN). */
+const EXIT_WRITE_PATIENCE_MS = 1000;
+const EXIT_WRITE_RETRY_MS = 10;
+
+/**
+ * Writes everything kept before it returns, as the process may end right after (Nest's shutdown
+ * hooks signal it to end as soon as the app has closed): what sonic-boom has queued (its
+ * flushSync), then what `lines` holds, straight to `fd`, sonic-boom's own. Handed to sonic-boom,
+ * the batch would start an asynchronous write that an ending process does not wait for. A write
+ * sonic-boom already has in flight finishes on its own.
+ */
+export function flushBeforeExit(lines: LineBatch, stdout: Pick<Stdout, 'flushSync'>, fd: number): void {
   try {
-    lines.flush();
     stdout.flushSync();
   } catch {
-    // Nothing to flush, or stdout is gone: nothing more can be done.
+    // Nothing queued, or stdout is gone: the batch below may still get through.
+  }
+  const text = lines.take();
+  if (text === '') return;
+  const bytes = Buffer.from(text);
+  const waitUntil = Date.now() + EXIT_WRITE_PATIENCE_MS;
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (error) {
+      // A non-blocking pipe that is full: wait a little for its reader, as sonic-boom does.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() > waitUntil) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EXIT_WRITE_RETRY_MS);
+    }
   }
 }
 
