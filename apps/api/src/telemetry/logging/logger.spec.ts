@@ -64,6 +64,8 @@ describe('writeRequestLine', () => {
     { requestId: 'client-id:42', method: 'POST', path: '/v1/models/iris:predict', status: 503, durationMs: 12, model: 'iris', version: 1, route: 'fallback' },
     { requestId: 'r', method: 'GET', path: '/api/models/a"b\\c\u0001\u2028é', status: 404, durationMs: Number.NaN },
     { requestId: 'r', method: 'POST', path: '/v2/models/m/infer', status: 400, durationMs: 1e21, model: 'm', version: 2, route: 'latest', queueMs: 0, computeMs: Number.POSITIVE_INFINITY, batchSize: 1 },
+    // A computed answer whose timing has no batch size: the key is left out, as pino leaves it.
+    { requestId: 'r', method: 'POST', path: '/v2/models/t/versions/1/infer', status: 200, durationMs: 3.5, model: 't', version: 1, route: 'pinned', queueMs: 0.1, computeMs: 2.9, batchSize: undefined },
   ];
 
   it.each(lines.map((line) => [line.path, line] as const))('writes what pino writes for %s', (_path, line) => {

@@ -72,15 +72,21 @@ export interface RequestLine {
  * `LOG_LEVEL=info` pays it. The caller checks the level.
  */
 export function writeRequestLine(logger: AppLogger, level: 'info' | 'debug', line: RequestLine): void {
-  let text = `{"level":"${level}"${isoTimeField()},"pid":${process.pid},"requestId":${JSON.stringify(line.requestId)},"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"status":${finite(line.status)},"durationMs":${finite(line.durationMs)}`;
-  if (line.model !== undefined) text += `,"model":${JSON.stringify(line.model)},"version":${finite(line.version)},"route":${JSON.stringify(line.route)}`;
-  if (line.queueMs !== undefined) text += `,"queueMs":${finite(line.queueMs)},"computeMs":${finite(line.computeMs)},"batchSize":${finite(line.batchSize)}`;
-  (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym].write(`${text},"msg":"request"}\n`);
+  const text =
+    `{"level":"${level}"${isoTimeField()},"pid":${process.pid},"requestId":${JSON.stringify(line.requestId)},"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)}` +
+    `${numberField('status', line.status)}${numberField('durationMs', line.durationMs)}${stringField('model', line.model)}${numberField('version', line.version)}` +
+    `${stringField('route', line.route)}${numberField('queueMs', line.queueMs)}${numberField('computeMs', line.computeMs)}${numberField('batchSize', line.batchSize)},"msg":"request"}\n`;
+  (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym].write(text);
 }
 
-/** A number as pino writes one: null when it is not finite. */
-function finite(value: number | undefined): number | null {
-  return Number.isFinite(value) ? value! : null;
+/** `,"key":value` as pino writes a number: nothing when it is undefined, null when it is not finite. */
+function numberField(key: string, value: number | undefined): string {
+  return value === undefined ? '' : `,"${key}":${Number.isFinite(value) ? value : null}`;
+}
+
+/** `,"key":"value"` as pino writes a string: nothing when it is undefined. */
+function stringField(key: string, value: string | undefined): string {
+  return value === undefined ? '' : `,"${key}":${JSON.stringify(value)}`;
 }
 
 let fieldMs = Number.NaN;
