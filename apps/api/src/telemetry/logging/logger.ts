@@ -35,6 +35,8 @@ export const REDACTED_PATHS = [
  */
 const WRITE_BATCH_CHARS = 16_384;
 const FLUSH_INTERVAL_MS = 1000;
+/** Where the app's lines go: sonic-boom's descriptor, and the one flushBeforeExit writes to. */
+const STDOUT_FD = 1;
 
 /** One JSON object per line, with ISO times and level names. LOG_LEVEL keeps its meaning (fatal ... trace, silent). */
 export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination: DestinationStream): AppLogger {
@@ -186,8 +188,6 @@ export function closeLogger(config: AppConfig): void {
   flushBeforeExit(entry.lines, entry.stdout, STDOUT_FD);
   LOGGERS.delete(config);
 }
-
-const STDOUT_FD = 1;
 
 /** How long a final write waits, at most, for a full pipe to take its lines (EAGAIN). */
 const EXIT_WRITE_PATIENCE_MS = 1000;
