@@ -46,3 +46,33 @@ describe('Modelgate against (e), the hand-written batching server', () => {
     expect(computeRatios(cells.filter((cell) => cell.target === 'modelgate'), RAW).every((ratio) => ratio.ofBatching === undefined)).toBe(true);
   });
 });
+
+describe('the ratio in each round beside a throughput verdict', () => {
+  function mlpCell(target: HttpTarget, rounds: number[]): Cell {
+    const median = [...rounds].sort((a, b) => a - b)[(rounds.length - 1) >> 1];
+    return {
+      target,
+      protocol: 'v2-json',
+      model: 'mlp',
+      concurrency: 64,
+      status: 'measured',
+      load: load(median, 3, 8),
+      rounds: rounds.map((requestsPerSecond) => ({ requestsPerSecond, p50Ms: 3, p99Ms: 8, errors: 0 })),
+    };
+  }
+  const verdictOf = (cells: Cell[], description: string) => checkTargets(cells, ['mlp']).find((check) => check.description === description);
+
+  it('pairs the rounds in order and leaves the verdict to the ratio of the medians', () => {
+    // Medians 20k over 30k (67%) and 20k over 12k (1.67x); round by round the machine moved.
+    const cells = [mlpCell('bare-http', [30_000, 40_000, 20_000]), mlpCell('naive', [12_000, 16_000, 10_000]), mlpCell('modelgate', [15_000, 20_000, 21_000])];
+    expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs bare HTTP')).toMatchObject({ verdict: 'PASS', measured: '67% (rounds 50%, 50%, 105%)' });
+    expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs naive')).toMatchObject({ verdict: 'PASS', measured: '1.67x (rounds 1.25x, 1.25x, 2.10x)' });
+  });
+
+  it('prints none where a cell has one round, or the two cells a different number', () => {
+    const oneRound = [mlpCell('bare-http', [30_000]), mlpCell('modelgate', [20_000])];
+    expect(verdictOf(oneRound, 'MLP c=64 v2 JSON: throughput vs bare HTTP')?.measured).toBe('67%');
+    const uneven = [mlpCell('bare-http', [30_000, 30_000]), mlpCell('modelgate', [20_000, 20_000, 20_000])];
+    expect(verdictOf(uneven, 'MLP c=64 v2 JSON: throughput vs bare HTTP')?.measured).toBe('67%');
+  });
+});
