@@ -50,6 +50,15 @@ describe('compileInputCheck', () => {
     expect(error.message).toBe('input "x" is missing; the model expects "x" (FP32 [-1, 4]), "ids" (INT64 [-1]), "text" (BYTES [-1])');
   });
 
+  it('names, beside a missing input, the names the request gave that the model does not have', () => {
+    const { x, ...rest } = validInputs();
+    const error = failure({ ...rest, X: x, extra: x });
+    expect(error.input).toBe('x');
+    expect(error.message).toBe(
+      'input "x" is missing (the request names "X", "extra", which the model does not have); the model expects "x" (FP32 [-1, 4]), "ids" (INT64 [-1]), "text" (BYTES [-1])',
+    );
+  });
+
   it('names an input the model does not have', () => {
     const error = failure({ ...validInputs(), z: { datatype: 'FP32', shape: [1], data: new Float32Array(1) } });
     expect(error.input).toBe('z');

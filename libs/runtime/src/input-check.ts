@@ -24,7 +24,10 @@ export function compileInputCheck(signature: ModelSignature): InputCheck {
   return (inputs) => {
     for (const name of requiredNames) {
       if (!Object.hasOwn(inputs, name)) {
-        throw new InputValidationError(`input "${name}" is missing; the model expects ${expectedList}`, name);
+        // A misspelt name is the usual cause: say which of the request's names the model lacks.
+        const unknown = Object.keys(inputs).filter((given) => !checks.has(given));
+        const given = unknown.length === 0 ? '' : ` (the request names ${unknown.map((other) => `"${other}"`).join(', ')}, which the model does not have)`;
+        throw new InputValidationError(`input "${name}" is missing${given}; the model expects ${expectedList}`, name);
       }
     }
     for (const name in inputs) {

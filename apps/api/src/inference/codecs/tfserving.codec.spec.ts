@@ -180,7 +180,11 @@ describe('decodePredictRequest', () => {
       );
       expect(decodeError({ inputs: ['foo'] }, multiple)).toMatch(/^inputs is a plain value\/list, but expecting an object/);
       expect(decodeError({ inputs: { tag: ['a'], signal: [[1, 2, 3, 4, 5]] } }, multiple)).toBe(
-        "Missing named input: sensor in 'inputs' object.",
+        `Missing named input: sensor in 'inputs' object. The model's inputs are "tag", "signal", "sensor".`,
+      );
+      expect(decodeError({ inputs: { tag: ['a'], signal: [[1, 2, 3, 4, 5]], Sensor: [[1]] } }, multiple)).toBe(
+        `Missing named input: sensor in 'inputs' object. The model's inputs are "tag", "signal", "sensor"; ` +
+          'the object also names "Sensor", which the model does not have.',
       );
     });
 

@@ -157,7 +157,13 @@ function decodeColumns(inputs: unknown, specs: readonly TensorSpec[]): NamedTens
   }
   for (const spec of specs) {
     if (!Object.hasOwn(inputs, spec.name)) {
-      throw new InputValidationError(`Missing named input: ${spec.name} in 'inputs' object.`, spec.name);
+      // TF Serving's words, then what the model takes and, for a misspelt name, what the body named.
+      const unknown = Object.keys(inputs).filter((name) => !specs.some((other) => other.name === name));
+      throw new InputValidationError(
+        `Missing named input: ${spec.name} in 'inputs' object. The model's inputs are ${quoteNames(specs.map((other) => other.name))}` +
+          (unknown.length === 0 ? '.' : `; the object also names ${quoteNames(unknown)}, which the model does not have.`),
+        spec.name,
+      );
     }
     tensors[spec.name] = decodeColumn(spec, inputs[spec.name]);
   }
