@@ -57,6 +57,8 @@ describe('compileInputCheck', () => {
     expect(error.message).toBe(
       'input "x" is missing (the request names "X", "extra", which the model does not have); the model expects "x" (FP32 [-1, 4]), "ids" (INT64 [-1]), "text" (BYTES [-1])',
     );
+    const many = Object.fromEntries(['a', 'b"', 'c', 'd', 'e'].map((name) => [name, x]));
+    expect(failure({ ...rest, ...many }).message).toMatch(/^input "x" is missing \(the request names "a", "b\\"", "c" and 2 more, which the model does not have\);/);
   });
 
   it('names an input the model does not have', () => {

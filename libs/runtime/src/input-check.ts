@@ -26,7 +26,7 @@ export function compileInputCheck(signature: ModelSignature): InputCheck {
       if (!Object.hasOwn(inputs, name)) {
         // A misspelt name is the usual cause: say which of the request's names the model lacks.
         const unknown = Object.keys(inputs).filter((given) => !checks.has(given));
-        const given = unknown.length === 0 ? '' : ` (the request names ${unknown.map((other) => `"${other}"`).join(', ')}, which the model does not have)`;
+        const given = unknown.length === 0 ? '' : ` (the request names ${listSome(unknown)}, which the model does not have)`;
         throw new InputValidationError(`input "${name}" is missing${given}; the model expects ${expectedList}`, name);
       }
     }
@@ -39,6 +39,14 @@ export function compileInputCheck(signature: ModelSignature): InputCheck {
       check(inputs[name]);
     }
   };
+}
+
+const LISTED_NAMES = 3;
+
+/** Names a request gave, quoted as JSON strings, the first few only: the request decides how many there are. */
+function listSome(names: readonly string[]): string {
+  const listed = names.slice(0, LISTED_NAMES).map((name) => JSON.stringify(name)).join(', ');
+  return names.length > LISTED_NAMES ? `${listed} and ${names.length - LISTED_NAMES} more` : listed;
 }
 
 function compileTensorCheck(spec: TensorSpec): (tensor: Tensor) => void {

@@ -19,8 +19,10 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-export function quoteNames(names: readonly string[]): string {
-  return names.map((name) => JSON.stringify(name)).join(', ');
+/** Names quoted as JSON strings; with `max`, the first `max` only (for names a request chose, which it could send by the thousand). */
+export function quoteNames(names: readonly string[], max = Infinity): string {
+  const quoted = names.slice(0, max).map((name) => JSON.stringify(name)).join(', ');
+  return names.length > max ? `${quoted} and ${names.length - max} more` : quoted;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -186,6 +186,9 @@ describe('decodePredictRequest', () => {
         `Missing named input: sensor in 'inputs' object. The model's inputs are "tag", "signal", "sensor"; ` +
           'the object also names "Sensor", which the model does not have.',
       );
+      expect(decodeError({ inputs: { tag: ['a'], signal: [[1, 2, 3, 4, 5]], s1: [1], s2: [1], s3: [1], s4: [1] } }, multiple)).toMatch(
+        /the object also names "s1", "s2", "s3" and 1 more, which the model does not have\.$/,
+      );
     });
 
     it('rejects instances that mix objects and values', () => {

@@ -161,7 +161,7 @@ function decodeColumns(inputs: unknown, specs: readonly TensorSpec[]): NamedTens
       const unknown = Object.keys(inputs).filter((name) => !specs.some((other) => other.name === name));
       throw new InputValidationError(
         `Missing named input: ${spec.name} in 'inputs' object. The model's inputs are ${quoteNames(specs.map((other) => other.name))}` +
-          (unknown.length === 0 ? '.' : `; the object also names ${quoteNames(unknown)}, which the model does not have.`),
+          (unknown.length === 0 ? '.' : `; the object also names ${quoteNames(unknown, 3)}, which the model does not have.`),
         spec.name,
       );
     }
