@@ -5,6 +5,9 @@ import type { ModelKey } from './models';
 import { baselineProtocol, PROTOCOL_LABELS, PROTOCOLS, type Protocol } from './protocols';
 import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type RawModel, type Ratio, type TargetCheck } from './results';
 
+/** The throughput ratio of a target's two cells in each round, rendered: " (rounds 63%, 61%, 30%)", or empty (inRounds). */
+type RoundRatios = (render: (ratio: number) => string) => string;
+
 type CellFinder = (target: HttpTarget, protocol: Protocol, model: ModelKey, concurrency: number) => Cell | undefined;
 
 function finder(cells: readonly Cell[]): CellFinder {
@@ -50,14 +53,14 @@ export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]):
  */
 export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[], raw: readonly RawModel[] = []): TargetCheck[] {
   const find = finder(cells);
-  const overNaive = (model: ModelKey, factor: number, cell: Cell | undefined, naive: Cell | undefined, load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']>) => {
+  const overNaive = (model: ModelKey, factor: number, load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']>, rounds: RoundRatios) => {
     const best = raw.find((entry) => entry.model === model)?.best;
     const ceiling = best === undefined ? undefined : best.examplesPerSecond / base.requestsPerSecond;
     return {
       pass: load.requestsPerSecond >= factor * base.requestsPerSecond,
       measured:
         times(load.requestsPerSecond / base.requestsPerSecond) +
-        inRounds(cell, naive, times) +
+        rounds(times) +
         (ceiling !== undefined && ceiling < factor ? ` (the raw runtime alone, no HTTP, reaches ${times(ceiling)} here)` : ''),
     };
   };
@@ -70,7 +73,7 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
     required: string,
     cell: Cell | undefined,
     baseline: Cell | undefined | null,
-    judge: (load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']> | undefined) => { pass: boolean; measured: string },
+    judge: (load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']> | undefined, rounds: RoundRatios) => { pass: boolean; measured: string },
   ) => {
     if (cell === undefined || baseline === undefined) {
       checks.push({ description, required, measured: 'not measured in this run', verdict: 'SKIP' });
@@ -81,7 +84,7 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
     } else if (baseline !== null && !measured(baseline)) {
       checks.push({ description, required, measured: `baseline could not be measured: ${baseline.note ?? 'failed'}`, verdict: 'SKIP' });
     } else {
-      const verdict = judge(cell.load, baseline === null ? undefined : baseline.load!);
+      const verdict = judge(cell.load, baseline === null ? undefined : baseline.load!, (render) => inRounds(cell, baseline ?? undefined, render));
       const errors = errorCount(cell.load);
       checks.push({
         description,
@@ -97,13 +100,11 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
     const baseline = baselineProtocol(protocol);
     if (models.includes('mlp')) {
       const cell = find('modelgate', protocol, 'mlp', 64);
-      const bare = find('bare-http', baseline, 'mlp', 64);
-      const naive = find('naive', baseline, 'mlp', 64);
-      check(`MLP c=64 ${label}: throughput vs bare HTTP`, '>= 60% of (b)', cell, bare, (load, base) => ({
+      check(`MLP c=64 ${label}: throughput vs bare HTTP`, '>= 60% of (b)', cell, find('bare-http', baseline, 'mlp', 64), (load, base, rounds) => ({
         pass: load.requestsPerSecond >= 0.6 * base!.requestsPerSecond,
-        measured: percent(load.requestsPerSecond / base!.requestsPerSecond) + inRounds(cell, bare, percent),
+        measured: percent(load.requestsPerSecond / base!.requestsPerSecond) + rounds(percent),
       }));
-      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, naive, (load, base) => overNaive('mlp', 1.5, cell, naive, load, base!));
+      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', baseline, 'mlp', 64), (load, base, rounds) => overNaive('mlp', 1.5, load, base!, rounds));
       check(`MLP c=64 ${label}: p99`, '< 10 ms', cell, null, (load) => ({ pass: load.p99Ms < 10, measured: `${ms(load.p99Ms)} ms` }));
     }
     if (models.includes('cnn')) {
@@ -113,9 +114,8 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
       // server read nested rows and paid about 1 ms an image to flatten them (its 330 req/s): that
       // comparison is printed beside the verdict, which it does not change.
       const nestedNaive = protocol === 'v2-binary' ? find('naive', 'tf-rest', 'cnn', 64) : undefined;
-      const naive = find('naive', baseline, 'cnn', 64);
-      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, naive, (load, base) => {
-        const verdict = overNaive('cnn', factor, cell, naive, load, base!);
+      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base, rounds) => {
+        const verdict = overNaive('cnn', factor, load, base!, rounds);
         if (!measured(nestedNaive)) return verdict;
         return { ...verdict, measured: `${verdict.measured}; against the naive server reading nested rows, as issue 3's did: ${times(load.requestsPerSecond / nestedNaive.load.requestsPerSecond)}` };
       });
