@@ -61,6 +61,12 @@ describe('compileInputCheck', () => {
     expect(failure({ ...rest, ...many }).message).toMatch(/^input "x" is missing \(the request names "a", "b\\"", "c" and 2 more, which the model does not have\);/);
   });
 
+  it('cuts a long name the request gave', () => {
+    const long = 'n'.repeat(10_000);
+    const error = failure({ ...validInputs(), [long]: { datatype: 'FP32', shape: [1], data: new Float32Array(1) } });
+    expect(error.message).toMatch(new RegExp(`^input "${'n'.repeat(64)}"\\.\\.\\. \\(10000 characters\\) is not an input of this model;`));
+  });
+
   it('names an input the model does not have', () => {
     const error = failure({ ...validInputs(), z: { datatype: 'FP32', shape: [1], data: new Float32Array(1) } });
     expect(error.input).toBe('z');

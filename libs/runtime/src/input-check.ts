@@ -33,7 +33,7 @@ export function compileInputCheck(signature: ModelSignature): InputCheck {
     for (const name in inputs) {
       const check = checks.get(name);
       if (check === undefined) {
-        const message = `input "${name}" is not an input of this model; it expects ${expectedList}`;
+        const message = `input ${quoteGiven(name)} is not an input of this model; it expects ${expectedList}`;
         throw new InputValidationError(message, name);
       }
       check(inputs[name]);
@@ -42,10 +42,16 @@ export function compileInputCheck(signature: ModelSignature): InputCheck {
 }
 
 const LISTED_NAMES = 3;
+const QUOTED_NAME_CHARS = 64;
 
-/** Names a request gave, quoted as JSON strings, the first few only: the request decides how many there are. */
+/** A name the request gave, as a JSON string, cut at 64 characters: the request decides how long it is. */
+function quoteGiven(name: string): string {
+  return name.length > QUOTED_NAME_CHARS ? `${JSON.stringify(name.slice(0, QUOTED_NAME_CHARS))}... (${name.length} characters)` : JSON.stringify(name);
+}
+
+/** Names the request gave (quoteGiven), the first few only: the request decides how many there are. */
 function listSome(names: readonly string[]): string {
-  const listed = names.slice(0, LISTED_NAMES).map((name) => JSON.stringify(name)).join(', ');
+  const listed = names.slice(0, LISTED_NAMES).map(quoteGiven).join(', ');
   return names.length > LISTED_NAMES ? `${listed} and ${names.length - LISTED_NAMES} more` : listed;
 }
 
