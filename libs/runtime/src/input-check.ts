@@ -45,7 +45,7 @@ const LISTED_NAMES = 3;
 const QUOTED_NAME_CHARS = 64;
 
 /** A name the request gave, as a JSON string, cut at 64 characters: the request decides how long it is. */
-function quoteGiven(name: string): string {
+export function quoteGiven(name: string): string {
   return name.length > QUOTED_NAME_CHARS ? `${JSON.stringify(name.slice(0, QUOTED_NAME_CHARS))}... (${name.length} characters)` : JSON.stringify(name);
 }
 

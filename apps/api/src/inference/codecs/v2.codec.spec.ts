@@ -240,6 +240,8 @@ describe('decodeV2Request', () => {
       expect(error.message).toBe(
         'requested output "scores" is not an output of this model; its outputs are "probabilities", "label"',
       );
+      const long = decodeError(request({ datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }, { outputs: [{ name: 's'.repeat(5_000) }] }));
+      expect(long.message).toBe(`requested output "${'s'.repeat(64)}"... (5000 characters) is not an output of this model; its outputs are "probabilities", "label"`);
     });
 
     it('rejects duplicate inputs, a non-string id and malformed outputs or parameters', () => {

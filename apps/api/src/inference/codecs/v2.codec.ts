@@ -27,6 +27,7 @@ import {
   InputValidationError,
   elementCount,
   isDataType,
+  quoteGiven,
   type DataType,
   type ModelSignature,
   type NamedTensors,
@@ -282,7 +283,7 @@ function readRequestedOutputs(outputs: unknown, signature: ModelSignature, binar
     }
     if (!known.includes(output.name)) {
       throw new InputValidationError(
-        `requested output "${output.name}" is not an output of this model; its outputs are ${quoteNames(known)}`,
+        `requested output ${quoteGiven(output.name)} is not an output of this model; its outputs are ${quoteNames(known)}`,
       );
     }
     if (output.parameters !== undefined) {
