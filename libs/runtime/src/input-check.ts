@@ -26,7 +26,7 @@ export function compileInputCheck(signature: ModelSignature): InputCheck {
       if (!Object.hasOwn(inputs, name)) {
         // A misspelt name is the usual cause: say which of the request's names the model lacks.
         const unknown = Object.keys(inputs).filter((given) => !checks.has(given));
-        const given = unknown.length === 0 ? '' : ` (the request names ${listSome(unknown)}, which the model does not have)`;
+        const given = unknown.length === 0 ? '' : ` (the request names ${quoteGivenNames(unknown)}, which the model does not have)`;
         throw new InputValidationError(`input "${name}" is missing${given}; the model expects ${expectedList}`, name);
       }
     }
@@ -49,8 +49,8 @@ export function quoteGiven(name: string): string {
   return name.length > QUOTED_NAME_CHARS ? `${JSON.stringify(name.slice(0, QUOTED_NAME_CHARS))}... (${name.length} characters)` : JSON.stringify(name);
 }
 
-/** Names the request gave (quoteGiven), the first few only: the request decides how many there are. */
-function listSome(names: readonly string[]): string {
+/** Names the request gave (quoteGiven), the first three only: the request decides how many there are. */
+export function quoteGivenNames(names: readonly string[]): string {
   const listed = names.slice(0, LISTED_NAMES).map(quoteGiven).join(', ');
   return names.length > LISTED_NAMES ? `${listed} and ${names.length - LISTED_NAMES} more` : listed;
 }

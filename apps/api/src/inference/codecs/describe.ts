@@ -19,10 +19,9 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** Names quoted as JSON strings; with `max`, the first `max` only (for names a request chose, which it could send by the thousand). */
-export function quoteNames(names: readonly string[], max = Infinity): string {
-  const quoted = names.slice(0, max).map((name) => JSON.stringify(name)).join(', ');
-  return names.length > max ? `${quoted} and ${names.length - max} more` : quoted;
+/** A model's own names, quoted as JSON strings (names a request chose: quoteGivenNames, from the runtime). */
+export function quoteNames(names: readonly string[]): string {
+  return names.map((name) => JSON.stringify(name)).join(', ');
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -178,6 +178,10 @@ describe('decodePredictRequest', () => {
         `Failed to process element: 0 of 'instances' list. JSON object keys "tag", "signal" must be equal to ` +
           `the model's inputs: "tag", "signal", "sensor"`,
       );
+      expect(decodeError({ instances: [Object.fromEntries(['k1', 'k2', 'k3', 'k4', 'k'.repeat(500)].map((key) => [key, 1]))] }, multiple)).toBe(
+        `Failed to process element: 0 of 'instances' list. JSON object keys "k1", "k2", "k3" and 2 more must be equal to ` +
+          `the model's inputs: "tag", "signal", "sensor"`,
+      );
       expect(decodeError({ inputs: ['foo'] }, multiple)).toMatch(/^inputs is a plain value\/list, but expecting an object/);
       expect(decodeError({ inputs: { tag: ['a'], signal: [[1, 2, 3, 4, 5]] } }, multiple)).toBe(
         `Missing named input: sensor in 'inputs' object. The model's inputs are "tag", "signal", "sensor".`,

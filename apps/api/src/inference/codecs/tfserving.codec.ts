@@ -15,6 +15,7 @@ import {
   InferenceError,
   InputValidationError,
   elementCount,
+  quoteGivenNames,
   type DataType,
   type ModelSignature,
   type NamedTensors,
@@ -136,7 +137,7 @@ function checkInstanceKeys(instances: readonly unknown[], specs: readonly Tensor
     if (!matches || keys !== expected.size) {
       throw new InputValidationError(
         `Failed to process element: ${position} of 'instances' list. JSON object keys ` +
-          `${quoteNames(Object.keys(instance))} must be equal to the model's inputs: ${quoteNames([...expected])}`,
+          `${quoteGivenNames(Object.keys(instance))} must be equal to the model's inputs: ${quoteNames([...expected])}`,
       );
     }
   }
@@ -161,7 +162,7 @@ function decodeColumns(inputs: unknown, specs: readonly TensorSpec[]): NamedTens
       const unknown = Object.keys(inputs).filter((name) => !specs.some((other) => other.name === name));
       throw new InputValidationError(
         `Missing named input: ${spec.name} in 'inputs' object. The model's inputs are ${quoteNames(specs.map((other) => other.name))}` +
-          (unknown.length === 0 ? '.' : `; the object also names ${quoteNames(unknown, 3)}, which the model does not have.`),
+          (unknown.length === 0 ? '.' : `; the object also names ${quoteGivenNames(unknown)}, which the model does not have.`),
         spec.name,
       );
     }

@@ -247,6 +247,8 @@ describe('decodeV2Request', () => {
     it('rejects duplicate inputs, a non-string id and malformed outputs or parameters', () => {
       const input = { name: 'x', datatype: 'FP32', shape: [1], data: [1] };
       expect(decodeError({ inputs: [input, input] }).message).toBe('input "x" appears more than once in "inputs"');
+      const long = { ...input, name: 'y'.repeat(1_000) };
+      expect(decodeError({ inputs: [long, long] }).message).toBe(`input "${'y'.repeat(64)}"... (1000 characters) appears more than once in "inputs"`);
       expect(decodeError({ inputs: [input], id: 42 }).message).toBe('"id" must be a string, got 42');
       expect(decodeError({ inputs: [input], outputs: { name: 'label' } }).message).toMatch(/^"outputs" must be an array/);
       expect(decodeError({ inputs: [input], parameters: [] }).message).toMatch(/^"parameters" must be an object/);

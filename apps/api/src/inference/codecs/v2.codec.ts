@@ -154,7 +154,7 @@ function decodeInputs(inputs: readonly unknown[], binary: BinaryInputSource | un
     }
     const name = input.name;
     if (Object.hasOwn(tensors, name)) {
-      throw new InputValidationError(`input "${name}" appears more than once in "inputs"`, name);
+      throw new InputValidationError(`input ${quoteGiven(name)} appears more than once in "inputs"`, name);
     }
     // Assigning this key would replace the object's prototype instead of adding an input.
     if (name === '__proto__') throw new InputValidationError('input name "__proto__" is not allowed', name);
