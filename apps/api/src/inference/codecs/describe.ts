@@ -1,4 +1,5 @@
 /** Small formatters for error messages; they run only once something is already wrong. */
+import { formatShape } from '@modelgate/runtime';
 
 const MAX_VALUE_TEXT = 60;
 
@@ -15,9 +16,8 @@ export function describeValue(value: unknown): string {
   return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT)}...` : text;
 }
 
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
+/** A shape as `[1, 3, 64, 64]`, as the runtime's own messages write it. */
+export { formatShape };
 
 /** A model's own names, quoted as JSON strings (names a request chose: quoteGivenNames, from the runtime). */
 export function quoteNames(names: readonly string[]): string {
