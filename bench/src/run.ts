@@ -16,8 +16,9 @@ import { type MetricCounters, type CellCounters, cellCounters, type ModelgateSer
 import { type BenchModel, type ModelKey, generateModels } from './models';
 import { type BenchOptions, parseOptions, UsageError, USAGE } from './options';
 import { type Child, installCleanup, killAll, removeAtExit, startNode } from './processes';
-import { BASELINE_PROTOCOLS, type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
+import { BASELINE_PROTOCOLS, baselineProtocol, type PreparedRequest, type Protocol, PROTOCOL_LABELS, PROTOCOLS, buildRequest, decodeAnswer, largestDifference } from './protocols';
 import { bytes, checkTargets, computeRatios, count, formatReport, ms, percent } from './report';
+import { roundOrder } from './schedule';
 import { type BenchResult, type Cell, HTTP_TARGET_LABELS, type HttpTarget, type MemoryRow, type RawModel, type RoundSummary } from './results';
 import type { InstanceMemoryResult, InstanceMemorySpec } from './servers/instance-memory';
 import type { RawModelResult, RawSpec } from './servers/raw-runtime';
@@ -355,9 +356,10 @@ async function settle(context: Context, run: HttpServer & { model: BenchModel },
 
 /**
  * The cells of one model, in `rounds` rounds. Each round measures every cell once, in the same
- * order (bare, naive, Modelgate at v2 JSON c=1, then TF Serving c=1, Modelgate's binary c=1, then
- * c=16 ...), the servers of a cell in reverse order every other round, so that none is always
- * measured right after the same one. The cells a ratio compares are seconds apart, and a cell's own
+ * order: at c=1, the cells read against the v2 JSON baselines (naive, Modelgate v2 JSON, bare,
+ * Modelgate v2 binary: roundOrder), then those read against TF Serving's; then c=16 ...; each
+ * group in reverse order every other round, so that none is always measured right after the same
+ * one. The cells a ratio compares are seconds apart, and a cell's own
  * rounds are a round apart (about a minute for the MLP): a slow spell of the machine of ten seconds
  * or so, as this host has, moves one round of each cell it touches, and each cell keeps the medians
  * of its rounds. Each server's answer for a protocol is checked first, once (refused binary: "not
@@ -386,9 +388,9 @@ async function measureModel(context: Context, model: BenchModel, servers: HttpSe
   for (let round = 0; round < rounds; round++) {
     const roundLabel = rounds > 1 ? ` [round ${round + 1}/${rounds}]` : '';
     for (const concurrency of context.options.concurrencies) {
-      for (const protocol of PROTOCOLS) {
-        const cell = planned.filter((entry) => entry.concurrency === concurrency && entry.run.protocol === protocol && entry.checked.kind === 'ok');
-        for (const entry of round % 2 === 0 ? cell : cell.reverse()) {
+      for (const baseline of BASELINE_PROTOCOLS) {
+        const group = roundOrder(planned.filter((entry) => entry.concurrency === concurrency && baselineProtocol(entry.run.protocol) === baseline && entry.checked.kind === 'ok'));
+        for (const entry of round % 2 === 0 ? group : group.reverse()) {
           if (!hasExited(entry.run)) entry.rounds.push(await measureRound(context, entry.run, concurrency, roundLabel));
         }
       }
