@@ -80,6 +80,7 @@ describe('OnnxBackend', () => {
     expect(error).toBeInstanceOf(ModelLoadError);
     expect(error.message).toContain('this host has no CUDA execution provider');
     expect(error.message).toContain('load the model with device "cpu" instead');
+    expect(error.message).toContain('fetch ONNX Runtime\'s CUDA parts (the README\'s "GPU hosts")');
   });
 
   it('turns a run failure into InferenceError with the engine message', async () => {

@@ -138,7 +138,8 @@ function parseGpuIndex(device: Device): number | undefined {
 function noCudaError(device: Device, reason: string): ModelLoadError {
   return new ModelLoadError(
     `device "${device}" needs ONNX Runtime's CUDA execution provider, and this host has no CUDA execution provider ` +
-      `(${reason}); load the model with device "cpu" instead`,
+      `(${reason}); load the model with device "cpu" instead, or on a host with CUDA 12 fetch ONNX Runtime's CUDA parts ` +
+      `(the README's "GPU hosts") and restart Modelgate`,
   );
 }
 
