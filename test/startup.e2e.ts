@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuiltServerToExit, startBuiltServer, stopBuiltServer as stop } from './support/built-server';
-import { createDatabase } from './support/server';
+import { SHUTDOWN_SIGNALS } from '../apps/api/src/app';
+import { createDatabase, startServer } from './support/server';
 
 describe('npm start', () => {
   let dataDir: string;
@@ -85,5 +86,26 @@ describe('npm start', () => {
     expect(result.output).toContain('PORT must be a whole number from 0 to 65535, got "eighty"');
     expect(result.output).toContain('MODELGATE_DEMO must be true or false, got "perhaps"');
     expect(result.output).not.toContain('    at ');
+  });
+});
+
+describe('signals', () => {
+  /** The signals that report a fault, or ask for a core dump or a debugger: the operating system's to act on. */
+  const FAULTS: NodeJS.Signals[] = ['SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGABRT', 'SIGTRAP', 'SIGQUIT'];
+  const counts = (signals: readonly NodeJS.Signals[]) => signals.map((signal) => process.listenerCount(signal));
+
+  it('shuts down gracefully on SIGTERM, SIGINT, SIGHUP and SIGUSR2, and leaves fault signals to the operating system', async () => {
+    // A JavaScript listener on SIGSEGV turns a crash in native model code into a process that
+    // faults again after every listener call, forever, instead of exiting to be restarted.
+    const faultsBefore = counts(FAULTS);
+    const shutdownBefore = counts(SHUTDOWN_SIGNALS);
+    const server = await startServer();
+    try {
+      expect(counts(FAULTS)).toEqual(faultsBefore);
+      expect(counts(SHUTDOWN_SIGNALS)).toEqual(shutdownBefore.map((count) => count + 1));
+    } finally {
+      await server.close();
+    }
+    expect(counts(SHUTDOWN_SIGNALS)).toEqual(shutdownBefore);
   });
 });

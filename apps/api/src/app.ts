@@ -138,9 +138,24 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
     }),
   );
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   setupOpenApi(app);
 }
+
+/**
+ * The signals that stop the server gracefully (its shutdown hooks: the data plane hands over, the
+ * workers finish, the telemetry is flushed): an orchestrator's SIGTERM, Ctrl-C, a closed terminal,
+ * nodemon's restart. Nest's default list also takes SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+ * SIGTRAP and SIGQUIT, and a JavaScript listener on a fault signal keeps a real fault from ending
+ * the process: after each listener call the faulting instruction runs again, and faults again. A
+ * segfault in native model code on the main thread (inline execution) left the server spinning on
+ * 1.5 cores, deaf to SIGTERM too (no listener could run), until SIGKILL; in a worker it turned the
+ * crash into a graceful shutdown beside a spinning thread. Without the listener the process ends at
+ * once with the fault, for its supervisor to restart. SIGABRT and SIGQUIT are how an operator asks
+ * a stuck process for a core dump, which a listener on a stuck event loop would swallow; SIGTRAP is
+ * a debugger's. Those keep their default actions.
+ */
+export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const;
 
 /** Fastify's form of MODELGATE_TRUST_PROXY: a number of hops becomes "trust the first N peers". */
 function trustProxyOption(trust: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
