@@ -359,11 +359,12 @@ async function settle(context: Context, run: HttpServer & { model: BenchModel },
  * order: at c=1, the cells read against the v2 JSON baselines (naive, Modelgate v2 JSON, bare,
  * Modelgate v2 binary: roundOrder), then those read against TF Serving's; then c=16 ...; each
  * group in reverse order every other round, so that none is always measured right after the same
- * one. The cells a ratio compares are seconds apart, and a cell's own
- * rounds are a round apart (about a minute for the MLP): a slow spell of the machine of ten seconds
- * or so, as this host has, moves one round of each cell it touches, and each cell keeps the medians
- * of its rounds. Each server's answer for a protocol is checked first, once (refused binary: "not
- * supported yet"); a protocol that fails it gets a failed cell at every concurrency.
+ * one. The cells a ratio compares are seconds apart, and a cell's own rounds are a round apart
+ * (about a minute for the MLP): a slow spell of the machine of ten seconds or so, as this host has,
+ * moves one round of each cell it touches, and each cell keeps the medians of its rounds (the
+ * ratios pair them round by round: throughputRatio). Each server's answer for a protocol is checked
+ * first, once (refused binary: "not supported yet"); a protocol that fails it gets a failed cell at
+ * every concurrency.
  */
 async function measureModel(context: Context, model: BenchModel, servers: HttpServer[]): Promise<void> {
   const checks = new Map<string, AnswerCheck>();
