@@ -17,6 +17,7 @@ import { IRIS_LAYERS } from './fixtures/onnx-models';
 import { mlpModel } from '../libs/runtime/src/onnx-builder';
 import { listFiles } from './support/files';
 import { startServer, uploadForm, type TestServer } from './support/server';
+import { withoutServing } from './support/stored';
 
 interface VersionBody {
   model: string;
@@ -63,7 +64,7 @@ describe('registry', () => {
   async function snapshot(model: string) {
     const versions = await server.json(`/api/models/${model}/versions`);
     return {
-      versions: versions.body,
+      versions: withoutServing(versions.body),
       artifacts: await listFiles(join(server.dataDir, 'artifacts')),
       scratch: await listFiles(join(server.dataDir, 'tmp')),
     };

@@ -4,18 +4,13 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { onnxMlp, zipFolder } from './fixtures/models';
 import { listFiles } from './support/files';
+import { withoutServing } from './support/stored';
 import { ADMIN_KEY, startServer, uploadForm, type TestServer } from './support/server';
 
 interface ErrorBody {
   error: string;
 }
 
-/** `value` with every `serving` property removed, at any depth. */
-function withoutServing(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutServing);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'serving').map(([key, inner]) => [key, withoutServing(inner)]));
-}
 
 /** Every limit answers 4xx with a message that says which, and leaves nothing behind. */
 describe('input limits', () => {
@@ -37,11 +32,7 @@ describe('input limits', () => {
     await rm(workspace, { recursive: true, force: true });
   });
 
-  /**
-   * Rows, versions, keys and stored files: what a refused request must not change. Each version's
-   * `serving` is left out: it is how the runtime serves the version at that moment (a lane's helper
-   * session becomes ready some time after the upload answered), not stored state.
-   */
+  /** Rows, versions, keys and stored files: what a refused request must not change (withoutServing). */
   async function state() {
     return {
       models: withoutServing((await server.json('/api/models')).body),
