@@ -28,6 +28,11 @@ describe('the CNN targets against the naive server', () => {
     expect(verdictOf('CNN c=64 v2 binary: throughput vs naive')?.measured).toMatch(/; against the naive server reading nested rows, as issue 3's did: 2\.60x$/);
   });
 
+  it('says, beside a failing verdict the raw runtime could pass, what share of the raw runtime it takes and what the row reached', () => {
+    const binary = checkTargets([cnnCell('naive', 'v2-json', 480), cnnCell('modelgate', 'v2-binary', 870)], ['cnn'], RAW).find((check) => check.description === 'CNN c=64 v2 binary: throughput vs naive');
+    expect(binary).toMatchObject({ verdict: 'FAIL', measured: "1.81x (passing takes 96% of the raw runtime's best, no HTTP; this row reached 87%)" });
+  });
+
   it('leaves the JSON rows as they were: judged against the naive server that read the same body', () => {
     const json = verdictOf('CNN c=64 v2 JSON: throughput vs naive');
     expect(json).toMatchObject({ verdict: 'PASS', measured: '1.33x' });
@@ -74,6 +79,12 @@ describe('the ratio in each round beside a throughput verdict', () => {
     const cells = [mlpCell('bare-http', [30_000, 40_000, 20_000]), mlpCell('naive', [12_000, 16_000, 10_000]), mlpCell('modelgate', [15_000, 20_000, 21_000])];
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs bare HTTP')).toMatchObject({ verdict: 'FAIL', measured: '50% (rounds 50%, 50%, 105%)' });
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs naive')).toMatchObject({ verdict: 'FAIL', measured: '1.25x (rounds 1.25x, 1.25x, 2.10x)' });
+  });
+
+  it('prints a ratio that rounds to its threshold with one more digit, so that a failing one does not read as the threshold', () => {
+    const cells = [mlpCell('bare-http', [30_000, 30_000, 30_000]), mlpCell('naive', [12_000, 12_000, 12_000]), mlpCell('modelgate', [17_950, 17_960, 18_300])];
+    expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs bare HTTP')).toMatchObject({ verdict: 'FAIL', measured: '59.9% (rounds 59.8%, 59.9%, 61%)' });
+    expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs naive')).toMatchObject({ verdict: 'FAIL', measured: '1.497x (rounds 1.496x, 1.497x, 1.52x)' });
   });
 
   it('prints none where a cell has one round, or the two cells a different number', () => {

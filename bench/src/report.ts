@@ -72,20 +72,22 @@ export function computeRatios(cells: readonly Cell[], raw: readonly RawModel[]):
  * The targets of issue 3, for every Modelgate protocol that was measured. A throughput target
  * against the naive server that even the raw runtime could not meet on this machine (its best
  * examples/s over the naive server's req/s, no HTTP at all) says so beside its verdict, which is
- * unchanged.
+ * unchanged. Any other such target that fails says what share of the raw runtime's best it takes,
+ * beside the share the row reached: a target that takes nearly all of it asks a server to compute
+ * as fast as the runtime alone while it also answers HTTP and shares the cores with the load
+ * generator.
  */
 export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[], raw: readonly RawModel[] = []): TargetCheck[] {
   const find = finder(cells);
-  const overNaive = (model: ModelKey, factor: number, ratio: number, base: NonNullable<Cell['load']>, rounds: RoundRatios) => {
+  const overNaive = (model: ModelKey, factor: number, ratio: number, load: NonNullable<Cell['load']>, base: NonNullable<Cell['load']>, rounds: RoundRatios) => {
     const best = raw.find((entry) => entry.model === model)?.best;
-    const ceiling = best === undefined ? undefined : best.examplesPerSecond / base.requestsPerSecond;
-    return {
-      pass: ratio >= factor,
-      measured:
-        times(ratio) +
-        rounds(times) +
-        (ceiling !== undefined && ceiling < factor ? ` (the raw runtime alone, no HTTP, reaches ${times(ceiling)} here)` : ''),
-    };
+    const verdict = { pass: ratio >= factor, measured: timesBeside(ratio, factor) + rounds((round) => timesBeside(round, factor)) };
+    if (best === undefined) return verdict;
+    const ceiling = best.examplesPerSecond / base.requestsPerSecond;
+    if (ceiling < factor) return { ...verdict, measured: `${verdict.measured} (the raw runtime alone, no HTTP, reaches ${times(ceiling)} here)` };
+    if (verdict.pass) return verdict;
+    const share = (requestsPerSecond: number) => percent(requestsPerSecond / best.examplesPerSecond);
+    return { ...verdict, measured: `${verdict.measured} (passing takes ${share(factor * base.requestsPerSecond)} of the raw runtime's best, no HTTP; this row reached ${share(load.requestsPerSecond)})` };
   };
   const checks: TargetCheck[] = [];
   const protocols = PROTOCOLS.filter((protocol) => cells.some((cell) => cell.target === 'modelgate' && cell.protocol === protocol));
@@ -126,9 +128,9 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
       const cell = find('modelgate', protocol, 'mlp', 64);
       check(`MLP c=64 ${label}: throughput vs bare HTTP`, '>= 60% of (b)', cell, find('bare-http', baseline, 'mlp', 64), (_load, _base, ratio, rounds) => ({
         pass: ratio! >= 0.6,
-        measured: percent(ratio!) + rounds(percent),
+        measured: percentBeside(ratio!, 0.6) + rounds((round) => percentBeside(round, 0.6)),
       }));
-      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', baseline, 'mlp', 64), (_load, base, ratio, rounds) => overNaive('mlp', 1.5, ratio!, base!, rounds));
+      check(`MLP c=64 ${label}: throughput vs naive`, '>= 1.5x (c)', cell, find('naive', baseline, 'mlp', 64), (load, base, ratio, rounds) => overNaive('mlp', 1.5, ratio!, load, base!, rounds));
       check(`MLP c=64 ${label}: p99`, '< 10 ms', cell, null, (load) => ({ pass: load.p99Ms < 10, measured: `${ms(load.p99Ms)} ms` }));
     }
     if (models.includes('cnn')) {
@@ -138,8 +140,8 @@ export function checkTargets(cells: readonly Cell[], models: readonly ModelKey[]
       // server read nested rows and paid about 1 ms an image to flatten them (its 330 req/s): that
       // comparison is printed beside the verdict, which it does not change.
       const nestedNaive = protocol === 'v2-binary' ? find('naive', 'tf-rest', 'cnn', 64) : undefined;
-      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (_load, base, ratio, rounds) => {
-        const verdict = overNaive('cnn', factor, ratio!, base!, rounds);
+      check(`CNN c=64 ${label}: throughput vs naive`, `>= ${factor}x (c)`, cell, find('naive', baseline, 'cnn', 64), (load, base, ratio, rounds) => {
+        const verdict = overNaive('cnn', factor, ratio!, load, base!, rounds);
         if (!measured(nestedNaive) || !measured(cell)) return verdict;
         return { ...verdict, measured: `${verdict.measured}; against the naive server reading nested rows, as issue 3's did: ${times(throughputRatio(cell, nestedNaive))}` };
       });
@@ -359,6 +361,18 @@ export function ms(value: number): string {
 
 export function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
+}
+
+/**
+ * A ratio beside the threshold it is judged against, with one more digit where the usual ones would
+ * print the threshold itself: 59.8% and 1.497x fail >= 60% and >= 1.5x, and print so.
+ */
+function percentBeside(value: number, threshold: number): string {
+  return value !== threshold && percent(value) === percent(threshold) ? `${(value * 100).toFixed(1)}%` : percent(value);
+}
+
+function timesBeside(value: number, threshold: number): string {
+  return value !== threshold && times(value) === times(threshold) ? `${value.toFixed(3)}x` : times(value);
 }
 
 function times(value: number): string {
