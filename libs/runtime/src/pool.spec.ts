@@ -176,12 +176,13 @@ describe('ModelRuntime', () => {
   for (const how of ['exit', 'throw'] as const) {
     it(`fails in-flight requests when a worker dies (${how}), then replaces it`, async () => {
       await runtime.load('linear:1', { format: 'onnx', artifactPath: linearPath });
+      runtime.setLabel('linear:1', 'model "linear" version 1');
       // The crash message is queued ahead of the request, so the request is in flight when the thread dies.
       runtime.simulateWorkerCrash('linear:1', 0, how);
       const inFlight = runtime.infer('linear:1', linearInputs(1, 0).inputs);
       await expect(inFlight).rejects.toBeInstanceOf(WorkerCrashedError);
       await expect(inFlight).rejects.toThrow(
-        'the model worker for linear:1 stopped unexpectedly; the request was not completed, retry it',
+        'the model worker for model "linear" version 1 stopped unexpectedly; the request was not completed, retry it',
       );
 
       // The next request waits for the replacement and succeeds.

@@ -409,7 +409,7 @@ export class ModelRuntime {
    */
   async infer(key: string, inputs: NamedTensors, options?: InferOptions): Promise<InferResult> {
     const model = this.models.get(key);
-    if (model === undefined || model.state !== 'ready') throw new ModelNotLoadedError(`model "${key}" is not loaded`);
+    if (model === undefined || model.state !== 'ready') throw new ModelNotLoadedError(`${model?.queue.label ?? `model "${key}"`} is not loaded`);
     model.check(inputs);
     return model.queue.submit(inputs, options);
   }
@@ -428,6 +428,16 @@ export class ModelRuntime {
       throw new ModelLoadError(`batching.batchAxis is ${plan.axis}, but joining requests along it changes the answers: ${refusal}`);
     }
     return { axis: null, reason: `served one by one: ${refusal}`, shapesVary: false };
+  }
+
+  /**
+   * How the errors that version `key`'s requests get name it (its queue full, a deadline passed, a
+   * worker lost, unloaded): `model "iris" version 2`, say. Until then, `model "<key>"`; a host whose
+   * keys mean nothing to its clients sets it once it knows the version's name.
+   */
+  setLabel(key: string, label: string): void {
+    const model = this.models.get(key);
+    if (model !== undefined) model.queue.label = label;
   }
 
   /** The version's counters, batch-size histogram, queue depth and workers; undefined if not loaded. */
@@ -532,7 +542,7 @@ export class ModelRuntime {
     model.state = 'unloaded';
     for (const timer of model.retryTimers) clearTimeout(timer);
     model.retryTimers.clear();
-    const notLoaded = () => new ModelNotLoadedError(`model "${key}" was unloaded before the request completed`);
+    const notLoaded = () => new ModelNotLoadedError(`${model.queue.label} was unloaded before the request completed`);
     model.queue.rejectWaiting(notLoaded);
     for (const worker of [...model.workers, ...model.helpers]) worker?.failInFlight(notLoaded);
     model.inline?.failInFlight(notLoaded);
@@ -697,6 +707,7 @@ export class ModelRuntime {
       onSettled: () => model.queue.dispatch(),
       onCrash: (worker: ModelWorker, reason: string) =>
         worker.isHelper ? this.onHelperCrash(model, worker, reason) : this.onWorkerCrash(model, worker, reason),
+      label: () => model.queue.label,
     };
     const spinMs = this.options.idleSpinMs ?? 0;
     const idleSpin = spinMs > 0 && helperThreads === undefined ? { ms: spinMs, gauge: this.activity.buffer } : undefined;
@@ -749,7 +760,7 @@ export class ModelRuntime {
         this.emit({ key: model.key, instance, type: 'replacement-failed', message: error.message });
         // With no worker left, waiting requests could wait indefinitely; fail them now.
         if (model.queue.readyWorkerCount === 0) {
-          model.queue.rejectWaiting(() => new WorkerCrashedError(workerCrashedMessage(model.key)));
+          model.queue.rejectWaiting(() => new WorkerCrashedError(workerCrashedMessage(model.queue.label)));
         }
         const delay = REPLACEMENT_RETRY_MS[Math.min(attempt, REPLACEMENT_RETRY_MS.length - 1)];
         const timer = setTimeout(() => {

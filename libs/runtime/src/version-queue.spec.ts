@@ -362,7 +362,7 @@ describe('deadlines, queue bound and priority', () => {
     const error = await late.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect((error as DeadlineExceededError).stage).toBe('queued');
-    expect((error as Error).message).toMatch(/^the request waited \d+ ms in the queue of mlp:1 and passed its deadline of 30 ms; it was not computed$/);
+    expect((error as Error).message).toMatch(/^the request waited \d+ ms in the queue of model "mlp:1" and passed its deadline of 30 ms; it was not computed$/);
     await first;
 
     const stats = statsOf('mlp:1');
@@ -387,10 +387,11 @@ describe('deadlines, queue bound and priority', () => {
 
   it('answers a request at its deadline while it is being computed, and drops the late result', async () => {
     await runtime.load('mlp:1', { format: 'onnx', artifactPath: mlpPath });
+    runtime.setLabel('mlp:1', 'model "mlp" version 1');
     runtime.simulateWorkerStall('mlp:1', 0, STALL_MS);
     const error = await runtime.infer('mlp:1', row(), { deadlineMs: 30 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect((error as Error).message).toBe('the request passed its deadline of 30 ms while mlp:1 was computing it; the result is discarded');
+    expect((error as Error).message).toBe('the request passed its deadline of 30 ms while model "mlp" version 1 was computing it; the result is discarded');
     // Answered at the deadline: its batch is still running.
     expect(statsOf('mlp:1').inFlight.batches).toBe(1);
 
@@ -406,7 +407,7 @@ describe('deadlines, queue bound and priority', () => {
     const error = await runtime.infer('mlp:1', row(3)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(QueueFullError);
     expect((error as QueueFullError).retryAfterMs).toBeGreaterThanOrEqual(1);
-    expect((error as Error).message).toMatch(/^the queue of mlp:1 is full \(2 requests waiting, batching.maxQueueSize 2\); retry in about \d+ ms$/);
+    expect((error as Error).message).toMatch(/^the queue of model "mlp:1" is full \(2 requests waiting, batching.maxQueueSize 2\); retry in about \d+ ms$/);
     expect(statsOf('mlp:1').queueDepth.online).toBe(2);
 
     await Promise.all(accepted);

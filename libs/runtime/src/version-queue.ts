@@ -190,6 +190,11 @@ export class VersionQueue {
     this.gathering = false;
     this.dispatch(true);
   };
+  /**
+   * How the errors its requests get name the version: `model "iris" version 2`, say, once its host
+   * has said so (ModelRuntime.setLabel); until then, by its key.
+   */
+  label: string;
 
   constructor(
     readonly key: string,
@@ -200,6 +205,7 @@ export class VersionQueue {
      */
     private readonly activity?: ActivityGauge,
   ) {
+    this.label = `model "${key}"`;
     this.batchSizeCounts = new Array<number>(config.maxBatchSize + 1).fill(0);
   }
 
@@ -236,7 +242,7 @@ export class VersionQueue {
       const retryAfterMs = this.estimateDrainMs(waiting);
       return Promise.reject(
         new QueueFullError(
-          `the queue of ${this.key} is full (${waiting} requests waiting, batching.maxQueueSize ${config.maxQueueSize}); retry in about ${retryAfterMs} ms`,
+          `the queue of ${this.label} is full (${waiting} requests waiting, batching.maxQueueSize ${config.maxQueueSize}); retry in about ${retryAfterMs} ms`,
           retryAfterMs,
         ),
       );
@@ -490,7 +496,7 @@ export class VersionQueue {
       this.requestCounts.deadlineExceededQueued++;
       request.reject(
         new DeadlineExceededError(
-          `the request waited ${waitedMs} ms in the queue of ${this.key} and passed its deadline of ${request.timeoutMs} ms; it was not computed`,
+          `the request waited ${waitedMs} ms in the queue of ${this.label} and passed its deadline of ${request.timeoutMs} ms; it was not computed`,
           'queued',
         ),
       );
@@ -498,7 +504,7 @@ export class VersionQueue {
       this.requestCounts.deadlineExceededComputing++;
       request.reject(
         new DeadlineExceededError(
-          `the request passed its deadline of ${request.timeoutMs} ms while ${this.key} was computing it; the result is discarded`,
+          `the request passed its deadline of ${request.timeoutMs} ms while ${this.label} was computing it; the result is discarded`,
           'computing',
         ),
       );

@@ -104,8 +104,9 @@ export class ModelServer implements OnApplicationShutdown {
     }
   }
 
-  /** Makes a loaded version answer requests. */
+  /** Makes a loaded version answer requests, its errors naming it as its clients do. */
   publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, loaded: LoadedModelInfo, settings?: string): void {
+    this.runtime.setLabel(runtimeKey, versionLabel(modelName, version));
     this.modelEntry(modelName).versions.set(version, {
       id,
       runtimeKey,
@@ -217,7 +218,7 @@ export class ModelServer implements OnApplicationShutdown {
   private logWorkerEvent(event: WorkerEvent): void {
     let served: ServedVersion | undefined;
     for (const version of this.allVersions()) if (version.runtimeKey === event.key) served = version;
-    const where = served === undefined ? event.key : `model "${served.modelName}" version ${served.version}`;
+    const where = served === undefined ? event.key : versionLabel(served.modelName, served.version);
     const line = `${where}, ${event.helper === true ? 'helper worker of ' : ''}instance ${event.instance}: ${event.type}: ${event.message}`;
     if (event.type === 'stopped') this.logger.debug(line);
     else if (event.type === 'crashed' || event.type.endsWith('-failed')) this.logger.warn(line);
@@ -270,4 +271,9 @@ export class ModelServer implements OnApplicationShutdown {
     const numbers = [...model.versions.keys()].sort((a, b) => a - b);
     return numbers.length > 0 ? numbers.join(', ') : 'none';
   }
+}
+
+/** How messages name a version: `model "iris" version 2`. */
+function versionLabel(modelName: string, version: number): string {
+  return `model "${modelName}" version ${version}`;
 }

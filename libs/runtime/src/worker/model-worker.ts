@@ -62,6 +62,8 @@ export interface ModelWorkerEvents {
   onSettled(worker: ModelWorker): void;
   /** The thread ended after it was ready, without being asked to. */
   onCrash(worker: ModelWorker, reason: string): void;
+  /** How the errors of its requests name the version (VersionQueue.label). */
+  label(): string;
 }
 
 type LoadMessage = Extract<ToWorkerMessage, { type: 'load' }>;
@@ -72,8 +74,9 @@ type LoadMessage = Extract<ToWorkerMessage, { type: 'load' }>;
  */
 const SLOT_COUNT = 2;
 
-export function workerCrashedMessage(key: string): string {
-  return `the model worker for ${key} stopped unexpectedly; the request was not completed, retry it`;
+/** `label`: the version, as VersionQueue.label names it. */
+export function workerCrashedMessage(label: string): string {
+  return `the model worker for ${label} stopped unexpectedly; the request was not completed, retry it`;
 }
 
 export class ModelWorker {
@@ -296,10 +299,10 @@ export class ModelWorker {
     );
     if (previous === 'stopping') {
       // A worker asked to stop answers what it holds first; anything left was lost with the thread.
-      return this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.key)));
+      return this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.events.label())));
     }
     // Let the owner stop routing here before the callers hear about it (and perhaps retry).
     if (previous === 'ready') this.events.onCrash(this, reason);
-    this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.key)));
+    this.failInFlight(() => new WorkerCrashedError(workerCrashedMessage(this.events.label())));
   }
 }
