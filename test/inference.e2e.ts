@@ -275,6 +275,7 @@ describe('inference', () => {
       ['data shorter than the shape', x({ shape: [2, 4] }), 'data has 4 elements but shape [2, 4] needs 8'],
       ['non-numeric data', x({ data: [1, 'two', 3, 4] }), 'expected a number for datatype FP32'],
       ['a datatype that does not exist', x({ datatype: 'FLOAT' }), '"FLOAT" is not a v2 datatype'],
+      ['an input with no datatype', x({ datatype: undefined }), 'input "x": "datatype" is missing; use one of BOOL,'],
       ['no inputs array', { instances: [[1, 2, 3, 4]] }, 'request body must be a JSON object with an "inputs" array'],
     ])('answers 400 for %s, naming what was expected', async (_what, body, message) => {
       const answer = await post('/v2/models/mlp/infer', body);

@@ -145,6 +145,12 @@ describe('decodeV2Request', () => {
       expect(error.input).toBe('x');
     });
 
+    it('says so when an input has no datatype, listing the valid ones', () => {
+      expect(decodeError(request({ shape: [1], data: [1] })).message).toBe(
+        'input "x": "datatype" is missing; use one of BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES',
+      );
+    });
+
     it.each([[[2, -1]], [[1.5]], ['2'], [undefined]])('rejects shape %j', (shape) => {
       expect(decodeError(request({ datatype: 'FP32', shape, data: [1] })).message).toMatch(
         /^input "x": "shape" must be an array of non-negative integers/,

@@ -188,10 +188,8 @@ function decodeInput(
 ): Tensor {
   const { datatype, data } = input;
   if (!isDataType(datatype)) {
-    throw new InputValidationError(
-      `input "${name}": datatype ${describeValue(datatype)} is not a v2 datatype; use one of ${DATA_TYPES.join(', ')}`,
-      name,
-    );
+    const wrong = datatype === undefined ? '"datatype" is missing' : `datatype ${describeValue(datatype)} is not a v2 datatype`;
+    throw new InputValidationError(`input "${name}": ${wrong}; use one of ${DATA_TYPES.join(', ')}`, name);
   }
   const shape = readShape(name, input.shape);
   if (binarySize !== undefined) {
