@@ -115,6 +115,42 @@ function bodyFor(validJson: Json | undefined, random: Random, limitBytes: number
   ])();
 }
 
+interface InferJson {
+  inputs: Array<{ data?: number[]; parameters?: Record<string, Json> }>;
+  outputs?: Array<{ parameters?: Record<string, Json> }>;
+  parameters?: Record<string, Json>;
+}
+
+/**
+ * A v2 request in the binary tensor extension: the valid request's JSON with its input's elements
+ * moved after it as little-endian FP32 (`binary_data_size`), and the length of the JSON for
+ * Inference-Header-Content-Length. Most are sent whole; the rest have their JSON, their bytes or
+ * that length changed, so that every part of the framing is tried.
+ */
+function binaryInferBody(random: Random, valid: Json): { body: Buffer; headerLength: string } {
+  const request = JSON.parse(JSON.stringify(valid)) as InferJson;
+  const input = request.inputs[0]!;
+  const tensor = Buffer.from(Float32Array.from(input.data ?? []).buffer);
+  delete input.data;
+  input.parameters = { binary_data_size: tensor.length };
+  if (random.chance(0.5)) request.parameters = { binary_data_output: random.chance(0.8) };
+  if (random.chance(0.3) && request.outputs?.[0]) request.outputs[0].parameters = { binary_data: random.chance(0.5) };
+  const json = Buffer.from(JSON.stringify(random.chance(0.25) ? mutateJson(random, request as unknown as Json) : request));
+  const body = Buffer.concat([json, tensor]);
+  return random.weighted<() => { body: Buffer; headerLength: string }>([
+    [55, () => ({ body, headerLength: String(json.length) })],
+    [10, () => ({ body, headerLength: String(Math.max(0, json.length + random.pick([-8, -1, 1, 8]))) })],
+    [5, () => ({ body, headerLength: String(body.length) })],
+    [10, () => ({ body: body.subarray(0, json.length + random.int(tensor.length)), headerLength: String(json.length) })],
+    [8, () => ({ body: Buffer.concat([body, random.bytes(random.between(1, 16))]), headerLength: String(json.length) })],
+    [12, () => {
+      const flipped = Buffer.from(body);
+      for (let flips = random.between(1, 4); flips > 0; flips -= 1) flipped[random.int(flipped.length)] = random.int(256);
+      return { body: flipped, headerLength: String(json.length) };
+    }],
+  ])();
+}
+
 function uploadBody(random: Random, fixtures: Fixtures): { body: Buffer; contentType: string } {
   const parts: Array<{ name: string; filename?: string; content: Buffer; contentType?: string }> = [];
   if (random.chance(0.5)) parts.push({ name: 'config', content: Buffer.from(random.pick(['{"instances":1}', '{"instances":99}', '{"device":"gpu:99"}', '{"x":1}', 'nope', '[]', deeplyNested(random, 60), JSON.stringify(randomJson(random, 3))])) });
@@ -173,9 +209,15 @@ export function nextRequest(random: Random, routes: Array<{ method: string; url:
   }
 
   const fromRoute = random.chance(0.9);
-  // Uploads get a larger share than one route in forty: they have the most ways to go wrong.
+  // Uploads and v2 predictions get a larger share than one route in forty: uploads have the most
+  // ways to go wrong, and predictions two framings (JSON, and the binary tensor extension).
   const uploadRoute = routes.find((candidate) => candidate.method === 'POST' && candidate.url === '/api/models/:name/versions');
-  const route = uploadRoute && random.chance(0.06) ? uploadRoute : random.pick(routes);
+  const inferRoutes = routes.filter((candidate) => candidate.method === 'POST' && candidate.url.endsWith('/infer'));
+  const route = random.weighted<() => { method: string; url: string }>([
+    [6, () => uploadRoute ?? random.pick(routes)],
+    [8, () => (inferRoutes.length > 0 ? random.pick(inferRoutes) : random.pick(routes))],
+    [86, () => random.pick(routes)],
+  ])();
   let method = fromRoute && random.chance(0.92) ? route.method : random.pick(METHODS);
   // Credentials that may change models never get the fixture model's name on a management write,
   // so it keeps serving (the test checks its numbers at the end).
@@ -190,6 +232,11 @@ export function nextRequest(random: Random, routes: Array<{ method: string; url:
     const form = uploadBody(random, fixtures);
     body = form.body;
     headers['content-type'] = form.contentType;
+  } else if (fromRoute && route.url.endsWith('/infer') && random.chance(0.35)) {
+    const binary = binaryInferBody(random, validBody(route.method, route.url, random)!);
+    body = binary.body;
+    headers['content-type'] = random.chance(0.85) ? 'application/octet-stream' : random.pick(CONTENT_TYPES);
+    headers['inference-header-content-length'] = binary.headerLength;
   } else {
     body = bodyFor(validBody(route.method, route.url, random), random, bodyLimit);
     if (body !== undefined || random.chance(0.2)) headers['content-type'] = random.chance(0.7) ? 'application/json' : random.pick(CONTENT_TYPES);
