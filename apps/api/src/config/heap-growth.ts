@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
  * generation fills and a scavenge frees them, and marking starts again right after each full
  * collection: a mark-compact every 0.2-0.7 s with marking steps of up to 24 ms on the main thread,
  * for as long as the server runs. In about half of the bench's server starts the CNN at c=1 fell
- * into that loop, with p99 at 12-20 ms against 3-7 ms (docs/performance.md, the tenth session).
+ * into that loop, with p99 at 12-20 ms against 3-7 ms (docs/performance-history.md, the tenth session).
  * Twice the live heap leaves room for hundreds of bodies between scavenges; the cost is at most
  * about one live heap of memory more before a full collection (about 50 MB for the API process).
  *

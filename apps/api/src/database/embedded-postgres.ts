@@ -74,7 +74,7 @@ PGlite.create({ dataDir: workerData.directory, pgliteWasmModule: workerData.pgli
 /**
  * Initialises a new data directory in a worker thread. The PGlite instance that runs initdb keeps
  * the WebAssembly memory it grew to, about 630 MiB, where one opened on an initialised directory
- * holds about 200 (docs/performance.md, the ninth session); closed, that memory is garbage that
+ * holds about 200 (docs/performance-history.md, the ninth session); closed, that memory is garbage that
  * stays until V8 happens to collect it. A thread's memory goes back when the thread ends.
  *
  * The database is written in `<directory>.partial` and renamed into place once complete, so a first
