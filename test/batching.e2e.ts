@@ -6,6 +6,7 @@ import type { ModelRuntime } from '@modelgate/runtime';
 import { Logger } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
+import type { ObservedServingDto } from '../apps/api/src/registry/dto/version.dto';
 import { onnxMlp } from './fixtures/models';
 import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
@@ -115,14 +116,33 @@ describe('dynamic batching over HTTP', () => {
     }
   });
 
+  it('shows in the version what it served since it loaded: requests by outcome, and how many each engine call joined', async () => {
+    const { status, body } = await server.json<{ serving: { observed: ObservedServingDto } }>('/api/models/mlp/versions/1');
+    expect(status).toBe(200);
+    const observed = body.serving.observed;
+    // What the tests above did: requests joined in one call, two dropped at their deadline, some refused.
+    expect(Math.max(...Object.keys(observed.batchSizes).map(Number))).toBeGreaterThan(1);
+    expect(observed.requests.deadlineExceededQueued).toBeGreaterThanOrEqual(2);
+    expect(observed.requests.refusedQueueFull).toBeGreaterThan(0);
+    expect(observed.requests.completed).toBeGreaterThan(8);
+    expect(observed.requests.completed).toBeLessThanOrEqual(observed.requests.accepted);
+    const calls = Object.values(observed.batchSizes).reduce((sum, count) => sum + count, 0);
+    const computed = Object.entries(observed.batchSizes).reduce((sum, [size, count]) => sum + Number(size) * count, 0);
+    expect(observed.engineCalls).toBe(calls);
+    expect(observed.meanBatchSize).toBeCloseTo(computed / calls, 2);
+    expect(observed.queueDepth).toEqual({ online: 0, batch: 0 });
+  });
+
   it('shows and changes the batching settings without a restart', async () => {
-    const patched = await server.json<{ config: unknown; serving: { batching: { maxBatchSize: number; axis: number | null } } }>(
+    const patched = await server.json<{ config: unknown; serving: { batching: { maxBatchSize: number; axis: number | null }; observed: ObservedServingDto } }>(
       '/api/models/mlp/versions/1',
       { method: 'PATCH', body: JSON.stringify({ config: { batching: { maxBatchSize: 1 } } }) },
     );
     expect(patched.status).toBe(200);
     expect(patched.body.config).toEqual({ batching: { maxQueueSize: 12, maxBatchSize: 1 } });
     expect(patched.body.serving.batching.maxBatchSize).toBe(1);
+    // Reloaded with the new settings: what it shows served starts again.
+    expect(patched.body.serving.observed).toMatchObject({ requests: { accepted: 0 }, engineCalls: 0, meanBatchSize: null, batchSizes: {} });
     const refused = await server.json<{ error: string }>('/api/models/mlp/versions/1', {
       method: 'PATCH',
       body: JSON.stringify({ config: { batching: { maxBatchSize: 0 } } }),

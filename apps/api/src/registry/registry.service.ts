@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { type InstanceStats, ModelLoadError } from '@modelgate/runtime';
+import { type InstanceStats, ModelLoadError, type VersionStats } from '@modelgate/runtime';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
@@ -14,7 +14,7 @@ import { DatabaseNotifications } from '../database/notifications';
 import { usesOf } from '../rollout/deployment-state';
 import { ArtifactStore } from './artifact-store';
 import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
-import { type InstanceStateDto, ServingDto, UpdateVersionDto, VersionDto } from './dto/version.dto';
+import { type InstanceStateDto, type ObservedServingDto, ServingDto, UpdateVersionDto, VersionDto } from './dto/version.dto';
 import { VersionConfigDto } from './dto/version-config.dto';
 import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
@@ -292,7 +292,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   /** The version as the API shows it, with how this process serves it now. */
   private versionDto(modelName: string, version: ModelVersionEntity): VersionDto {
     const served = this.modelServer.find(modelName, version.version);
-    return toVersionDto(modelName, version, served, served && this.modelServer.stats(served)?.workers.instances);
+    return toVersionDto(modelName, version, served, served && this.modelServer.stats(served));
   }
 
   async deleteVersion(modelName: string, versionNumber: number): Promise<void> {
@@ -430,7 +430,7 @@ export function toModelDto(model: ModelEntity): ModelDto {
   };
 }
 
-export function toServingDto(served: ServedVersion | undefined, instances?: readonly InstanceStats[]): ServingDto {
+export function toServingDto(served: ServedVersion | undefined, stats?: VersionStats): ServingDto {
   if (!served) return { state: 'not loaded' };
   const batching = served.batching && {
     axis: served.batching.axis,
@@ -445,8 +445,26 @@ export function toServingDto(served: ServedVersion | undefined, instances?: read
     state: served.state,
     ...(batching ? { batching } : {}),
     ...(execution ? { execution } : {}),
-    ...(instances ? { instances: instances.map(toInstanceDto) } : {}),
+    ...(stats ? { instances: stats.workers.instances.map(toInstanceDto), observed: toObservedDto(stats) } : {}),
     ...(served.reason ? { reason: served.reason } : {}),
+  };
+}
+
+function toObservedDto(stats: VersionStats): ObservedServingDto {
+  const { requests, batches, queueDepth } = stats;
+  return {
+    requests: {
+      accepted: requests.accepted,
+      completed: requests.completed,
+      failed: requests.failed,
+      refusedQueueFull: requests.refusedQueueFull,
+      deadlineExceededQueued: requests.deadlineExceededQueued,
+      deadlineExceededComputing: requests.deadlineExceededComputing,
+    },
+    engineCalls: batches.count,
+    meanBatchSize: batches.count > 0 ? Math.round((batches.computedRequests / batches.count) * 100) / 100 : null,
+    batchSizes: { ...batches.sizes },
+    queueDepth: { online: queueDepth.online, batch: queueDepth.batch },
   };
 }
 
@@ -461,7 +479,7 @@ function toInstanceDto(stats: InstanceStats): InstanceStateDto {
   return dto;
 }
 
-export function toVersionDto(modelName: string, version: ModelVersionEntity, served?: ServedVersion, instances?: readonly InstanceStats[]): VersionDto {
+export function toVersionDto(modelName: string, version: ModelVersionEntity, served?: ServedVersion, stats?: VersionStats): VersionDto {
   return {
     model: modelName,
     version: version.version,
@@ -472,7 +490,7 @@ export function toVersionDto(modelName: string, version: ModelVersionEntity, ser
     config: version.config,
     artifact: { sha256: version.artifactSha256, size: version.artifactSize, filename: version.originalFilename },
     engine: version.engine,
-    serving: toServingDto(served, instances),
+    serving: toServingDto(served, stats),
     description: version.description,
     createdAt: version.createdAt.toISOString(),
   };

@@ -108,6 +108,56 @@ export class InstanceStateDto {
   inFlightBatches!: number;
 }
 
+export class ObservedRequestsDto {
+  @ApiProperty({ example: 1200, description: 'Taken into the queue' })
+  accepted!: number;
+
+  @ApiProperty({ example: 1195, description: 'Answered with outputs' })
+  completed!: number;
+
+  @ApiProperty({ example: 0, description: 'Failed in the engine, or lost with a worker' })
+  failed!: number;
+
+  @ApiProperty({ example: 2, description: 'Refused with 429: the queue already held maxQueueSize requests' })
+  refusedQueueFull!: number;
+
+  @ApiProperty({ example: 3, description: 'Answered 504 while still queued: never computed' })
+  deadlineExceededQueued!: number;
+
+  @ApiProperty({ example: 0, description: 'Answered 504 while their batch ran: the result was discarded' })
+  deadlineExceededComputing!: number;
+}
+
+export class QueueDepthDto {
+  @ApiProperty({ example: 0 })
+  online!: number;
+
+  @ApiProperty({ example: 0, description: 'Requests marked batch priority, which wait while online ones are queued' })
+  batch!: number;
+}
+
+export class ObservedServingDto {
+  @ApiProperty({ type: ObservedRequestsDto, description: 'Requests by outcome' })
+  requests!: ObservedRequestsDto;
+
+  @ApiProperty({ example: 160, description: 'Engine calls: the batches computed' })
+  engineCalls!: number;
+
+  @ApiProperty({ example: 7.47, nullable: true, type: Number, description: 'Requests per engine call on average; null before the first call' })
+  meanBatchSize!: number | null;
+
+  @ApiProperty({
+    example: { '1': 40, '8': 100, '32': 20 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Requests joined per engine call -> engine calls that joined that many (all 1: nothing was batched)',
+  })
+  batchSizes!: Record<string, number>;
+
+  @ApiProperty({ type: QueueDepthDto, description: 'Requests waiting now, by priority' })
+  queueDepth!: QueueDepthDto;
+}
+
 export class ServingDto {
   @ApiProperty({ enum: ['ready', 'loading', 'unavailable', 'not loaded'], example: 'ready', description: 'State in this server process' })
   state!: string;
@@ -120,6 +170,13 @@ export class ServingDto {
 
   @ApiPropertyOptional({ type: [InstanceStateDto], description: 'Its instances as they are now, once loaded: device, threads, lanes' })
   instances?: InstanceStateDto[];
+
+  @ApiPropertyOptional({
+    type: ObservedServingDto,
+    description:
+      'What this server process has served of the version since it was last loaded (at start, upload, or a config change): requests by outcome, and how many each engine call joined',
+  })
+  observed?: ObservedServingDto;
 
   @ApiPropertyOptional({ description: 'Why the version is not serving', type: String })
   reason?: string;
