@@ -463,8 +463,8 @@ function toObservedDto(stats: VersionStats): ObservedServingDto {
     },
     engineCalls: batches.count,
     meanBatchSize: batches.count > 0 ? Math.round((batches.computedRequests / batches.count) * 100) / 100 : null,
-    batchSizes: { ...batches.sizes },
-    queueDepth: { online: queueDepth.online, batch: queueDepth.batch },
+    batchSizes: batches.sizes,
+    queueDepth,
   };
 }
 
