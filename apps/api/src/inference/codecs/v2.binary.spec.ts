@@ -211,6 +211,18 @@ describe('decodeV2BinaryRequest', () => {
     expect(isBinaryOutput(selection, 'probabilities')).toBe(true);
   });
 
+  it('answers plain JSON when no output of the answer goes as binary data, whatever binary_data_output says', () => {
+    const input = binaryInput('x', 'FP32', [1, 4], new Float32Array(4));
+    const decode = (json: Record<string, unknown>) => {
+      const { body, headerLength } = binaryBody({ inputs: [input.json], ...json }, [input.bytes]);
+      return decodeV2BinaryRequest(body, headerLength, signature).binaryOutputs;
+    };
+    const allJson = { parameters: { binary_data_output: true }, outputs: [{ name: 'label', parameters: { binary_data: false } }] };
+    expect(decode(allJson)).toBeUndefined();
+    expect(decode({ parameters: { binary_data_output: true } })?.byDefault).toBe(true);
+    expect(decode({ outputs: [{ name: 'label', parameters: { binary_data: false } }] })).toBeUndefined();
+  });
+
   describe('errors', () => {
     const input = () => binaryInput('x', 'FP32', [1, 4], new Float32Array([1, 2, 3, 4]));
 

@@ -126,7 +126,11 @@ export function decodeV2Body(body: unknown, signature: ModelSignature, binary: B
   }
   const byName = new Map<string, boolean>();
   if (body.outputs !== undefined) request.requestedOutputs = readRequestedOutputs(body.outputs, signature, byName);
-  if (byDefault || [...byName.values()].includes(true)) request.binaryOutputs = { byDefault, byName };
+  // Binary framing only when some output of the answer goes as binary data: a request whose every
+  // requested output says "binary_data": false gets plain JSON, whatever its binary_data_output.
+  const requested = request.requestedOutputs;
+  const anyBinary = requested === undefined ? byDefault && signature.outputs.length > 0 : requested.some((name) => byName.get(name) ?? byDefault);
+  if (anyBinary) request.binaryOutputs = { byDefault, byName };
   return request;
 }
 
