@@ -66,6 +66,12 @@ const CASES: Case[] = [
     by: 'plane',
   },
   {
+    name: 'v2 JSON asking for the top classes',
+    path: '/v2/models/mlp/infer',
+    body: v2({ inputs: [{ name: 'x', shape: [2, 4], datatype: 'FP32', data: [...ROW, ...ROW] }], outputs: [{ name: 'probabilities', parameters: { classification: 2 } }] }),
+    by: 'plane',
+  },
+  {
     name: 'v2 binary in and out',
     path: '/v2/models/mlp/infer',
     headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(binary.headerLength) },
@@ -92,6 +98,12 @@ const CASES: Case[] = [
   { name: 'tensor of the wrong shape', path: '/v2/models/mlp/infer', body: v2({ inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] }), by: 'plane' },
   { name: 'unknown input name', path: '/v2/models/mlp/infer', body: v2({ inputs: [{ name: 'nope', shape: [1, 4], datatype: 'FP32', data: ROW }] }), by: 'plane' },
   { name: 'bad timeout parameter', path: '/v2/models/mlp/infer', body: v2({ parameters: { timeout: -1 }, inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: ROW }] }), by: 'plane' },
+  {
+    name: 'bad classification parameter',
+    path: '/v2/models/mlp/infer',
+    body: v2({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: ROW }], outputs: [{ name: 'probabilities', parameters: { classification: -2 } }] }),
+    by: 'plane',
+  },
   { name: 'bad priority parameter', path: '/v2/models/mlp/infer', body: v2({ parameters: { priority: 'high' }, inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: ROW }] }), by: 'plane' },
   { name: 'ragged TF Serving rows', path: '/v1/models/mlp:predict', body: v2({ instances: [ROW, [1, 2]] }), by: 'plane' },
   { name: 'unknown model', path: '/v2/models/nosuch/infer', body: V2_BODY, by: 'plane' },

@@ -196,8 +196,95 @@ describe('inference', () => {
       expect(((await short.json()) as { error: string }).error).toContain('binary');
     });
 
+    it('answers the top classes of an output, with the version\'s class labels (classification extension)', async () => {
+      const labels = ['setosa', 'versicolor', 'virginica'];
+      const patch = (config: unknown) =>
+        server.json<{ config: unknown; error: string }>('/api/models/mlp/versions/2', { method: 'PATCH', body: JSON.stringify({ config }) });
+      const configured = await patch({ classLabels: { probabilities: labels } });
+      expect(configured.status).toBe(200);
+      expect(configured.body.config).toEqual({ classLabels: { probabilities: labels } });
+
+      const expected = (await ortRun(mlpPath, { x: new ort.Tensor('float32', Float32Array.from(rows.flat()), [3, 4]) })).probabilities!.data as Float32Array;
+      const topTwo = (row: number) =>
+        [0, 1, 2]
+          .sort((a, b) => expected[row * 3 + b]! - expected[row * 3 + a]!)
+          .slice(0, 2)
+          .map((index) => ({ value: expected[row * 3 + index]!, index }));
+      const classify = (path: string, extra: Record<string, unknown> = {}) =>
+        post(path, {
+          inputs: [{ name: 'x', datatype: 'FP32', shape: [3, 4], data: rows.flat() }],
+          outputs: [{ name: 'probabilities', parameters: { classification: 2, ...extra } }],
+        });
+      const answer = await classify('/v2/models/mlp/infer');
+      expect(answer.status).toBe(200);
+      const [output] = answer.body.outputs;
+      expect(output).toMatchObject({ name: 'probabilities', datatype: 'BYTES', shape: [3, 2] });
+      const read = (data: readonly unknown[]) => data.map((element) => (element as string).split(':'));
+      read(output!.data).forEach(([value, index, label], position) => {
+        const want = topTwo(Math.floor(position / 2))[position % 2]!;
+        expect(Number(index)).toBe(want.index);
+        expect(Math.fround(Number(value))).toBe(want.value);
+        expect(label).toBe(labels[want.index]);
+      });
+
+      // Version 1 names no classes: value:index only.
+      const pinned = await classify('/v2/models/mlp/versions/1/infer');
+      expect(read(pinned.body.outputs[0]!.data).every((parts) => parts.length === 2)).toBe(true);
+
+      // As binary data: each element a 4-byte little-endian length, then its UTF-8 bytes.
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [{ name: 'x', datatype: 'FP32', shape: [3, 4], data: rows.flat() }],
+          outputs: [{ name: 'probabilities', parameters: { classification: 2, binary_data: true } }],
+        }),
+      );
+      const binary = await server.fetch('/v2/models/mlp/infer', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
+        body: header,
+      });
+      expect(binary.status).toBe(200);
+      const bytes = Buffer.from(await binary.arrayBuffer());
+      const headerLength = Number(binary.headers.get('inference-header-content-length'));
+      expect(JSON.parse(bytes.subarray(0, headerLength).toString()).outputs[0]).toMatchObject({ datatype: 'BYTES', shape: [3, 2] });
+      const elements: string[] = [];
+      for (let offset = headerLength; offset < bytes.length; ) {
+        const length = bytes.readUInt32LE(offset);
+        elements.push(bytes.subarray(offset + 4, offset + 4 + length).toString());
+        offset += 4 + length;
+      }
+      expect(elements).toEqual(output!.data);
+
+      // Refusals say what would be right, and change nothing.
+      const unknown = await patch({ classLabels: { probs: labels } });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error).toBe('config.classLabels names output "probs", which this model does not have; its outputs are "probabilities"');
+      const short = await patch({ classLabels: { probabilities: ['setosa'] } });
+      expect(short.status).toBe(400);
+      expect(short.body.error).toContain('has 3 classes (shape [-1, 3]) but 1 labels were given');
+      const malformed = await patch({ classLabels: { probabilities: [1, 2, 3] } });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toContain('classLabels must be an object of at most 64 outputs');
+      expect((await server.json<{ config: unknown }>('/api/models/mlp/versions/2')).body.config).toEqual({ classLabels: { probabilities: labels } });
+      const badCount = await classify('/v2/models/mlp/infer', { classification: 'two' });
+      expect(badCount.status).toBe(400);
+      expect(badCount.body.error).toContain('"classification" must be the number of top classes to return');
+
+      // {} takes the labels away again.
+      expect((await patch({ classLabels: {} })).body.config).toEqual({});
+      expect(read((await classify('/v2/models/mlp/infer')).body.outputs[0]!.data)[0]).toHaveLength(2);
+    });
+
+    it('refuses an upload whose class labels do not fit the model, keeping no version', async () => {
+      const before = (await server.json<unknown[]>('/api/models/multi/versions')).body.length;
+      const refused = await uploadVersion<{ error: string }>(server, 'multi', multiPath, { config: JSON.stringify({ classLabels: { nope: ['a'] } }) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toContain('config.classLabels names output "nope", which this model does not have');
+      expect((await server.json<unknown[]>('/api/models/multi/versions')).body).toHaveLength(before);
+    });
+
     it('describes the server, the model and its versions', async () => {
-      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data'] });
+      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data', 'classification'] });
       const metadata = await server.json('/v2/models/mlp');
       expect(metadata.body).toEqual({
         name: 'mlp',
@@ -213,6 +300,16 @@ describe('inference', () => {
       expect((await server.json('/v2/models/nope/ready')).status).toBe(404);
       expect(await server.json('/v2/health/ready', { key: null })).toMatchObject({ status: 200, body: { ready: true } });
       expect(await server.json('/v2/health/live', { key: null })).toMatchObject({ status: 200, body: { live: true } });
+    });
+
+    it('documents the classification extension in the OpenAPI document', async () => {
+      type Operation = { requestBody: { content: Record<string, { examples: Record<string, { value: unknown }> }> } };
+      const document = (
+        await server.json<{ paths: Record<string, { post: Operation }>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } }>('/docs-json')
+      ).body;
+      const examples = document.paths['/v2/models/{name}/infer']!.post.requestBody.content['application/json']!.examples;
+      expect(examples.topClasses!.value).toMatchObject({ outputs: [{ name: 'probabilities', parameters: { classification: 2 } }] });
+      expect(document.components.schemas.VersionConfigDto!.properties.classLabels).toMatchObject({ type: 'object' });
     });
   });
 

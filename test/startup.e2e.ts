@@ -46,6 +46,20 @@ describe('npm start', () => {
       const [setosa, versicolor, virginica] = body.outputs[0]!.data;
       expect(setosa).toBeGreaterThan(versicolor!);
       expect(setosa).toBeGreaterThan(virginica!);
+      // Its classes are named: a Triton client asking for the top class reads the species.
+      const top = await fetch(`${first.url}/v2/models/iris/infer`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }],
+          outputs: [{ name: 'probabilities', parameters: { classification: 1 } }],
+        }),
+      });
+      const classified = (await top.json()) as { outputs: Array<{ datatype: string; data: string[] }> };
+      expect(classified.outputs[0]!.datatype).toBe('BYTES');
+      const [value, index, label] = classified.outputs[0]!.data[0]!.split(':');
+      expect([index, label]).toEqual(['0', 'setosa']);
+      expect(Math.fround(Number(value))).toBe(Math.fround(setosa!));
       // A TF Serving client pointed here works too.
       const tf = await fetch(`${first.url}/v1/models/iris:predict`, {
         method: 'POST',

@@ -135,6 +135,10 @@ function binaryInferBody(random: Random, valid: Json): { body: Buffer; headerLen
   input.parameters = { binary_data_size: tensor.length };
   if (random.chance(0.5)) request.parameters = { binary_data_output: random.chance(0.8) };
   if (random.chance(0.3) && request.outputs?.[0]) request.outputs[0].parameters = { binary_data: random.chance(0.5) };
+  // The classification extension: its BYTES answer goes through the binary framing too.
+  if (random.chance(0.2) && request.outputs?.[0]) {
+    request.outputs[0].parameters = { ...request.outputs[0].parameters, classification: random.pick<Json>([1, 2, 3, 100, 0, -1, 1.5, 'two', null]) };
+  }
   const json = Buffer.from(JSON.stringify(random.chance(0.25) ? mutateJson(random, request as unknown as Json) : request));
   const body = Buffer.concat([json, tensor]);
   return random.weighted<() => { body: Buffer; headerLength: string }>([

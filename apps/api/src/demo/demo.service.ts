@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { RegistryService } from '../registry/registry.service';
-import { DEMO_MODEL_NAME, irisModel } from './iris-model';
+import { DEMO_MODEL_NAME, DEMO_VERSION_CONFIG, irisModel } from './iris-model';
 
 /** Registers the demo model on an empty registry, so that a first start has something to call. */
 @Injectable()
@@ -29,6 +29,7 @@ export class DemoService {
     await this.registry.uploadVersion(
       DEMO_MODEL_NAME,
       (async function* () {
+        yield { kind: 'field' as const, fieldname: 'config', value: JSON.stringify(DEMO_VERSION_CONFIG) };
         yield { kind: 'file' as const, fieldname: 'file', filename: 'iris.onnx', stream: Readable.from([file]) };
       })(),
       'demo',

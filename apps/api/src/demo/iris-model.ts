@@ -2,6 +2,9 @@ import { mlpModel } from '@modelgate/runtime';
 
 export const DEMO_MODEL_NAME = 'iris';
 
+/** The demo version's config: its classes named, for the classification extension. */
+export const DEMO_VERSION_CONFIG = { classLabels: { probabilities: ['setosa', 'versicolor', 'virginica'] } };
+
 /**
  * A small iris classifier, written by code rather than shipped as a file: inputs
  * [sepal length, sepal width, petal length, petal width] in cm, FP32 [-1, 4]; output softmax

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { copyTensors, RuntimeError, type InferOptions, type InferResult, type NamedTensors } from '@modelgate/runtime';
+import { classifyOutputs } from './codecs/classification';
 import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.metadata';
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
@@ -71,7 +72,10 @@ export class InferenceService {
           modelName: target.model,
           modelVersion: served.version,
           id: request.id,
-          outputs: answered.result.outputs,
+          outputs:
+            request.classification === undefined
+              ? answered.result.outputs
+              : classifyOutputs(answered.result.outputs, request.classification, served.classLabels),
           requestedOutputs: request.requestedOutputs,
           signature: served.signature,
         },

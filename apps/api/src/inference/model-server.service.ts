@@ -17,6 +17,7 @@ import { NotFoundError, ServiceUnavailableError } from '../common/errors';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
+import type { ClassLabels } from './codecs/classification';
 
 export interface LoadSpec {
   format: ModelFormat;
@@ -54,6 +55,8 @@ export interface ServedVersion {
   inFlight: number;
   /** The stored settings it was loaded with (JSON), to tell whether another replica changed them. */
   settings?: string;
+  /** Class names of its classifying outputs (its config's classLabels), for the classification extension. */
+  classLabels?: ClassLabels;
   /** Set while the version waits for its in-flight requests before being unloaded. */
   drained?: () => void;
 }
@@ -105,7 +108,16 @@ export class ModelServer implements OnApplicationShutdown {
   }
 
   /** Makes a loaded version answer requests, its errors naming it as its clients do. */
-  publish(modelName: string, version: number, id: string, runtimeKey: string, format: ModelFormat, loaded: LoadedModelInfo, settings?: string): void {
+  publish(
+    modelName: string,
+    version: number,
+    id: string,
+    runtimeKey: string,
+    format: ModelFormat,
+    loaded: LoadedModelInfo,
+    settings?: string,
+    classLabels?: ClassLabels,
+  ): void {
     this.runtime.setLabel(runtimeKey, versionLabel(modelName, version));
     this.modelEntry(modelName).versions.set(version, {
       id,
@@ -120,6 +132,7 @@ export class ModelServer implements OnApplicationShutdown {
       loadMs: loaded.loadMs,
       inFlight: 0,
       settings,
+      classLabels,
     });
   }
 

@@ -6,13 +6,24 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import { writeV2Body, type V2EncodedBody } from './binary-body';
 import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
+import { CLASSIFICATION_EXTENSION } from './codecs/classification';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { setPredictionHeaders } from './response-headers';
-import { PREDICTION_HEADER_DOCS, ROUTING_KEY_DOC, V2_INFER_REQUEST_EXAMPLE, V2_INFER_RESPONSE_EXAMPLE, V2_METADATA_EXAMPLE } from './v2.examples';
+import {
+  PREDICTION_HEADER_DOCS,
+  ROUTING_KEY_DOC,
+  V2_CLASSIFY_REQUEST_EXAMPLE,
+  V2_CLASSIFY_RESPONSE_EXAMPLE,
+  V2_INFER_REQUEST_EXAMPLE,
+  V2_INFER_RESPONSE_EXAMPLE,
+  V2_METADATA_EXAMPLE,
+} from './v2.examples';
 
 const SERVER_VERSION = '0.1.0';
+/** The Open Inference Protocol extensions this server speaks, as Triton names them. */
+const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION];
 
 /** What both infer routes document: summary, examples, errors, and the response headers. */
 function InferDocs(summary: string) {
@@ -21,10 +32,28 @@ function InferDocs(summary: string) {
     ApiOperation({
       summary,
       description:
-        "X-Model-Version says which version answered and X-Route how it was chosen (pinned, latest, stable, canary, weighted, fallback); X-Fallback says why a deployment's fallback answered.",
+        "X-Model-Version says which version answered and X-Route how it was chosen (pinned, latest, stable, canary, weighted, fallback); X-Fallback says why a deployment's fallback answered. " +
+        'Extensions (as Triton): binary tensor data (an Inference-Header-Content-Length header, the JSON, then raw tensor bytes; `binary_data_output` or `binary_data` asks for binary outputs), ' +
+        'and classification (`"parameters": {"classification": k}` on a requested output answers its top k classes as BYTES `<value>:<index>[:<label>]`, labels from the version\'s config.classLabels).',
     }),
-    ApiBody({ schema: { example: V2_INFER_REQUEST_EXAMPLE } }),
-    ApiOkResponse({ schema: { example: V2_INFER_RESPONSE_EXAMPLE } }),
+    ApiBody({
+      schema: { type: 'object' },
+      examples: {
+        tensor: { summary: 'A tensor in, the output tensors back', value: V2_INFER_REQUEST_EXAMPLE },
+        topClasses: { summary: 'The top 2 classes of an output (classification extension)', value: V2_CLASSIFY_REQUEST_EXAMPLE },
+      },
+    }),
+    ApiOkResponse({
+      content: {
+        'application/json': {
+          schema: { type: 'object' },
+          examples: {
+            tensor: { summary: 'Output tensors', value: V2_INFER_RESPONSE_EXAMPLE },
+            topClasses: { summary: 'Top classes as <value>:<index>:<label>', value: V2_CLASSIFY_RESPONSE_EXAMPLE },
+          },
+        },
+      },
+    }),
     ApiErrors(400, 401, 404, 413, 429, 503, 504),
     ...PREDICTION_HEADER_DOCS.map((header) => ApiHeader(header)),
   );
@@ -39,10 +68,10 @@ export class V2Controller {
 
   @Get()
   @ApiOperation({ summary: 'Server metadata' })
-  @ApiOkResponse({ schema: { example: { name: 'modelgate', version: SERVER_VERSION, extensions: [BINARY_TENSOR_DATA_EXTENSION] } } })
+  @ApiOkResponse({ schema: { example: { name: 'modelgate', version: SERVER_VERSION, extensions: SERVER_EXTENSIONS } } })
   @ApiErrors(401)
   serverMetadata(): V2ServerMetadata {
-    return v2ServerMetadata(SERVER_VERSION, [BINARY_TENSOR_DATA_EXTENSION]);
+    return v2ServerMetadata(SERVER_VERSION, SERVER_EXTENSIONS);
   }
 
   @Get('models/:name')

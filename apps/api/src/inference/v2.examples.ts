@@ -11,6 +11,18 @@ export const V2_INFER_RESPONSE_EXAMPLE = {
   outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [1, 3], data: [0.96, 0.04, 0.0] }],
 };
 
+/** The classification extension: the demo model's top two classes, named by its classLabels. */
+export const V2_CLASSIFY_REQUEST_EXAMPLE = {
+  inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }],
+  outputs: [{ name: 'probabilities', parameters: { classification: 2 } }],
+};
+
+export const V2_CLASSIFY_RESPONSE_EXAMPLE = {
+  model_name: 'iris',
+  model_version: '1',
+  outputs: [{ name: 'probabilities', datatype: 'BYTES', shape: [1, 2], data: ['0.96434385:0:setosa', '0.035568047:1:versicolor'] }],
+};
+
 export const V2_METADATA_EXAMPLE = {
   name: 'iris',
   versions: ['1'],

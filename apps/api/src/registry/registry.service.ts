@@ -20,7 +20,7 @@ import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { prepareModelFolder } from './model-files';
 import { RegistryRepository } from './registry.repository';
-import { effectiveConfig, mergeConfig, settingsOf, type VersionConfig } from './version-config';
+import { checkClassLabels, effectiveConfig, mergeConfig, settingsOf, type VersionConfig } from './version-config';
 
 /** One part of a multipart upload, as the controller hands it over. */
 export type UploadPart =
@@ -219,6 +219,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
         }
         throw error;
       }
+      checkClassLabels(upload.config, loaded.signature);
       const version = await this.repository.insertVersion(model.id, {
         id,
         format: prepared.format,
@@ -234,7 +235,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
         description: upload.description,
         createdBy,
       });
-      this.modelServer.publish(model.name, version.version, version.id, id, version.format, loaded, settingsOf(version.config));
+      this.modelServer.publish(model.name, version.version, version.id, id, version.format, loaded, settingsOf(version.config), version.config.classLabels);
       this.pending.delete(id);
       runtimeKey = undefined;
       location = undefined;
@@ -268,6 +269,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       throw new BadRequestError(`version ${versionNumber} failed validation and cannot serve; upload a corrected file as a new version`);
     }
     const config: VersionConfig = dto.config ? mergeConfig(version.config, dto.config) : version.config;
+    if (dto.config) checkClassLabels(config, version.signature);
     const status = dto.status ?? version.status;
     if (status === 'retired' && version.status !== 'retired') this.refuseIfDeployed(model.name, versionNumber, 'retire');
     const reload = status === 'ready' && (dto.config !== undefined || version.status !== 'ready');
@@ -331,7 +333,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const runtimeKey = `${version.id}@${++this.reloads}`;
     const loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
     const previous = this.modelServer.find(modelName, version.version);
-    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config));
+    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config), config.classLabels);
     if (previous) await this.modelServer.drainAndUnload(previous);
   }
 

@@ -1,4 +1,5 @@
-import type { BatchingConfig, Device } from '@modelgate/runtime';
+import { elementCount, type BatchingConfig, type Device, type ModelSignature } from '@modelgate/runtime';
+import { BadRequestError } from '../common/errors';
 
 /**
  * How a version is served, stored with the version (`model_versions.config`). Fields left out
@@ -24,6 +25,11 @@ export interface VersionConfig {
    * thread's time, and on the bench's MLP that cancels what it saves (docs/performance.md).
    */
   inline?: boolean;
+  /**
+   * Class names of classifying outputs, by output name, each list indexed by class: the
+   * classification extension answers `<value>:<index>:<label>` with them. Does not reach the workers.
+   */
+  classLabels?: Record<string, string[]>;
 }
 
 export const VERSION_CONFIG_DEFAULTS = {
@@ -43,10 +49,14 @@ export function effectiveConfig(config: VersionConfig) {
   };
 }
 
-/** Merges a settings change into stored settings; `batching` merges field by field. Absent fields keep their value. */
+/**
+ * Merges a settings change into stored settings; `batching` merges field by field. Absent fields
+ * keep their value; `classLabels` is replaced as a whole, and `{}` removes it.
+ */
 export function mergeConfig(stored: VersionConfig, change: VersionConfig): VersionConfig {
   const merged: VersionConfig = { ...stored, ...definedFields(change) };
   if (change.batching) merged.batching = { ...stored.batching, ...definedFields(change.batching) };
+  if (merged.classLabels !== undefined && Object.keys(merged.classLabels).length === 0) delete merged.classLabels;
   return merged;
 }
 
@@ -64,4 +74,28 @@ export function settingsOf(config: VersionConfig): string {
       ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : value,
   );
+}
+
+/**
+ * Refuses (400) class labels that do not fit the model: an output it does not have or cannot rank,
+ * or a list whose length differs from the output's classes where the signature fixes them.
+ */
+export function checkClassLabels(config: VersionConfig, signature: ModelSignature): void {
+  for (const [name, labels] of Object.entries(config.classLabels ?? {})) {
+    const output = signature.outputs.find((candidate) => candidate.name === name);
+    if (output === undefined) {
+      const names = signature.outputs.map((candidate) => `"${candidate.name}"`).join(', ');
+      throw new BadRequestError(`config.classLabels names output "${name}", which this model does not have; its outputs are ${names}`);
+    }
+    if (output.datatype === 'BYTES' || output.datatype === 'BOOL') {
+      throw new BadRequestError(`config.classLabels: output "${name}" is ${output.datatype}, which has no classes to name; label a numeric output`);
+    }
+    const classAxes = output.shape.length >= 2 ? output.shape.slice(1) : output.shape;
+    const classes = classAxes.includes(-1) ? undefined : elementCount(classAxes);
+    if (classes !== undefined && labels.length !== classes) {
+      throw new BadRequestError(
+        `config.classLabels: output "${name}" has ${classes} classes (shape [${output.shape.join(', ')}]) but ${labels.length} labels were given; give one per class, in index order`,
+      );
+    }
+  }
 }

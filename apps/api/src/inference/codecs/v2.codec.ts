@@ -19,7 +19,8 @@
  * The binary tensor data extension (Triton's `binary_tensor_data`) shares this decoding: an input
  * whose `parameters.binary_data_size` is set takes its data from the bytes after the JSON header
  * (v2.binary.ts reads them), and outputs asked for with `binary_data` / `binary_data_output` are
- * recorded in `binaryOutputs` for encodeV2BinaryResponse.
+ * recorded in `binaryOutputs` for encodeV2BinaryResponse. Outputs asked for with `classification`
+ * (Triton's classification extension) are recorded in `classification` for classifyOutputs.
  */
 import {
   DATA_TYPES,
@@ -38,6 +39,7 @@ import { describeValue, formatShape, isPlainObject, quoteNames } from './describ
 import { createDecodeTarget, type ElementContext } from './element-decoder';
 import { writeFlat, type JsonWriteOptions } from './json-writer';
 import { MAX_RANK, countLeaves, fillLoose } from './nested-data';
+import { readClassification } from './classification';
 import { checkOutputSize, orderedOutputNames } from './outputs';
 
 export interface V2InferRequest {
@@ -51,6 +53,11 @@ export interface V2InferRequest {
    * for none, in which case the answer is plain JSON (encodeV2Response).
    */
   binaryOutputs?: BinaryOutputSelection;
+  /**
+   * Outputs asked for as their top classes (the classification extension, classification.ts), by
+   * name: how many classes. Absent when the request asked for none.
+   */
+  classification?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -125,7 +132,9 @@ export function decodeV2Body(body: unknown, signature: ModelSignature, binary: B
     byDefault = readFlag(request.parameters, BINARY_DATA_OUTPUT, '"parameters"') ?? false;
   }
   const byName = new Map<string, boolean>();
-  if (body.outputs !== undefined) request.requestedOutputs = readRequestedOutputs(body.outputs, signature, byName);
+  const classification = new Map<string, number>();
+  if (body.outputs !== undefined) request.requestedOutputs = readRequestedOutputs(body.outputs, signature, byName, classification);
+  if (classification.size > 0) request.classification = classification;
   // Binary framing only when some output of the answer goes as binary data: a request whose every
   // requested output says "binary_data": false gets plain JSON, whatever its binary_data_output.
   const requested = request.requestedOutputs;
@@ -273,25 +282,33 @@ function readParameters(parameters: unknown, where: string): Record<string, unkn
   return parameters;
 }
 
-function readRequestedOutputs(outputs: unknown, signature: ModelSignature, binaryByName: Map<string, boolean>): string[] {
+function readRequestedOutputs(
+  outputs: unknown,
+  signature: ModelSignature,
+  binaryByName: Map<string, boolean>,
+  classification: Map<string, number>,
+): string[] {
   if (!Array.isArray(outputs)) {
     throw new InputValidationError(`"outputs" must be an array of {"name": ...} objects, got ${describeValue(outputs)}`);
   }
-  const known = signature.outputs.map((output) => output.name);
   const names: string[] = [];
   for (const output of outputs) {
     if (!isPlainObject(output) || typeof output.name !== 'string') {
       throw new InputValidationError(`each of "outputs" must be an object with a "name" string, got ${describeValue(output)}`);
     }
-    if (!known.includes(output.name)) {
+    const spec = signature.outputs.find((candidate) => candidate.name === output.name);
+    if (spec === undefined) {
       throw new InputValidationError(
-        `requested output ${quoteGiven(output.name)} is not an output of this model; its outputs are ${quoteNames(known)}`,
+        `requested output ${quoteGiven(output.name)} is not an output of this model; its outputs are ${quoteNames(signature.outputs.map((known) => known.name))}`,
       );
     }
     if (output.parameters !== undefined) {
       const where = `output "${output.name}": "parameters"`;
-      const binary = readFlag(readParameters(output.parameters, where), BINARY_DATA, where);
+      const parameters = readParameters(output.parameters, where);
+      const binary = readFlag(parameters, BINARY_DATA, where);
       if (binary !== undefined) binaryByName.set(output.name, binary);
+      const count = readClassification(spec, parameters);
+      if (count !== undefined) classification.set(output.name, count);
     }
     if (!names.includes(output.name)) names.push(output.name);
   }

@@ -1,7 +1,34 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { INLINE_MAX_BATCH_MS, INLINE_MAX_FILE_BYTES, INLINE_MAX_RUN_MS, type Device } from '@modelgate/runtime';
+
+const MAX_LABELLED_OUTPUTS = 64;
+const MAX_CLASS_LABELS = 100_000;
+const MAX_CLASS_LABEL_LENGTH = 256;
+
+/** An object of output names to lists of class names (strings of up to 256 characters; "" for a class with no name). */
+const IsClassLabels = () =>
+  ValidateBy({
+    name: 'isClassLabels',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length <= MAX_LABELLED_OUTPUTS &&
+        Object.entries(value).every(
+          ([output, labels]) =>
+            output.length > 0 &&
+            Array.isArray(labels) &&
+            labels.length <= MAX_CLASS_LABELS &&
+            labels.every((label) => typeof label === 'string' && label.length <= MAX_CLASS_LABEL_LENGTH),
+        ),
+      defaultMessage: () =>
+        `classLabels must be an object of at most ${MAX_LABELLED_OUTPUTS} outputs, each naming its classes in index order as an array of ` +
+        `at most ${MAX_CLASS_LABELS} strings of up to ${MAX_CLASS_LABEL_LENGTH} characters, e.g. {"probabilities": ["setosa", "versicolor", "virginica"]}`,
+    },
+  });
 
 export class BatchingConfigDto {
   @ApiPropertyOptional({ description: 'Most rows joined into one engine call; 1 turns batching off', minimum: 1, maximum: 4096, example: 32 })
@@ -88,4 +115,17 @@ export class VersionConfigDto {
   @IsOptional()
   @IsBoolean({ message: 'inline must be true or false' })
   inline?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Class names of classifying outputs, by output name, in class index order. A v2 request that asks for an output\'s top classes ' +
+      '(`"outputs": [{"name": ..., "parameters": {"classification": k}}]`, Triton\'s classification extension) gets `<value>:<index>:<label>` ' +
+      'strings. Checked against the signature: a known output, and one name per class where its shape fixes them. Replaced as a whole by a change; {} removes them.',
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { probabilities: ['setosa', 'versicolor', 'virginica'] },
+  })
+  @IsOptional()
+  @IsClassLabels()
+  classLabels?: Record<string, string[]>;
 }
