@@ -132,9 +132,11 @@ export function decodeV2Body(body: unknown, signature: ModelSignature, binary: B
     byDefault = readFlag(request.parameters, BINARY_DATA_OUTPUT, '"parameters"') ?? false;
   }
   const byName = new Map<string, boolean>();
-  const classification = new Map<string, number>();
-  if (body.outputs !== undefined) request.requestedOutputs = readRequestedOutputs(body.outputs, signature, byName, classification);
-  if (classification.size > 0) request.classification = classification;
+  if (body.outputs !== undefined) {
+    const classification = new Map<string, number>();
+    request.requestedOutputs = readRequestedOutputs(body.outputs, signature, byName, classification);
+    if (classification.size > 0) request.classification = classification;
+  }
   // Binary framing only when some output of the answer goes as binary data: a request whose every
   // requested output says "binary_data": false gets plain JSON, whatever its binary_data_output.
   const requested = request.requestedOutputs;
