@@ -11,6 +11,12 @@
  * two transports take turns, so that a slow spell of the machine falls on both; then the ratios.
  * The in-process row (onnxruntime-node called on this thread, no worker) is the floor a worker
  * hop is measured from: its CPU includes the compute itself.
+ *
+ *   npm run bench:transport -- --compare=/tmp/modelgate-OLD   # and another build's runtime (bench/dist/snapshot.js)
+ *
+ * adds, for each --compare, a row of that checkout's runtime (its libs/runtime/dist) with the default
+ * transport, taking its turn in every round: a change to the runtime's bookkeeping per request shows
+ * there against the build before it.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -64,8 +70,8 @@ async function keepInFlight(inFlight: number, count: number, call: () => Promise
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
-async function runtimeRunner(model: BenchModel, sharedMemory: boolean): Promise<{ run: Runner; close: () => Promise<void> }> {
-  const runtime = new ModelRuntime({ sharedMemory, totalThreads: availableParallelism(), rebalanceThreads: false });
+async function runtimeRunner(model: BenchModel, sharedMemory: boolean, Runtime: typeof ModelRuntime = ModelRuntime): Promise<{ run: Runner; close: () => Promise<void> }> {
+  const runtime = new Runtime({ sharedMemory, totalThreads: availableParallelism(), rebalanceThreads: false });
   await runtime.load(model.key, { format: 'onnx', artifactPath: model.path, batching: { maxBatchSize: 1 } });
   const inputs = inputsFor(model);
   return {
@@ -87,7 +93,17 @@ async function inProcessRunner(model: BenchModel): Promise<{ run: Runner; close:
   };
 }
 
+/** The ModelRuntime of another checkout's build (its own worker script comes with it). */
+function runtimeOf(checkout: string): typeof ModelRuntime {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(join(checkout, 'libs', 'runtime', 'dist', 'index.js')) as { ModelRuntime: typeof ModelRuntime }).ModelRuntime;
+}
+
 async function main(): Promise<void> {
+  const compare = process.argv.slice(2).map((argument) => {
+    if (!argument.startsWith('--compare=')) throw new Error(`unknown argument "${argument}": use --compare=DIR (a build made by bench/dist/snapshot.js)`);
+    return resolve(argument.slice('--compare='.length));
+  });
   const models = await generateModels(join(ROOT, 'bench', '.models'), MODEL_KEYS);
   const rows: string[][] = [];
   for (const model of models) {
@@ -96,6 +112,7 @@ async function main(): Promise<void> {
       { label: 'shared-memory slots (default)', ...(await runtimeRunner(model, true)) },
       { label: 'in process, no worker (floor)', ...(await inProcessRunner(model)) },
     ];
+    for (const checkout of compare) runners.push({ label: `shared-memory slots (${checkout})`, ...(await runtimeRunner(model, true, runtimeOf(checkout))) });
     for (const inFlight of IN_FLIGHT) {
       const count = PER_ROUND[model.key];
       const totals: Totals[] = runners.map(() => ({ cpuMs: 0, wallMs: 0, requests: 0 }));

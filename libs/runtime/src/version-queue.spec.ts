@@ -174,6 +174,18 @@ describe('dynamic batching', () => {
     expect(stats.batches.sizes).toEqual({ 1: 6, 5: 1 });
     expect(stats.batches.computedRequests).toBe(11);
     expect(stats.requests).toMatchObject({ accepted: 11, completed: 11, failed: 0 });
+    // By rows joined (Triton's batch_stats): alone 1, 3, 1, 2, 1 and the blocker's 1; together 8.
+    expect(Object.fromEntries(Object.entries(stats.batches.byRows).map(([rows, { count }]) => [rows, count]))).toEqual({ 1: 4, 2: 1, 3: 1, 8: 1 });
+    // Triton's inference_stats: each request counts its engine call's time, so the five batched
+    // requests count their one call five times.
+    const callsMs = Object.values(stats.batches.byRows).reduce((sum, rows) => sum + rows.computeMs, 0);
+    expect(stats.timing.computeMs - callsMs).toBeCloseTo(4 * batched[0].computeMs, 6);
+    expect(stats.timing.completedRows).toBe(2 * 8 + 1);
+    const queuedMs = [...expected, ...batched].reduce((sum, result) => sum + result.queueMs, 0);
+    expect(stats.timing.queuedMs).toBeGreaterThanOrEqual(queuedMs - 1e-6);
+    expect(stats.timing.completedMs).toBeCloseTo(stats.timing.queuedMs + stats.timing.computeMs, 0);
+    expect(stats.timing.failedMs).toBe(0);
+    expect(stats.timing.lastCompletedAt).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('caps a batch at maxBatchSize rows and runs a larger request alone', async () => {
@@ -367,8 +379,10 @@ describe('deadlines, queue bound and priority', () => {
 
     const stats = statsOf('mlp:1');
     expect(stats.requests).toMatchObject({ accepted: 2, completed: 1, deadlineExceededQueued: 1, deadlineExceededComputing: 0 });
-    // Only the first request ever reached the engine.
+    // Only the first request ever reached the engine; the late one failed after waiting its 30 ms.
     expect(stats.batches.computedRequests).toBe(1);
+    expect(stats.timing.failedMs).toBeGreaterThanOrEqual(29);
+    expect(stats.timing.completedRows).toBe(1);
     expect(stats.queueDepth).toEqual({ online: 0, batch: 0 });
   });
 

@@ -69,6 +69,26 @@ export interface QueueStats {
      * in two lanes under load shows here (see ModelRuntime, "Lanes").
      */
     threads: Record<number, number>;
+    /**
+     * Engine calls that answered, by the rows they joined (1 for a version served one by one): how
+     * many, and their compute milliseconds in all (Triton's batch_stats).
+     */
+    byRows: Record<number, { count: number; computeMs: number }>;
+  };
+  /** Durations in milliseconds, summed over requests (Triton's inference_stats). */
+  timing: {
+    /** Rows of the completed requests (1 each for a version served one by one): Triton's inference_count. */
+    completedRows: number;
+    /** Completed requests, from the queue to the answer. */
+    completedMs: number;
+    /** Completed requests, waiting in the queue. */
+    queuedMs: number;
+    /** Completed requests, computing: each counts its engine call's time. */
+    computeMs: number;
+    /** Requests that failed or passed their deadline, from the queue to the failure (refusals take no time). */
+    failedMs: number;
+    /** When the last request completed, in ms since the epoch; 0 before the first. */
+    lastCompletedAt: number;
   };
 }
 
@@ -177,6 +197,10 @@ export class VersionQueue {
   private readonly batchSizeCounts: number[];
   /** Index: intra-op threads of the session that answered. */
   private readonly threadCounts: number[] = [];
+  /** Index: rows an engine call joined; its calls, and their compute ms. */
+  private readonly rowCounts: number[] = [];
+  private readonly rowComputeMs: number[] = [];
+  private readonly timing: QueueStats['timing'] = { completedRows: 0, completedMs: 0, queuedMs: 0, computeMs: 0, failedMs: 0, lastCompletedAt: 0 };
   private readonly expireQueued = (request: QueuedRequest) => this.expire(request, 'queued');
   private readonly onDelayElapsed = () => {
     this.delayTimer = undefined;
@@ -327,9 +351,11 @@ export class VersionQueue {
     clearTimeout(this.delayTimer);
     this.delayTimer = undefined;
     this.delayTimerAt = Infinity;
+    const now = performance.now();
     const reject = (request: QueuedRequest) => {
       request.settled = true;
       this.requestCounts.failed++;
+      this.timing.failedMs += now - request.enqueuedAt;
       request.reject(error());
     };
     this.online.drain(reject);
@@ -348,12 +374,17 @@ export class VersionQueue {
     this.threadCounts.forEach((count, threadCount) => {
       if (count > 0) threads[threadCount] = count;
     });
+    const byRows: QueueStats['batches']['byRows'] = {};
+    this.rowCounts.forEach((count, rows) => {
+      if (count > 0) byRows[rows] = { count, computeMs: this.rowComputeMs[rows] };
+    });
     return {
       batching: { ...this.config, axis: this.plan.axis, reason: this.plan.reason },
       queueDepth: { online: this.online.size, batch: this.background.size },
       inFlight: { batches: this.inFlight.size, requests },
       requests: { ...this.requestCounts },
-      batches: { ...this.batchCounts, sizes, threads },
+      batches: { ...this.batchCounts, sizes, threads, byRows },
+      timing: { ...this.timing },
     };
   }
 
@@ -366,11 +397,14 @@ export class VersionQueue {
     this.msPerRequest += COMPUTE_AVERAGE_WEIGHT * (computeMs / size - this.msPerRequest);
     const now = performance.now();
     if (size === 1) {
+      this.recordExecution(batch.rows, computeMs);
       const request = members[0];
       if (request.settled) return;
       request.settled = true;
       this.requestCounts.completed++;
       const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
+      this.recordCompleted(request, now, queueMs, computeMs);
+      this.timing.lastCompletedAt = Date.now();
       return request.resolve({ outputs, computeMs, queueMs, batchSize: 1, worker, threads });
     }
     try {
@@ -380,26 +414,46 @@ export class VersionQueue {
       this.plan = { axis: null, reason: `served one by one: ${(error as Error).message}`, shapesVary: false };
       return this.failBatch(batch, error as Error);
     }
+    this.recordExecution(batch.rows, computeMs);
     let start = 0;
     for (const request of members) {
       if (!request.settled) {
         request.settled = true;
         this.requestCounts.completed++;
         const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
+        this.recordCompleted(request, now, queueMs, computeMs);
         const part = sliceOutputs(outputs, batch.axis, batch.rows, start, request.rows);
         request.resolve({ outputs: part, computeMs, queueMs, batchSize: size, worker, threads });
       }
       start += request.rows;
     }
+    this.timing.lastCompletedAt = Date.now();
+  }
+
+  /** An engine call that answered, by the rows it joined (-1, rows not known: a version served one by one, 1). */
+  private recordExecution(rows: number, computeMs: number): void {
+    const key = rows < 0 ? 1 : rows;
+    this.rowCounts[key] = (this.rowCounts[key] ?? 0) + 1;
+    this.rowComputeMs[key] = (this.rowComputeMs[key] ?? 0) + computeMs;
+  }
+
+  private recordCompleted(request: QueuedRequest, now: number, queueMs: number, computeMs: number): void {
+    const timing = this.timing;
+    timing.completedRows += request.rows < 0 ? 1 : request.rows;
+    timing.completedMs += now - request.enqueuedAt;
+    timing.queuedMs += queueMs;
+    timing.computeMs += computeMs;
   }
 
   /** Called by a Batch when its worker failed it (engine error, crash, unload). */
   failBatch(batch: Batch, error: Error): void {
     this.inFlight.delete(batch);
+    const now = performance.now();
     for (const request of batch.members) {
       if (request.settled) continue;
       request.settled = true;
       this.requestCounts.failed++;
+      this.timing.failedMs += now - request.enqueuedAt;
       request.reject(error);
     }
   }
@@ -491,7 +545,9 @@ export class VersionQueue {
 
   private expire(request: QueuedRequest, stage: 'queued' | 'computing'): void {
     request.settled = true;
-    const waitedMs = Math.round(performance.now() - request.enqueuedAt);
+    const elapsedMs = performance.now() - request.enqueuedAt;
+    this.timing.failedMs += elapsedMs;
+    const waitedMs = Math.round(elapsedMs);
     if (stage === 'queued') {
       this.requestCounts.deadlineExceededQueued++;
       request.reject(
