@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { onnxMlp, onnxMultiInput, tfjsGraphModel, tfjsLayersModel, zipFolder } from './fixtures/models';
+import { createKey } from './support/credentials';
 import { startServer, uploadForm, uploadVersion, type TestServer } from './support/server';
 import { withoutServing } from './support/stored';
 
@@ -284,7 +285,7 @@ describe('inference', () => {
     });
 
     it('describes the server, the model and its versions', async () => {
-      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data', 'classification'] });
+      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data', 'classification', 'statistics'] });
       const metadata = await server.json('/v2/models/mlp');
       expect(metadata.body).toEqual({
         name: 'mlp',
@@ -300,6 +301,51 @@ describe('inference', () => {
       expect((await server.json('/v2/models/nope/ready')).status).toBe(404);
       expect(await server.json('/v2/health/ready', { key: null })).toMatchObject({ status: 200, body: { ready: true } });
       expect(await server.json('/v2/health/live', { key: null })).toMatchObject({ status: 200, body: { live: true } });
+    });
+
+    it('reports what each version served in Triton\'s statistics, engine calls by the rows they joined', async () => {
+      type Stats = { model_stats: Array<{ name: string; version: string; last_inference: number; inference_count: number; execution_count: number;
+        inference_stats: Record<string, { count: number; ns: number }>; batch_stats: Array<{ batch_size: number; compute_infer: { count: number; ns: number } }> }> };
+      const statsOf = async (path: string) => {
+        const answer = await server.json<Stats>(path);
+        expect(answer.status, path).toBe(200);
+        return answer.body.model_stats;
+      };
+      const [before] = await statsOf('/v2/models/mlp/versions/1/stats');
+      const started = Date.now();
+      // Sent one after the other, each alone in its engine call: rows 3, 1 and 2.
+      for (const count of [3, 1, 2]) {
+        expect((await post('/v2/models/mlp/versions/1/infer', { inputs: [{ name: 'x', datatype: 'FP32', shape: [count, 4], data: rows.slice(0, count).flat() }] })).status).toBe(200);
+      }
+      expect((await post('/v2/models/mlp/versions/1/infer', { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3] }] })).status).toBe(400);
+      const [after] = await statsOf('/v2/models/mlp/versions/1/stats');
+      expect(after).toMatchObject({ name: 'mlp', version: '1' });
+      expect(after!.inference_count - before!.inference_count).toBe(6);
+      expect(after!.execution_count - before!.execution_count).toBe(3);
+      expect(after!.last_inference).toBeGreaterThanOrEqual(started);
+      const { success, queue, compute_infer: computeInfer, fail } = after!.inference_stats;
+      expect(success!.count - before!.inference_stats.success!.count).toBe(3);
+      expect(computeInfer!.count).toBe(success!.count);
+      expect(computeInfer!.ns - before!.inference_stats.compute_infer!.ns).toBeGreaterThan(0);
+      expect(success!.ns).toBeGreaterThanOrEqual(queue!.ns + computeInfer!.ns - 1000 * success!.count);
+      // Refused while decoding, before the version's queue: not the version's failure.
+      expect(fail!.count).toBe(before!.inference_stats.fail!.count);
+      const callsAt = (stat: typeof after, size: number) => stat!.batch_stats.find((batch) => batch.batch_size === size)?.compute_infer.count ?? 0;
+      expect([3, 2].map((size) => callsAt(after, size) - callsAt(before, size))).toEqual([1, 1]);
+
+      const all = await statsOf('/v2/models/stats');
+      expect(all.map((stat) => `${stat.name}:${stat.version}`)).toEqual(['graph:1', 'layers:1', 'mlp:1', 'mlp:2', 'multi:1']);
+      expect((await statsOf('/v2/models/mlp/stats')).map((stat) => stat.version)).toEqual(['1', '2']);
+      expect((await server.json<{ error: string }>('/v2/models/nope/stats')).status).toBe(404);
+      const unknownVersion = await server.json<{ error: string }>('/v2/models/mlp/versions/9/stats');
+      expect(unknownVersion.status).toBe(404);
+      expect(unknownVersion.body.error).toContain('has no version 9');
+
+      // A key limited to one model sees only that model's statistics.
+      const limited = (await createKey(server, { name: 'multi-only', scopes: ['predict'], models: ['multi'] })).key;
+      const limitedStats = await server.json<Stats>('/v2/models/stats', { key: limited });
+      expect(limitedStats.body.model_stats.map((stat) => stat.name)).toEqual(['multi']);
+      expect((await server.json('/v2/models/mlp/stats', { key: limited })).status).toBe(404);
     });
 
     it('documents the classification extension in the OpenAPI document', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { copyTensors, RuntimeError, type InferOptions, type InferResult, type NamedTensors } from '@modelgate/runtime';
 import { classifyOutputs } from './codecs/classification';
+import { v2ModelStat, type V2StatisticsResponse } from './codecs/v2.statistics';
 import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.metadata';
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
@@ -91,6 +92,28 @@ export class InferenceService {
     const served = this.router.describe(modelName, version);
     const versions = version === undefined ? this.readyVersions(modelName) : [served.version];
     return v2ModelMetadata({ name: modelName, versions, platform: platformFor(served.format), signature: served.signature });
+  }
+
+  /**
+   * Triton's statistics of the loaded versions: of every model `allowed` lets the caller see (null:
+   * all), of one model, or of one version (404 unknown, 503 not loaded here).
+   */
+  v2Statistics(allowed: readonly string[] | null, modelName?: string, version?: number): V2StatisticsResponse {
+    let versions: ServedVersion[];
+    if (modelName === undefined) {
+      versions = [...this.modelServer.allVersions()]
+        .filter((served) => allowed === null || allowed.includes(served.modelName))
+        .sort((a, b) => (a.modelName < b.modelName ? -1 : a.modelName > b.modelName ? 1 : a.version - b.version));
+    } else if (version === undefined) {
+      versions = this.modelServer.versionsOf(modelName);
+    } else {
+      versions = [this.modelServer.resolve(modelName, version)];
+    }
+    return {
+      model_stats: versions
+        .filter((served) => served.state === 'ready')
+        .map((served) => v2ModelStat(served.modelName, served.version, this.modelServer.stats(served))),
+    };
   }
 
   /** Whether the model (or that version) can answer now; unknown names still answer 404. */

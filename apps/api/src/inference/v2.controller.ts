@@ -2,11 +2,14 @@ import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } fr
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import { writeV2Body, type V2EncodedBody } from './binary-body';
 import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
 import { CLASSIFICATION_EXTENSION } from './codecs/classification';
+import { STATISTICS_EXTENSION, type V2StatisticsResponse } from './codecs/v2.statistics';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
@@ -19,11 +22,12 @@ import {
   V2_INFER_REQUEST_EXAMPLE,
   V2_INFER_RESPONSE_EXAMPLE,
   V2_METADATA_EXAMPLE,
+  V2_STATISTICS_EXAMPLE,
 } from './v2.examples';
 
 const SERVER_VERSION = '0.1.0';
 /** The Open Inference Protocol extensions this server speaks, as Triton names them. */
-const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION];
+const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION];
 
 /** What both infer routes document: summary, examples, errors, and the response headers. */
 function InferDocs(summary: string) {
@@ -72,6 +76,37 @@ export class V2Controller {
   @ApiErrors(401)
   serverMetadata(): V2ServerMetadata {
     return v2ServerMetadata(SERVER_VERSION, SERVER_EXTENSIONS);
+  }
+
+  @Get('models/stats')
+  @ApiOperation({
+    summary: 'Statistics of every loaded version (Triton\'s statistics extension)',
+    description:
+      'What this process has served of each loaded version since it was last loaded: requests, rows, engine calls, and the time spent ' +
+      'queued and computing, with engine calls by the rows they joined (batch_stats). A key limited to some models sees only those. ' +
+      'A model named "stats" has its metadata at /v2/models/stats/versions/{v} instead.',
+  })
+  @ApiOkResponse({ schema: { example: V2_STATISTICS_EXAMPLE } })
+  @ApiErrors(401)
+  statistics(@CurrentPrincipal() caller: Principal): V2StatisticsResponse {
+    return this.inference.v2Statistics(caller.models);
+  }
+
+  @Get('models/:name/stats')
+  @ApiOperation({ summary: 'Statistics of the loaded versions of a model (Triton\'s statistics extension)' })
+  @ApiOkResponse({ schema: { example: V2_STATISTICS_EXAMPLE } })
+  @ApiErrors(401, 404)
+  modelStatistics(@Param('name') name: string, @CurrentPrincipal() caller: Principal): V2StatisticsResponse {
+    return this.inference.v2Statistics(caller.models, name);
+  }
+
+  @Get('models/:name/versions/:version/stats')
+  @ApiOperation({ summary: 'Statistics of one version (Triton\'s statistics extension)' })
+  @ApiParam({ name: 'version', example: '1' })
+  @ApiOkResponse({ schema: { example: V2_STATISTICS_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 503)
+  versionStatistics(@Param('name') name: string, @Param('version') version: string, @CurrentPrincipal() caller: Principal): V2StatisticsResponse {
+    return this.inference.v2Statistics(caller.models, name, parseVersionNumber(version));
   }
 
   @Get('models/:name')

@@ -23,6 +23,32 @@ export const V2_CLASSIFY_RESPONSE_EXAMPLE = {
   outputs: [{ name: 'probabilities', datatype: 'BYTES', shape: [1, 2], data: ['0.96434385:0:setosa', '0.035568047:1:versicolor'] }],
 };
 
+/** Triton's statistics extension: the demo model after 40 requests, 32 of them joined into 4 engine calls. */
+export const V2_STATISTICS_EXAMPLE = {
+  model_stats: [
+    {
+      name: 'iris',
+      version: '1',
+      last_inference: 1796601600000,
+      inference_count: 40,
+      execution_count: 12,
+      inference_stats: {
+        success: { count: 40, ns: 21_400_000 },
+        fail: { count: 0, ns: 0 },
+        queue: { count: 40, ns: 9_800_000 },
+        compute_input: { count: 40, ns: 0 },
+        compute_infer: { count: 40, ns: 11_600_000 },
+        compute_output: { count: 40, ns: 0 },
+        cache_hit: { count: 0, ns: 0 },
+      },
+      batch_stats: [
+        { batch_size: 1, compute_input: { count: 8, ns: 0 }, compute_infer: { count: 8, ns: 2_000_000 }, compute_output: { count: 8, ns: 0 } },
+        { batch_size: 8, compute_input: { count: 4, ns: 0 }, compute_infer: { count: 4, ns: 1_200_000 }, compute_output: { count: 4, ns: 0 } },
+      ],
+    },
+  ],
+};
+
 export const V2_METADATA_EXAMPLE = {
   name: 'iris',
   versions: ['1'],
