@@ -390,6 +390,16 @@ describe('inference', () => {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     });
 
+    it('answers TF Serving\'s :classify and :regress with 400, naming what to call instead', async () => {
+      for (const path of ['/v1/models/mlp:classify', '/v1/models/mlp/versions/1:classify', '/v1/models/mlp/labels/stable:regress']) {
+        const answer = await post(path, { examples: [{ x: [1, 2, 3, 4] }] });
+        expect(answer.status, path).toBe(400);
+        expect(answer.body.error, path).toMatch(/^TensorFlow Serving's :(classify|regress) API \(tf\.Example inputs\) is not served by Modelgate; send the model's input tensors to POST \/v1\/models\/mlp:predict/);
+      }
+      expect((await post('/v1/models/mlp:classify', {})).body.error).toContain('"parameters": {"classification": <k>}');
+      expect((await post('/v1/models/nope:classify', {})).status).toBe(404);
+    });
+
     it('reports model status and metadata as TF Serving does', async () => {
       expect((await server.json('/v1/models/mlp')).body).toEqual({
         model_version_status: [

@@ -3,6 +3,7 @@ import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { BadRequestError } from '../common/errors';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
@@ -67,6 +68,32 @@ export class TfServingController {
     return this.send(reply, await this.inference.tfPredict(call, body));
   }
 
+  @Post([':name(^[^/:]+)::classify', ':name/versions/:version(^[^/:]+)::classify', ':name/labels/:label(^[^/:]+)::classify'])
+  @ApiOperation({
+    summary: 'Not served: TF Serving\'s Classify API (tf.Example inputs); 400 naming what to call instead',
+    description:
+      'Classify reads tf.Example features through a classification signature, which models other than TF SavedModels do not have; ' +
+      'TF Serving answers 400 for a model without one, and so does Modelgate, for every model.',
+  })
+  @ApiErrors(400, 401, 404)
+  classify(@Param('name') name: string): never {
+    this.inference.tfStatus(name); // 404 for a model that does not exist
+    throw notServed(name, 'classify');
+  }
+
+  @Post([':name(^[^/:]+)::regress', ':name/versions/:version(^[^/:]+)::regress', ':name/labels/:label(^[^/:]+)::regress'])
+  @ApiOperation({
+    summary: 'Not served: TF Serving\'s Regress API (tf.Example inputs); 400 naming what to call instead',
+    description:
+      'Regress reads tf.Example features through a regression signature, which models other than TF SavedModels do not have; ' +
+      'TF Serving answers 400 for a model without one, and so does Modelgate, for every model.',
+  })
+  @ApiErrors(400, 401, 404)
+  regress(@Param('name') name: string): never {
+    this.inference.tfStatus(name); // 404 for a model that does not exist
+    throw notServed(name, 'regress');
+  }
+
   @Get(':name')
   @ApiOperation({ summary: 'Model status: the state of each version' })
   @ApiOkResponse({ schema: { example: STATUS_EXAMPLE } })
@@ -109,4 +136,16 @@ export class TfServingController {
     void reply.headers(JSON_CONTENT_TYPE);
     return answer.body;
   }
+}
+
+/**
+ * The refusal of TF Serving's tf.Example APIs, naming the model's routes that serve the same need:
+ * a 400, as TF Serving answers for a model without a classification or regression signature.
+ */
+function notServed(name: string, api: 'classify' | 'regress'): BadRequestError {
+  const classes = api === 'classify' ? `, or its top classes from POST /v2/models/${name}/infer with "outputs": [{"name": <output>, "parameters": {"classification": <k>}}]` : '';
+  return new BadRequestError(
+    `TensorFlow Serving's :${api} API (tf.Example inputs) is not served by Modelgate; send the model's input tensors to ` +
+      `POST /v1/models/${name}:predict ({"instances": [...]}) instead${classes}`,
+  );
 }
