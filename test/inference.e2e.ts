@@ -285,7 +285,7 @@ describe('inference', () => {
     });
 
     it('describes the server, the model and its versions', async () => {
-      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data', 'classification', 'statistics'] });
+      expect((await server.json('/v2')).body).toMatchObject({ name: 'modelgate', extensions: ['binary_tensor_data', 'classification', 'statistics', 'model_configuration'] });
       const metadata = await server.json('/v2/models/mlp');
       expect(metadata.body).toEqual({
         name: 'mlp',
@@ -346,6 +346,31 @@ describe('inference', () => {
       const limitedStats = await server.json<Stats>('/v2/models/stats', { key: limited });
       expect(limitedStats.body.model_stats.map((stat) => stat.name)).toEqual(['multi']);
       expect((await server.json('/v2/models/mlp/stats', { key: limited })).status).toBe(404);
+    });
+
+    it('describes each version in Triton\'s model configuration, for perf_analyzer and Model Analyzer', async () => {
+      const config = await server.json<{ max_batch_size: number; input: unknown[]; output: unknown[]; dynamic_batching?: Record<string, unknown>; instance_group: unknown[] }>(
+        '/v2/models/mlp/versions/1/config',
+      );
+      expect(config.status).toBe(200);
+      expect(config.body).toMatchObject({
+        name: 'mlp',
+        platform: 'onnxruntime_onnx',
+        max_batch_size: 32,
+        input: [{ name: 'x', data_type: 'TYPE_FP32', dims: [4] }],
+        output: [{ name: 'probabilities', data_type: 'TYPE_FP32', dims: [3] }],
+        dynamic_batching: { max_queue_delay_microseconds: 1000, default_queue_policy: { max_queue_size: 1024, default_timeout_microseconds: 30_000_000 } },
+        instance_group: [{ kind: 'KIND_CPU', count: 1 }],
+      });
+      // Without a version: the one the traffic goes to (the latest, with no deployment).
+      expect((await server.json<{ version_policy: unknown }>('/v2/models/mlp/config')).body.version_policy).toEqual({ specific: { versions: [2] } });
+      // The multi-input model takes a scalar: it is served one by one, its shapes whole.
+      const multi = await server.json<{ max_batch_size: number; input: Array<{ name: string; dims: number[] }>; dynamic_batching?: unknown }>('/v2/models/multi/config');
+      expect(multi.body.max_batch_size).toBe(0);
+      expect(multi.body.input.find((input) => input.name === 'scale')?.dims).toEqual([]);
+      expect(multi.body.dynamic_batching).toBeUndefined();
+      expect((await server.json('/v2/models/nope/config')).status).toBe(404);
+      expect((await server.json('/v2/models/mlp/versions/9/config')).status).toBe(404);
     });
 
     it('documents the classification extension in the OpenAPI document', async () => {

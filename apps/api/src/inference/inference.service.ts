@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { copyTensors, RuntimeError, type InferOptions, type InferResult, type NamedTensors } from '@modelgate/runtime';
 import { classifyOutputs } from './codecs/classification';
 import { v2ModelStat, type V2StatisticsResponse } from './codecs/v2.statistics';
+import { v2ModelConfig, type V2ModelConfig } from './codecs/v2.model-config';
 import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.metadata';
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
@@ -114,6 +115,12 @@ export class InferenceService {
         .filter((served) => served.state === 'ready')
         .map((served) => v2ModelStat(served.modelName, served.version, this.modelServer.stats(served))),
     };
+  }
+
+  /** Triton's model configuration of the version the model's traffic goes to now, or of one version (404, 503 as metadata). */
+  v2ModelConfig(modelName: string, version?: number): V2ModelConfig {
+    const served = this.router.describe(modelName, version);
+    return v2ModelConfig(served, this.modelServer.stats(served));
   }
 
   /** Whether the model (or that version) can answer now; unknown names still answer 404. */

@@ -10,6 +10,7 @@ import { writeV2Body, type V2EncodedBody } from './binary-body';
 import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
 import { CLASSIFICATION_EXTENSION } from './codecs/classification';
 import { STATISTICS_EXTENSION, type V2StatisticsResponse } from './codecs/v2.statistics';
+import { MODEL_CONFIGURATION_EXTENSION, type V2ModelConfig } from './codecs/v2.model-config';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
@@ -22,12 +23,13 @@ import {
   V2_INFER_REQUEST_EXAMPLE,
   V2_INFER_RESPONSE_EXAMPLE,
   V2_METADATA_EXAMPLE,
+  V2_MODEL_CONFIG_EXAMPLE,
   V2_STATISTICS_EXAMPLE,
 } from './v2.examples';
 
 const SERVER_VERSION = '0.1.0';
 /** The Open Inference Protocol extensions this server speaks, as Triton names them. */
-const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION];
+const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION, MODEL_CONFIGURATION_EXTENSION];
 
 /** What both infer routes document: summary, examples, errors, and the response headers. */
 function InferDocs(summary: string) {
@@ -107,6 +109,28 @@ export class V2Controller {
   @ApiErrors(400, 401, 404, 503)
   versionStatistics(@Param('name') name: string, @Param('version') version: string, @CurrentPrincipal() caller: Principal): V2StatisticsResponse {
     return this.inference.v2Statistics(caller.models, name, parseVersionNumber(version));
+  }
+
+  @Get('models/:name/config')
+  @ApiOperation({
+    summary: 'Model configuration in Triton\'s shape (model configuration extension): the version the traffic goes to now',
+    description:
+      'max_batch_size, input and output dims (without the batch axis where max_batch_size > 0), dynamic_batching and instance_group, ' +
+      'as Triton\'s tools (perf_analyzer, Model Analyzer) read them. Read-only: change settings with PATCH /api/models/{name}/versions/{v}.',
+  })
+  @ApiOkResponse({ schema: { example: V2_MODEL_CONFIG_EXAMPLE } })
+  @ApiErrors(401, 404, 503)
+  modelConfig(@Param('name') name: string): V2ModelConfig {
+    return this.inference.v2ModelConfig(name);
+  }
+
+  @Get('models/:name/versions/:version/config')
+  @ApiOperation({ summary: 'Model configuration of one version in Triton\'s shape (model configuration extension)' })
+  @ApiParam({ name: 'version', example: '1' })
+  @ApiOkResponse({ schema: { example: V2_MODEL_CONFIG_EXAMPLE } })
+  @ApiErrors(400, 401, 404, 503)
+  versionConfig(@Param('name') name: string, @Param('version') version: string): V2ModelConfig {
+    return this.inference.v2ModelConfig(name, parseVersionNumber(version));
   }
 
   @Get('models/:name')

@@ -49,6 +49,25 @@ export const V2_STATISTICS_EXAMPLE = {
   ],
 };
 
+/** Triton's model configuration extension: the demo model as it serves by default. */
+export const V2_MODEL_CONFIG_EXAMPLE = {
+  name: 'iris',
+  platform: 'onnxruntime_onnx',
+  backend: 'onnxruntime',
+  version_policy: { specific: { versions: [1] } },
+  max_batch_size: 32,
+  input: [{ name: 'features', data_type: 'TYPE_FP32', dims: [4] }],
+  output: [{ name: 'probabilities', data_type: 'TYPE_FP32', dims: [3] }],
+  instance_group: [{ name: 'iris_0', kind: 'KIND_CPU', count: 1, gpus: [] }],
+  dynamic_batching: {
+    max_queue_delay_microseconds: 1000,
+    preserve_ordering: false,
+    priority_levels: 2,
+    default_priority_level: 1,
+    default_queue_policy: { timeout_action: 'REJECT', default_timeout_microseconds: 30_000_000, allow_timeout_override: true, max_queue_size: 1024 },
+  },
+};
+
 export const V2_METADATA_EXAMPLE = {
   name: 'iris',
   versions: ['1'],
