@@ -1,5 +1,6 @@
-import { elementCount, type BatchingConfig, type Device, type ModelSignature } from '@modelgate/runtime';
+import { elementCount, formatShape, quoteGiven, type BatchingConfig, type Device, type ModelSignature } from '@modelgate/runtime';
 import { BadRequestError } from '../common/errors';
+import { quoteNames } from '../inference/codecs/describe';
 
 /**
  * How a version is served, stored with the version (`model_versions.config`). Fields left out
@@ -84,8 +85,8 @@ export function checkClassLabels(config: VersionConfig, signature: ModelSignatur
   for (const [name, labels] of Object.entries(config.classLabels ?? {})) {
     const output = signature.outputs.find((candidate) => candidate.name === name);
     if (output === undefined) {
-      const names = signature.outputs.map((candidate) => `"${candidate.name}"`).join(', ');
-      throw new BadRequestError(`config.classLabels names output "${name}", which this model does not have; its outputs are ${names}`);
+      const names = quoteNames(signature.outputs.map((candidate) => candidate.name));
+      throw new BadRequestError(`config.classLabels names output ${quoteGiven(name)}, which this model does not have; its outputs are ${names}`);
     }
     if (output.datatype === 'BYTES' || output.datatype === 'BOOL') {
       throw new BadRequestError(`config.classLabels: output "${name}" is ${output.datatype}, which has no classes to name; label a numeric output`);
@@ -94,7 +95,7 @@ export function checkClassLabels(config: VersionConfig, signature: ModelSignatur
     const classes = classAxes.includes(-1) ? undefined : elementCount(classAxes);
     if (classes !== undefined && labels.length !== classes) {
       throw new BadRequestError(
-        `config.classLabels: output "${name}" has ${classes} classes (shape [${output.shape.join(', ')}]) but ${labels.length} labels were given; give one per class, in index order`,
+        `config.classLabels: output "${name}" has ${classes} classes (shape ${formatShape(output.shape)}) but ${labels.length} labels were given; give one per class, in index order`,
       );
     }
   }
