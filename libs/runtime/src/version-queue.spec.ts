@@ -183,7 +183,6 @@ describe('dynamic batching', () => {
     expect(stats.timing.completedRows).toBe(2 * 8 + 1);
     const queuedMs = [...expected, ...batched].reduce((sum, result) => sum + result.queueMs, 0);
     expect(stats.timing.queuedMs).toBeGreaterThanOrEqual(queuedMs - 1e-6);
-    expect(stats.timing.completedMs).toBeCloseTo(stats.timing.queuedMs + stats.timing.computeMs, 0);
     expect(stats.timing.failedMs).toBe(0);
     expect(stats.timing.lastCompletedAt).toBeGreaterThan(Date.now() - 60_000);
   });

@@ -79,9 +79,7 @@ export interface QueueStats {
   timing: {
     /** Rows of the completed requests (1 each for a version served one by one): Triton's inference_count. */
     completedRows: number;
-    /** Completed requests, from the queue to the answer. */
-    completedMs: number;
-    /** Completed requests, waiting in the queue. */
+    /** Completed requests, waiting in the queue (with computeMs: their time from the queue to the answer). */
     queuedMs: number;
     /** Completed requests, computing: each counts its engine call's time. */
     computeMs: number;
@@ -200,7 +198,7 @@ export class VersionQueue {
   /** Index: rows an engine call joined; its calls, and their compute ms. */
   private readonly rowCounts: number[] = [];
   private readonly rowComputeMs: number[] = [];
-  private readonly timing: QueueStats['timing'] = { completedRows: 0, completedMs: 0, queuedMs: 0, computeMs: 0, failedMs: 0, lastCompletedAt: 0 };
+  private readonly timing: QueueStats['timing'] = { completedRows: 0, queuedMs: 0, computeMs: 0, failedMs: 0, lastCompletedAt: 0 };
   private readonly expireQueued = (request: QueuedRequest) => this.expire(request, 'queued');
   private readonly onDelayElapsed = () => {
     this.delayTimer = undefined;
@@ -403,7 +401,7 @@ export class VersionQueue {
       request.settled = true;
       this.requestCounts.completed++;
       const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
-      this.recordCompleted(request, now, queueMs, computeMs);
+      this.recordCompleted(request, queueMs, computeMs);
       this.timing.lastCompletedAt = Date.now();
       return request.resolve({ outputs, computeMs, queueMs, batchSize: 1, worker, threads });
     }
@@ -421,7 +419,7 @@ export class VersionQueue {
         request.settled = true;
         this.requestCounts.completed++;
         const queueMs = Math.max(0, now - request.enqueuedAt - computeMs);
-        this.recordCompleted(request, now, queueMs, computeMs);
+        this.recordCompleted(request, queueMs, computeMs);
         const part = sliceOutputs(outputs, batch.axis, batch.rows, start, request.rows);
         request.resolve({ outputs: part, computeMs, queueMs, batchSize: size, worker, threads });
       }
@@ -437,10 +435,9 @@ export class VersionQueue {
     this.rowComputeMs[key] = (this.rowComputeMs[key] ?? 0) + computeMs;
   }
 
-  private recordCompleted(request: QueuedRequest, now: number, queueMs: number, computeMs: number): void {
+  private recordCompleted(request: QueuedRequest, queueMs: number, computeMs: number): void {
     const timing = this.timing;
     timing.completedRows += request.rows < 0 ? 1 : request.rows;
-    timing.completedMs += now - request.enqueuedAt;
     timing.queuedMs += queueMs;
     timing.computeMs += computeMs;
   }

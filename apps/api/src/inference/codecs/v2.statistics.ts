@@ -8,8 +8,9 @@
  * breakdown):
  *
  * - `inference_count`: rows of the completed requests; `execution_count`: engine calls that answered.
- * - `success`: completed requests, from the version's queue to the answer (HTTP decoding and
- *   encoding are not in it: the latency histogram at /metrics has the whole request).
+ * - `success`: completed requests, from the version's queue to the answer: `queue` plus
+ *   `compute_infer` (HTTP decoding and encoding are not in it: the latency histogram at /metrics
+ *   has the whole request).
  * - `fail`: requests that failed, passed their deadline or were refused with a full queue.
  * - `queue`: time waiting in the batcher's queue.
  * - `compute_infer`: the engine call, each request counting its call's time, as Triton does. The
@@ -74,7 +75,7 @@ export function v2ModelStat(name: string, version: number, stats: Pick<VersionSt
     inference_count: timing?.completedRows ?? 0,
     execution_count: executions,
     inference_stats: {
-      success: duration(completed, timing?.completedMs ?? 0),
+      success: duration(completed, (timing?.queuedMs ?? 0) + (timing?.computeMs ?? 0)),
       fail: duration(failed, timing?.failedMs ?? 0),
       queue: duration(completed, timing?.queuedMs ?? 0),
       compute_input: duration(completed, 0),
