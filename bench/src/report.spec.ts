@@ -94,3 +94,21 @@ describe('the ratio in each round beside a throughput verdict', () => {
     expect(verdictOf(uneven, 'MLP c=64 v2 JSON: throughput vs bare HTTP')?.measured).toBe('67%');
   });
 });
+
+describe('the MLP p99 verdict', () => {
+  const mlpCell = (target: HttpTarget, p50Ms: number, p99Ms: number): Cell => ({ target, protocol: 'v2-json', model: 'mlp', concurrency: 64, status: 'measured', load: load(10_000, p50Ms, p99Ms) });
+  const p99Of = (cells: Cell[]) => checkTargets(cells, ['mlp']).find((check) => check.description === 'MLP c=64 v2 JSON: p99');
+
+  it("says beside a failing p99 what the bare server's own p99 was in the same run", () => {
+    // As measured on a Zen 3 host on 6 December 2026: the bare server itself at 9.94 ms.
+    expect(p99Of([mlpCell('bare-http', 4.51, 9.94), mlpCell('modelgate', 7.01, 14.8)])).toMatchObject({
+      verdict: 'FAIL',
+      measured: "14.8 ms (the bare HTTP server's own p99 in this run: 9.94 ms)",
+    });
+  });
+
+  it('prints the p99 alone where it passes or no bare server was measured', () => {
+    expect(p99Of([mlpCell('bare-http', 1, 2), mlpCell('modelgate', 3, 6)])).toMatchObject({ verdict: 'PASS', measured: '6.00 ms' });
+    expect(p99Of([mlpCell('modelgate', 7, 12)])).toMatchObject({ verdict: 'FAIL', measured: '12.0 ms' });
+  });
+});
