@@ -32,6 +32,12 @@ export interface LoadSpec {
 /** How a loaded version batches: the settings in force, the axis it joins along (null: one by one) and why. */
 export type BatchingInfo = LoadedModelInfo['batching'];
 
+/** Which version a served entry is: its model, number, row id and format, as the registry stores them. */
+export type VersionRecord = Pick<ServedVersion, 'modelName' | 'version' | 'id' | 'format'>;
+
+/** What a version's config gives the serving side (version-config.ts, servingOptionsOf). */
+export type ServingOptions = Pick<ServedVersion, 'settings' | 'classLabels'>;
+
 /** A version as the prediction path sees it: everything needed to answer without the database. */
 export interface ServedVersion {
   /** The version's row id. */
@@ -108,47 +114,32 @@ export class ModelServer implements OnApplicationShutdown {
   }
 
   /** Makes a loaded version answer requests, its errors naming it as its clients do. */
-  publish(
-    modelName: string,
-    version: number,
-    id: string,
-    runtimeKey: string,
-    format: ModelFormat,
-    loaded: LoadedModelInfo,
-    settings?: string,
-    classLabels?: ClassLabels,
-  ): void {
-    this.runtime.setLabel(runtimeKey, versionLabel(modelName, version));
-    this.modelEntry(modelName).versions.set(version, {
-      id,
+  publish(record: VersionRecord, runtimeKey: string, loaded: LoadedModelInfo, options: ServingOptions = {}): void {
+    this.runtime.setLabel(runtimeKey, versionLabel(record.modelName, record.version));
+    this.modelEntry(record.modelName).versions.set(record.version, {
+      ...record,
       runtimeKey,
-      modelName,
-      version,
-      format,
       signature: loaded.signature,
       state: 'ready',
       batching: loaded.batching,
       execution: loaded.execution,
       loadMs: loaded.loadMs,
       inFlight: 0,
-      settings,
-      classLabels,
+      settings: options.settings,
+      classLabels: options.classLabels,
     });
   }
 
   /** Records a version that should serve but could not be loaded, so requests get a clear 503. */
-  markUnavailable(modelName: string, version: number, id: string, format: ModelFormat, signature: ModelSignature, reason: string, settings?: string): void {
-    this.modelEntry(modelName).versions.set(version, {
-      id,
-      runtimeKey: id,
-      modelName,
-      version,
-      format,
+  markUnavailable(record: VersionRecord, signature: ModelSignature, reason: string, options: ServingOptions = {}): void {
+    this.modelEntry(record.modelName).versions.set(record.version, {
+      ...record,
+      runtimeKey: record.id,
       signature,
       state: 'unavailable',
       reason,
       inFlight: 0,
-      settings,
+      settings: options.settings,
     });
   }
 

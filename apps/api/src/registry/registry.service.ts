@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config';
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableModelError } from '../common/errors';
 import { validateDto } from '../common/validation';
-import { ModelServer, type ServedVersion } from '../inference/model-server.service';
+import { ModelServer, type ServedVersion, type VersionRecord } from '../inference/model-server.service';
 import { TrafficRouter } from '../inference/traffic-router';
 import { DatabaseNotifications } from '../database/notifications';
 import { usesOf } from '../rollout/deployment-state';
@@ -20,7 +20,7 @@ import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { prepareModelFolder } from './model-files';
 import { RegistryRepository } from './registry.repository';
-import { checkClassLabels, effectiveConfig, mergeConfig, settingsOf, type VersionConfig } from './version-config';
+import { checkClassLabels, effectiveConfig, mergeConfig, servingOptionsOf, settingsOf, type VersionConfig } from './version-config';
 
 /** One part of a multipart upload, as the controller hands it over. */
 export type UploadPart =
@@ -133,7 +133,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       this.logger.error(`version ${version.version} of model "${modelName}" could not be loaded here: ${reason}`);
       // Workers already serving it keep serving it with their settings.
       if (this.modelServer.find(modelName, version.version)?.state === 'ready') return;
-      this.modelServer.markUnavailable(modelName, version.version, version.id, version.format, version.signature, reason, settingsOf(config));
+      this.modelServer.markUnavailable(recordOf(modelName, version), version.signature, reason, servingOptionsOf(config));
     } finally {
       this.pending.delete(version.id);
     }
@@ -235,7 +235,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
         description: upload.description,
         createdBy,
       });
-      this.modelServer.publish(model.name, version.version, version.id, id, version.format, loaded, settingsOf(version.config), version.config.classLabels);
+      this.modelServer.publish(recordOf(model.name, version), id, loaded, servingOptionsOf(version.config));
       this.pending.delete(id);
       runtimeKey = undefined;
       location = undefined;
@@ -333,7 +333,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const runtimeKey = `${version.id}@${++this.reloads}`;
     const loaded = await this.modelServer.load(runtimeKey, this.loadSpec(version, config));
     const previous = this.modelServer.find(modelName, version.version);
-    this.modelServer.publish(modelName, version.version, version.id, runtimeKey, version.format, loaded, settingsOf(config), config.classLabels);
+    this.modelServer.publish(recordOf(modelName, version), runtimeKey, loaded, servingOptionsOf(config));
     if (previous) await this.modelServer.drainAndUnload(previous);
   }
 
@@ -407,6 +407,11 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     if (!version) throw new NotFoundError(`model "${modelName}" has no version ${versionNumber}`);
     return { model, version };
   }
+}
+
+/** The identity the serving side keeps of a stored version. */
+function recordOf(modelName: string, version: ModelVersionEntity): VersionRecord {
+  return { modelName, version: version.version, id: version.id, format: version.format };
 }
 
 function parseConfigField(value: unknown): VersionConfig {

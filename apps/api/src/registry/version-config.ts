@@ -1,6 +1,7 @@
 import { elementCount, formatShape, quoteGiven, type BatchingConfig, type Device, type ModelSignature } from '@modelgate/runtime';
 import { BadRequestError } from '../common/errors';
 import { quoteNames } from '../inference/codecs/describe';
+import type { ServingOptions } from '../inference/model-server.service';
 
 /**
  * How a version is served, stored with the version (`model_versions.config`). Fields left out
@@ -75,6 +76,11 @@ export function settingsOf(config: VersionConfig): string {
       ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : value,
   );
+}
+
+/** What the serving side keeps of a version's config: its settings, to notice another replica's change, and its class names. */
+export function servingOptionsOf(config: VersionConfig): ServingOptions {
+  return { settings: settingsOf(config), classLabels: config.classLabels };
 }
 
 /**
