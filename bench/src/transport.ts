@@ -21,9 +21,9 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ModelRuntime, type NamedTensors } from '@modelgate/runtime';
+import { ModelRuntime } from '@modelgate/runtime';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { sampleInstance } from './instances';
+import { inputsFor, keepInFlight } from './in-flight';
 import { type BenchModel, generateModels, MODEL_KEYS } from './models';
 import { table } from './report';
 
@@ -51,23 +51,6 @@ function mainThreadCpuMs(): number {
   } catch {
     return Number.NaN;
   }
-}
-
-function inputsFor(model: BenchModel): () => NamedTensors {
-  const instance = sampleInstance(model);
-  return () => ({ [model.inputName]: { datatype: 'FP32', shape: [1, ...model.instanceShape], data: instance.slice() } });
-}
-
-/** Keeps `inFlight` calls going until `count` have finished. */
-async function keepInFlight(inFlight: number, count: number, call: () => Promise<unknown>): Promise<void> {
-  let started = 0;
-  const lane = async () => {
-    while (started < count) {
-      started++;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
 async function runtimeRunner(model: BenchModel, sharedMemory: boolean, Runtime: typeof ModelRuntime = ModelRuntime): Promise<{ run: Runner; close: () => Promise<void> }> {
