@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBuiltServer, type BuiltServer } from './support/built-server';
+import { startBuiltServer, stopBuiltServer, type BuiltServer } from './support/built-server';
 import { createDatabase } from './support/server';
 
 /** Secrets a log line must never hold, each distinctive enough to be found if it leaked. */
@@ -55,10 +55,8 @@ describe('structured logs', () => {
     expect((await call('session', '/api/auth/session', { headers: { cookie } })).status).toBe(200);
     expect((await call('wrong password', '/api/auth/login', { method: 'POST', headers: json, body: JSON.stringify({ username: 'admin', password: WRONG_PASSWORD }) })).status).toBe(401);
     expect((await call('scrape', '/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
-    started.child.removeAllListeners('exit');
-    const exited = new Promise((resolve) => started.child.once('exit', resolve));
-    started.child.kill('SIGTERM');
-    await exited;
+    // Its last lines are written on the way out: read until its pipes close, not only until it exits.
+    await stopBuiltServer(started);
     output = started.output();
     // The session token, to look for it too.
     requestIds.set('cookie value', cookie.split('=')[1]!);

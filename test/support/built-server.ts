@@ -9,11 +9,18 @@ export interface BuiltServer {
   /** Everything the process printed so far, stdout and stderr together. */
   output: () => string;
   url: string;
+  /**
+   * Settles once the process has exited and its stdout and stderr are closed, so that output()
+   * holds all it printed: 'exit' can come before the pipes are read to their end, and the lines a
+   * server writes last on its way out come last.
+   */
+  closed: Promise<void>;
 }
 
 /** Starts the built server with `env` and waits for its "serving" line. */
 export function startBuiltServer(env: Record<string, string>): Promise<BuiltServer> {
   const child = spawn(process.execPath, [BUILT_MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "serving" line within 60 s:\n${output}`)), 60_000);
@@ -22,7 +29,7 @@ export function startBuiltServer(env: Record<string, string>): Promise<BuiltServ
       const match = /Modelgate is serving on (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, output: () => output, url: match[1]! });
+        resolve({ child, output: () => output, url: match[1]!, closed });
       }
     };
     child.stdout.on('data', onData);
@@ -34,13 +41,11 @@ export function startBuiltServer(env: Record<string, string>): Promise<BuiltServ
   });
 }
 
-/** Stops it as an operator would (SIGTERM) and waits until it has exited. */
+/** Stops it as an operator would (SIGTERM) and waits until it has exited and all it printed is read. */
 export async function stopBuiltServer(server: BuiltServer): Promise<void> {
   server.child.removeAllListeners('exit');
-  if (server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
+  await server.closed;
 }
 
 /** Runs the built server until it exits by itself (e.g. refusing a bad setting). */
@@ -49,5 +54,6 @@ export function runBuiltServerToExit(env: Record<string, string>): Promise<{ cod
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  // 'close', not 'exit': the refusal it prints last may still be in the pipe when 'exit' comes.
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
