@@ -62,6 +62,10 @@ describe('API keys', () => {
       [{ name: 'x', scopes: ['root'] }, 'each scope must be one of'],
       [{ name: 'x', scopes: ['predict'], colour: 'red' }, 'property colour should not exist'],
       [{ name: 'x', scopes: ['predict'], expiresAt: 'tomorrow' }, 'expiresAt must be an ISO 8601'],
+      // ISO 8601 forms that Date cannot read: they reached the database as an invalid date (500).
+      [{ name: 'x', scopes: ['predict'], expiresAt: '-2099-01-01T00:00:00Z' }, 'expiresAt must be an ISO 8601 date-time such as 2026-12-31T23:59:59Z'],
+      [{ name: 'x', scopes: ['predict'], expiresAt: '20990101T000000Z' }, 'expiresAt must be an ISO 8601'],
+      [{ name: 'x', scopes: ['predict'], expiresAt: '2099-W01-1' }, 'expiresAt must be an ISO 8601'],
       [{ name: 'x', scopes: ['predict'], expiresAt: '2001-01-01T00:00:00Z' }, 'expiresAt must be in the future'],
       [{ name: 'x', scopes: ['predict'], rateLimit: { perSecond: 0, burst: 1 } }, 'perSecond'],
       [{ name: 'x', scopes: ['predict'], rateLimit: { perSecond: 1, burst: 1.5 } }, 'burst'],

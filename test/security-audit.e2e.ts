@@ -167,6 +167,12 @@ describe('audit log', () => {
     expect((await audit('?target=model:audited&action=model.update')).body.items).toHaveLength(1);
     expect((await audit(`?from=${new Date(Date.now() + 60_000).toISOString()}`)).body.items).toEqual([]);
     expect((await audit(`?to=${new Date(Date.now() - 3600_000).toISOString()}`)).body.items).toEqual([]);
+    // ISO 8601 forms that Date cannot read are refused, not sent to the database (they answered 500).
+    for (const query of ['?from=2026-W01-1', '?to=%2B2026-01-01T00:00:00Z']) {
+      const refused = await audit(query);
+      expect(refused.status, query).toBe(400);
+      expect((refused.body as unknown as { error: string }).error, query).toMatch(/^(from|to) must be an ISO 8601 date-time such as /);
+    }
 
     // Newest first, in pages that fit together without gaps or repeats.
     const all = (await audit('?limit=500')).body.items;

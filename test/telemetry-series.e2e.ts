@@ -150,6 +150,9 @@ describe('latency series for charts', () => {
     expect((await chart('?step=abc')).status).toBe(400);
     expect((await chart(`?from=${now.toISOString()}&to=${hourAgo.toISOString()}`)).body.error).toContain('must be before');
     expect((await chart('?from=yesterday')).body.error).toContain('from must be an ISO 8601 time');
+    // Forms Date cannot read answered "step ... got NaN" before.
+    expect((await chart('?from=2026-W01-1')).body.error).toContain('from must be an ISO 8601 time');
+    expect((await chart('?to=%2B2026-01-01T00:00:00Z')).body.error).toContain('to must be an ISO 8601 time');
     const tooMany = await chart(`?from=${new Date(now.getTime() - 30 * 86_400_000).toISOString()}&to=${now.toISOString()}&step=60`);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toContain('use a step of at least');

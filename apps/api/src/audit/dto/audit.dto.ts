@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsDateTime } from '../../common/dto/date-time';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 'operator:alice', description: 'Exact actor: key:<id>, operator:<username>, system:<what> or anonymous' })
@@ -19,12 +20,12 @@ export class AuditQueryDto {
 
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Entries at or after this time' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  @IsDateTime({ message: 'from must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-02-01T00:00:00Z', description: 'Entries before this time' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  @IsDateTime({ message: 'to must be an ISO 8601 date-time such as 2026-02-01T00:00:00Z' })
   to?: string;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

@@ -7,7 +7,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -20,6 +19,7 @@ import {
 } from 'class-validator';
 import { MODEL_NAME_PATTERN } from '../../registry/dto/model.dto';
 import { SCOPES, type Scope } from '../scopes';
+import { IsDateTime } from '../../common/dto/date-time';
 
 /** Printable text without control characters: names end up in logs, the audit log and the dashboard. */
 export const PRINTABLE_NAME = /^[^\p{Cc}\p{Cf}]+$/u;
@@ -75,7 +75,7 @@ export class CreateKeyDto {
 
   @ApiPropertyOptional({ example: '2026-12-31T23:59:59Z', nullable: true, type: String, description: 'When the key stops working (ISO 8601); omitted: never' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time such as 2026-12-31T23:59:59Z' })
+  @IsDateTime({ message: 'expiresAt must be an ISO 8601 date-time such as 2026-12-31T23:59:59Z' })
   expiresAt?: string | null;
 
   @ApiPropertyOptional({ type: RateLimitDto, nullable: true, description: 'Token bucket per key; omitted: no limit' })

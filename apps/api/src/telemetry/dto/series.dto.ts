@@ -1,15 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { IsDateTime } from '../../common/dto/date-time';
 
 export class SeriesQueryDto {
   @ApiPropertyOptional({ example: '2025-11-23T10:00:00Z', description: 'Start (ISO 8601); default: an hour before `to`. Aligned down to the minute.' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time such as 2025-11-23T10:00:00Z' })
+  @IsDateTime({ message: 'from must be an ISO 8601 time such as 2025-11-23T10:00:00Z' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2025-11-23T11:00:00Z', description: 'End (ISO 8601, exclusive); default: now' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time such as 2025-11-23T11:00:00Z' })
+  @IsDateTime({ message: 'to must be an ISO 8601 time such as 2025-11-23T11:00:00Z' })
   to?: string;
 
   @ApiPropertyOptional({
