@@ -29,6 +29,14 @@ describe('dynamic batching over HTTP', () => {
     runtime.simulateWorkerStall(served.runtimeKey, 0, ms);
     return served.runtimeKey;
   };
+  /** Waits until the version's worker holds `batches` engine calls, running and posted. */
+  const untilInFlight = async (key: string, batches: number) => {
+    const giveUpAt = Date.now() + 5_000;
+    while (runtime.stats(key)!.workers.instances[0]!.inFlightBatches < batches) {
+      if (Date.now() > giveUpAt) throw new Error(`the worker did not hold ${batches} engine calls within 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
   const infer = (row: number[], headers: Record<string, string> = {}, parameters?: Record<string, unknown>) =>
     server.json('/v2/models/mlp/infer', {
       method: 'POST',
@@ -79,12 +87,13 @@ describe('dynamic batching over HTTP', () => {
     const key = stall(600);
     const computedBefore = runtime.stats(key)!.batches.computedRequests;
     // Two fillers take the worker's two batch slots (running and posted), so the two requests
-    // with deadlines wait in the queue.
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    // with deadlines wait in the queue. Each filler is seen in the worker before the next request
+    // goes: with fixed pauses, a loaded machine let both fillers join one engine call, and a
+    // request with a deadline took the free slot and was computed.
     const fillers = [infer([0, 0, 0, 0])];
-    await pause();
+    await untilInFlight(key, 1);
     fillers.push(infer([0, 0, 0, 1]));
-    await pause();
+    await untilInFlight(key, 2);
     const [byHeader, byParameter] = await Promise.all([
       infer([1, 2, 3, 4], { 'x-request-timeout-ms': '100' }),
       infer([1, 2, 3, 4], {}, { timeout: 100_000 }),
