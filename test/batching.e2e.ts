@@ -195,12 +195,11 @@ describe('dynamic batching over HTTP', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     };
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
     // Two fillers take the worker's two slots (running and posted); the rest wait in the queue.
     const fillers = [infer([0, 0, 0, 0])];
-    await pause();
+    await untilInFlight(key, 1);
     fillers.push(infer([0, 0, 0, 1]));
-    await pause();
+    await untilInFlight(key, 2);
     const batch = [
       infer([1, 0, 0, 0], { 'x-request-priority': 'batch' }),
       infer([1, 0, 0, 1], { 'x-request-priority': 'Batch' }),
