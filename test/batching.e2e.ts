@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import type { ObservedServingDto } from '../apps/api/src/registry/dto/version.dto';
 import { onnxMlp } from './fixtures/models';
+import { eventually } from './support/credentials';
 import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Answer {
@@ -30,13 +31,8 @@ describe('dynamic batching over HTTP', () => {
     return served.runtimeKey;
   };
   /** Waits until the version's worker holds `batches` engine calls, running and posted. */
-  const untilInFlight = async (key: string, batches: number) => {
-    const giveUpAt = Date.now() + 5_000;
-    while (runtime.stats(key)!.workers.instances[0]!.inFlightBatches < batches) {
-      if (Date.now() > giveUpAt) throw new Error(`the worker did not hold ${batches} engine calls within 5 s`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  };
+  const untilInFlight = (key: string, batches: number) =>
+    eventually(async () => runtime.stats(key)!.workers.instances[0]!.inFlightBatches >= batches, 5_000, 2);
   const infer = (row: number[], headers: Record<string, string> = {}, parameters?: Record<string, unknown>) =>
     server.json('/v2/models/mlp/infer', {
       method: 'POST',
