@@ -61,7 +61,7 @@ export class AuditEntryDto {
   @ApiProperty({ type: String, nullable: true })
   requestId!: string | null;
 
-  @ApiProperty({ example: { description: 'retrained monthly' }, description: 'What changed (never secrets or payloads)' })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { description: 'retrained monthly' }, description: 'What changed (never secrets or payloads)' })
   changes!: Record<string, unknown>;
 }
 

@@ -43,7 +43,7 @@ export class CreateModelDto {
   @MaxLength(64)
   task?: string;
 
-  @ApiPropertyOptional({ example: { team: 'botany' }, description: 'String labels for filtering and ownership' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'botany' }, description: 'String labels for filtering and ownership' })
   @IsOptional()
   @IsObject()
   @IsLabelMap()
@@ -64,7 +64,7 @@ export class UpdateModelDto {
   @MaxLength(64)
   task?: string;
 
-  @ApiPropertyOptional({ example: { team: 'botany' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'botany' } })
   @ValidateIf((_dto, value) => value !== undefined)
   @IsObject()
   @IsLabelMap()
@@ -81,7 +81,7 @@ export class ModelDto {
   @ApiProperty({ example: 'classification', nullable: true, type: String })
   task!: string | null;
 
-  @ApiProperty({ example: { team: 'botany' } })
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'botany' } })
   labels!: Record<string, string>;
 
   @ApiProperty({ example: 2, description: 'Highest version number handed out so far (0: none yet)' })

@@ -80,7 +80,7 @@ export class VersionConfigDto {
   @Max(16)
   instances?: number;
 
-  @ApiPropertyOptional({ description: 'Device each instance runs on: "cpu" or "gpu:<index>"', example: 'cpu' })
+  @ApiPropertyOptional({ type: String, description: 'Device each instance runs on: "cpu" or "gpu:<index>"', example: 'cpu' })
   @IsOptional()
   @Matches(/^(cpu|gpu:\d{1,2})$/, { message: 'device must be "cpu" or "gpu:<index>", e.g. "gpu:0"' })
   device?: Device;

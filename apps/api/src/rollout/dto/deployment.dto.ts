@@ -258,7 +258,7 @@ export class RolloutEventDto {
   action!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ type: DeploymentDto, description: 'The deployment as this change left it' }) deployment!: DeploymentDto;
-  @ApiPropertyOptional({ description: 'The figures behind a plan decision' }) details?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The figures behind a plan decision' }) details?: Record<string, unknown>;
 }
 
 export class RolloutHistoryDto {
