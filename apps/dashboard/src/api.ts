@@ -1,0 +1,60 @@
+import { ApiError, createApiClient, unwrap, type Schemas } from '@modelgate/api-client';
+
+/**
+ * The dashboard's one client: same origin, authenticated by the operator's session cookie (set by
+ * POST /api/auth/login, HttpOnly, SameSite=Strict), typed by the API's own OpenAPI document.
+ */
+export const api = createApiClient();
+
+export type { Schemas };
+export { ApiError };
+
+const sessionLost = new EventTarget();
+
+/** Runs when any call answers 401: the session ended (expired, logged out elsewhere, password changed). */
+export function onSessionLost(listener: () => void): () => void {
+  sessionLost.addEventListener('lost', listener);
+  return () => sessionLost.removeEventListener('lost', listener);
+}
+
+/**
+ * The data of an API answer, or an ApiError carrying the server's message (which says what was
+ * wrong and what would be right). A 401 also tells the app that the session is gone.
+ */
+export async function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const result = await request;
+  if (result.response.status === 401) sessionLost.dispatchEvent(new Event('lost'));
+  return unwrap(result);
+}
+
+/** A message for the operator from whatever a call threw. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return 'Modelgate did not answer: is the server running?';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Uploads a version's file as multipart/form-data, reporting progress (model files run to hundreds
+ * of megabytes, and fetch cannot report an upload's progress). The server stores, loads and warms
+ * the model before it answers, so the answer comes some time after the last byte is sent.
+ */
+export function uploadVersion(name: string, form: FormData, onProgress: (sentShare: number) => void): Promise<Schemas['VersionDto']> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `/api/models/${encodeURIComponent(name)}/versions`);
+    request.responseType = 'json';
+    request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+    request.onerror = () => reject(new TypeError('upload failed: the connection to Modelgate was lost'));
+    request.onload = () => {
+      const body = request.response as Schemas['VersionDto'] | null;
+      if (request.status >= 200 && request.status < 300 && body) return resolve(body);
+      if (request.status === 401) sessionLost.dispatchEvent(new Event('lost'));
+      const headers = new Headers();
+      const requestId = request.getResponseHeader('x-request-id');
+      if (requestId) headers.set('x-request-id', requestId);
+      reject(new ApiError(new Response(null, { status: request.status || 500, statusText: request.statusText, headers }), body));
+    };
+    request.send(form);
+  });
+}

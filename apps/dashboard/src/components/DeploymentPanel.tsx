@@ -1,0 +1,293 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError, call, type Schemas } from '../api';
+import { formatTime } from '../format';
+import { useSession } from '../session';
+import { useAction, useResource } from '../use-resource';
+import { ErrorNote, StatusBadge } from './Notice';
+
+type Deployment = Schemas['DeploymentDto'];
+type Version = Schemas['VersionDto'];
+
+/** How often the serving state and a running plan's progress are read again. */
+const REFRESH_MS = 5_000;
+
+/**
+ * Where a model's traffic goes, and the operator's controls over it: the canary's share, promote,
+ * roll back, and a progressive plan's pause, resume and abort. Every change goes through the
+ * deployment API, which checks it (versions ready, weights summing to 100) and records it.
+ */
+export function DeploymentPanel({ name, versions, onChanged }: { name: string; versions: Version[]; onChanged(): void }) {
+  const { can } = useSession();
+  const deployment = useResource(() => deploymentOf(name), [name], REFRESH_MS);
+  const history = useResource(() => call(api.GET('/api/models/{name}/deployment/history', { params: { path: { name } } })), [name, deployment.data?.revision]);
+  const ready = versions.filter((version) => version.status === 'ready').map((version) => version.version);
+  const changed = async () => {
+    await deployment.reload();
+    onChanged();
+  };
+
+  return (
+    <section aria-label="Deployment">
+      <h2>Deployment</h2>
+      <ErrorNote>{deployment.error}</ErrorNote>
+      {deployment.data === null && <NoDeployment name={name} ready={ready} canDeploy={can('deploy')} onChanged={changed} />}
+      {deployment.data && (
+        <>
+          <Routes deployment={deployment.data} />
+          {deployment.data.planState && <PlanControls name={name} deployment={deployment.data} canDeploy={can('deploy')} onChanged={changed} />}
+          {can('deploy') && <CanaryControls name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
+        </>
+      )}
+      {history.data && history.data.items.length > 0 && (
+        <details className="history">
+          <summary>History ({history.data.total} changes)</summary>
+          <ol>
+            {history.data.items.slice(0, 20).map((event) => (
+              <li key={event.id}>
+                <time dateTime={event.at}>{formatTime(event.at)}</time> <strong>{event.action}</strong> by {event.actor}: {describeRoutes(event.deployment)}
+                {event.reason && <span className="muted"> — {event.reason}</span>}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** The deployment, or null when the model has none yet (its unpinned requests go to the latest ready version). */
+async function deploymentOf(name: string): Promise<Deployment | null> {
+  try {
+    return await call(api.GET('/api/models/{name}/deployment', { params: { path: { name } } }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.message.includes('has no deployment')) return null;
+    throw error;
+  }
+}
+
+function describeRoutes(deployment: Deployment): string {
+  return deployment.routes.map((route) => `v${route.version} ${route.weight}%`).join(', ');
+}
+
+function Routes({ deployment }: { deployment: Deployment }) {
+  const label = (version: number) => (version === deployment.stable ? 'stable' : version === deployment.canary ? 'canary' : '');
+  return (
+    <>
+      <table className="list" aria-label="Routes">
+        <thead>
+          <tr>
+            <th>Version</th>
+            <th>Label</th>
+            <th className="number">Traffic</th>
+            <th>Serving here</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deployment.routes.map((route) => (
+            <tr key={route.version} data-version={route.version}>
+              <td>v{route.version}</td>
+              <td>{label(route.version)}</td>
+              <td className="number">
+                <span className="weight-bar" style={{ width: `${route.weight * 1.2}px` }} />
+                {route.weight}%
+              </td>
+              <td>
+                <StatusBadge state={route.serving} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted small">
+        Revision {deployment.revision}, changed {formatTime(deployment.updatedAt)}
+        {deployment.updatedBy ? ` by ${deployment.updatedBy}` : ''}.
+        {deployment.shadow && ` Shadow: ${deployment.shadow.percent}% of requests are also sent to v${deployment.shadow.version}, its answers compared and never returned.`}
+        {deployment.fallback && ` Fallback: v${deployment.fallback.version} answers when a routed version fails or is overloaded.`}
+      </p>
+    </>
+  );
+}
+
+function NoDeployment({ name, ready, canDeploy, onChanged }: { name: string; ready: number[]; canDeploy: boolean; onChanged(): Promise<void> }) {
+  const latest = ready.length > 0 ? Math.max(...ready) : undefined;
+  const [version, setVersion] = useState<number | undefined>(latest);
+  useEffect(() => setVersion((current) => current ?? latest), [latest]);
+  const create = useAction(async (target: number) => call(api.PUT('/api/models/{name}/deployment', { params: { path: { name } }, body: { routes: [{ version: target, weight: 100 }] } })));
+  return (
+    <div>
+      <p>
+        No deployment yet: requests that name no version go to the latest ready version{latest ? ` (v${latest})` : ''}. A deployment pins the traffic to versions you
+        choose, so that a new upload does not take it, and lets you move it by canary.
+      </p>
+      {canDeploy && latest !== undefined && version !== undefined && (
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void create.run(version).then((done) => done && onChanged());
+          }}
+        >
+          <label className="inline">
+            Send all traffic to{' '}
+            <select value={version} onChange={(event) => setVersion(Number(event.target.value))} aria-label="Version for all traffic">
+              {ready.map((option) => (
+                <option key={option} value={option}>
+                  v{option}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={create.busy}>
+            Create deployment
+          </button>
+        </form>
+      )}
+      <ErrorNote>{create.error}</ErrorNote>
+    </div>
+  );
+}
+
+function CanaryControls({ name, deployment, ready, onChanged }: { name: string; deployment: Deployment; ready: number[]; onChanged(): Promise<void> }) {
+  const heaviest = [...deployment.routes].sort((a, b) => b.weight - a.weight)[0]?.version;
+  const stable = deployment.stable ?? heaviest;
+  const candidates = ready.filter((version) => version !== stable);
+  const routedCanary = deployment.canary ?? undefined;
+  const [canary, setCanary] = useState<number | undefined>(routedCanary ?? candidates[candidates.length - 1]);
+  const currentPercent = deployment.routes.find((route) => route.version === canary)?.weight ?? 0;
+  const [percent, setPercent] = useState(currentPercent);
+  const [reason, setReason] = useState('');
+  // Follow the server when the deployment changes under us (another operator, a plan step).
+  useEffect(() => setPercent(currentPercent), [currentPercent, deployment.revision]);
+  useEffect(() => setCanary((current) => (current !== undefined && candidates.includes(current) ? current : (routedCanary ?? candidates[candidates.length - 1]))), [candidates.join(','), routedCanary]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const body = (routes: Array<{ version: number; weight: number }>) => ({
+    routes,
+    ...(stable !== undefined ? { stable } : {}),
+    ...(deployment.shadow ? { shadow: deployment.shadow } : {}),
+    ...(deployment.fallback ? { fallback: deployment.fallback } : {}),
+    sticky: deployment.sticky,
+    ...(reason ? { reason } : {}),
+  });
+  const split = useAction(async () => {
+    if (stable === undefined || canary === undefined) return undefined;
+    return call(
+      api.PUT('/api/models/{name}/deployment', {
+        params: { path: { name } },
+        body: { ...body([{ version: stable, weight: 100 - percent }, { version: canary, weight: percent }]), canary },
+      }),
+    );
+  });
+  const promote = useAction(async () => call(api.POST('/api/models/{name}/deployment/promote', { params: { path: { name } }, body: reason ? { reason } : {} })));
+  const rollback = useAction(async () => call(api.POST('/api/models/{name}/deployment/rollback', { params: { path: { name } }, body: reason ? { reason } : {} })));
+  const after = async (result: unknown) => {
+    if (result === undefined) return;
+    setReason('');
+    await onChanged();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void split.run().then(after);
+  };
+  const planRunning = deployment.planState?.status === 'running' || deployment.planState?.status === 'paused';
+
+  return (
+    <form className="card" onSubmit={submit} aria-label="Canary">
+      <h3>Canary</h3>
+      {stable === undefined || candidates.length === 0 ? (
+        <p className="muted">Upload another version to run it as a canary beside v{stable}.</p>
+      ) : (
+        <>
+          <div className="row">
+            <label className="inline">
+              Canary version{' '}
+              <select value={canary} onChange={(event) => setCanary(Number(event.target.value))} aria-label="Canary version">
+                {candidates.map((version) => (
+                  <option key={version} value={version}>
+                    v{version}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span className="muted">beside stable v{stable}</span>
+          </div>
+          <label>
+            Share of traffic for v{canary}: <output aria-label="Canary share">{percent}%</output>
+            <input type="range" min={0} max={100} step={1} value={percent} onChange={(event) => setPercent(Number(event.target.value))} aria-label="Canary percentage" />
+          </label>
+          <div className="presets">
+            {[0, 1, 5, 10, 25, 50, 100].map((preset) => (
+              <button key={preset} type="button" className={`chip${preset === percent ? ' selected' : ''}`} onClick={() => setPercent(preset)}>
+                {preset}%
+              </button>
+            ))}
+          </div>
+        </>
+      )}
+      <label>
+        Reason <span className="muted">(kept in the history)</span>
+        <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="v3 passed offline evaluation" maxLength={1000} />
+      </label>
+      {planRunning && <p className="notice">A progressive plan is moving this canary. Applying a split by hand replaces the plan.</p>}
+      <ErrorNote>{split.error ?? promote.error ?? rollback.error}</ErrorNote>
+      <div className="actions">
+        {stable !== undefined && candidates.length > 0 && (
+          <button type="submit" disabled={split.busy || canary === undefined}>
+            Apply {100 - percent}/{percent} split
+          </button>
+        )}
+        {deployment.canary != null && (
+          <button type="button" className="secondary" disabled={promote.busy} onClick={() => void promote.run().then(after)}>
+            Promote v{deployment.canary} to stable
+          </button>
+        )}
+        {(deployment.canary != null || deployment.previousStable != null) && (
+          <button type="button" className="danger" disabled={rollback.busy} onClick={() => void rollback.run().then(after)}>
+            Roll back{deployment.canary == null && deployment.previousStable != null ? ` to v${deployment.previousStable}` : ''}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function PlanControls({ name, deployment, canDeploy, onChanged }: { name: string; deployment: Deployment; canDeploy: boolean; onChanged(): Promise<void> }) {
+  const state = deployment.planState!;
+  const steps = deployment.plan?.steps ?? [];
+  const act = useAction(async (action: 'pause' | 'resume' | 'abort') => {
+    const path = `/api/models/{name}/deployment/plan/${action}` as const;
+    return call(api.POST(path, { params: { path: { name } }, body: {} }));
+  });
+  const run = (action: 'pause' | 'resume' | 'abort') => void act.run(action).then((done) => done && onChanged());
+  return (
+    <div className="card" aria-label="Progressive plan">
+      <h3>
+        Progressive plan <StatusBadge state={state.status} />
+      </h3>
+      <p>
+        Step {state.step + 1} of {steps.length}: the canary at {state.weight}% (steps {steps.map((step) => `${step}%`).join(' → ')}), since {formatTime(state.stepStartedAt)}.
+        {state.reason && <span className="muted"> {state.reason}</span>}
+      </p>
+      {deployment.evaluation && <p className="muted small">{deployment.evaluation.reason}</p>}
+      <ErrorNote>{act.error}</ErrorNote>
+      {canDeploy && (
+        <div className="actions">
+          {state.status === 'running' && (
+            <button type="button" className="secondary" disabled={act.busy} onClick={() => run('pause')}>
+              Pause
+            </button>
+          )}
+          {state.status === 'paused' && (
+            <button type="button" className="secondary" disabled={act.busy} onClick={() => run('resume')}>
+              Resume
+            </button>
+          )}
+          {(state.status === 'running' || state.status === 'paused') && (
+            <button type="button" className="danger" disabled={act.busy} onClick={() => run('abort')}>
+              Abort (canary to 0%)
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { api, call } from '../api';
+import { DeploymentPanel } from '../components/DeploymentPanel';
+import { ErrorNote } from '../components/Notice';
+import { TrafficCharts } from '../components/TrafficCharts';
+import { VersionsPanel } from '../components/VersionsPanel';
+import { Link } from '../router';
+import { useResource } from '../use-resource';
+
+/** How often versions are read again: a version loads, warms up or fails on its own time. */
+const REFRESH_MS = 10_000;
+
+export function ModelPage({ name }: { name: string }) {
+  const model = useResource(() => call(api.GET('/api/models/{name}', { params: { path: { name } } })), [name]);
+  const versions = useResource(() => call(api.GET('/api/models/{name}/versions', { params: { path: { name } } })), [name], REFRESH_MS);
+
+  if (model.error && !model.data) {
+    return (
+      <section>
+        <p>
+          <Link href="/">← Models</Link>
+        </p>
+        <ErrorNote>{model.error}</ErrorNote>
+      </section>
+    );
+  }
+  const items = versions.data ?? [];
+  return (
+    <section className="model">
+      <p>
+        <Link href="/">← Models</Link>
+      </p>
+      <h1>{name}</h1>
+      {model.data?.description && <p className="lead">{model.data.description}</p>}
+      <p className="muted small">
+        Predict with <code>POST /v2/models/{name}/infer</code> (Open Inference Protocol) or <code>POST /v1/models/{name}:predict</code> (TensorFlow Serving REST).
+      </p>
+      <ErrorNote>{versions.error}</ErrorNote>
+      {versions.data && (
+        <>
+          <DeploymentPanel name={name} versions={items} onChanged={() => void versions.reload()} />
+          <TrafficCharts name={name} />
+          <VersionsPanel name={name} versions={items} onChanged={versions.reload} />
+        </>
+      )}
+      {versions.loading && !versions.data && <p className="loading">Loading…</p>}
+    </section>
+  );
+}
+

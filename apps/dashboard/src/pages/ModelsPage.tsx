@@ -1,0 +1,99 @@
+import { useState, type FormEvent } from 'react';
+import { api, call } from '../api';
+import { ErrorNote } from '../components/Notice';
+import { formatTime } from '../format';
+import { Link, modelPath, navigate } from '../router';
+import { useSession } from '../session';
+import { useAction, useResource } from '../use-resource';
+
+export function ModelsPage() {
+  const { can } = useSession();
+  const models = useResource(() => call(api.GET('/api/models')), []);
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <section>
+      <div className="heading">
+        <h1>Models</h1>
+        {can('models:write') && !creating && (
+          <button type="button" onClick={() => setCreating(true)}>
+            New model
+          </button>
+        )}
+      </div>
+      {creating && <CreateModel onCancel={() => setCreating(false)} />}
+      <ErrorNote>{models.error}</ErrorNote>
+      {models.data && models.data.items.length === 0 && (
+        <p className="empty">No models yet.{can('models:write') ? ' Create one, then upload an ONNX or TensorFlow.js file as its first version.' : ''}</p>
+      )}
+      {models.data && models.data.items.length > 0 && (
+        <table className="list" aria-label="Models">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Description</th>
+              <th>Task</th>
+              <th className="number">Latest version</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.data.items.map((model) => (
+              <tr key={model.name}>
+                <td>
+                  <Link href={modelPath(model.name)}>{model.name}</Link>
+                </td>
+                <td>{model.description}</td>
+                <td>{model.task ?? '—'}</td>
+                <td className="number">{model.latestVersion || '—'}</td>
+                <td>{formatTime(model.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {models.loading && !models.data && <p className="loading">Loading…</p>}
+    </section>
+  );
+}
+
+function CreateModel({ onCancel }: { onCancel(): void }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [task, setTask] = useState('');
+  const create = useAction(async () => call(api.POST('/api/models', { body: { name, description, ...(task ? { task } : {}) } })));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const model = await create.run();
+    if (model) navigate(modelPath(model.name));
+  };
+
+  return (
+    <form className="card" onSubmit={(event) => void submit(event)} aria-label="New model">
+      <h2>New model</h2>
+      <label>
+        Name
+        <input name="name" value={name} onChange={(event) => setName(event.target.value)} placeholder="iris-classifier" required autoFocus />
+        <span className="hint">Lowercase letters, digits, ".", "_" or "-": it becomes part of the prediction URLs.</span>
+      </label>
+      <label>
+        Description
+        <input name="description" value={description} onChange={(event) => setDescription(event.target.value)} />
+      </label>
+      <label>
+        Task
+        <input name="task" value={task} onChange={(event) => setTask(event.target.value)} placeholder="classification" />
+      </label>
+      <ErrorNote>{create.error}</ErrorNote>
+      <div className="actions">
+        <button type="submit" disabled={create.busy}>
+          Create
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
