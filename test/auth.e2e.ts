@@ -4,8 +4,12 @@ import type { RouteAccess } from '../apps/api/src/auth/access.decorator';
 import { ALL_SCOPES, createKey } from './support/credentials';
 import { ADMIN_KEY, ADMIN_PASSWORD, startServer, type TestServer } from './support/server';
 
-/** Routes anyone may call: health, login and the API documentation. Any other public route fails the walk. */
-const PUBLIC_ROUTES = new Set(['GET /health/live', 'GET /health/ready', 'GET /v2/health/live', 'GET /v2/health/ready', 'POST /api/auth/login']);
+/**
+ * Routes anyone may call: health, login, the dashboard's pages and files (which log in through
+ * POST /api/auth/login; test/dashboard-serving.e2e.ts) and the API documentation. Any other public
+ * route fails the walk.
+ */
+const PUBLIC_ROUTES = new Set(['GET /health/live', 'GET /health/ready', 'GET /v2/health/live', 'GET /v2/health/ready', 'POST /api/auth/login', 'GET /*', 'GET /assets/*']);
 const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs-');
 
 /** A route pattern made concrete: regex constraints dropped, "::" (a literal colon) kept, parameters filled. */
@@ -52,7 +56,7 @@ describe('deny by default', () => {
 
   const walkable = () => server.modelgate.routes.filter((route) => route.method !== 'HEAD' && route.method !== 'OPTIONS' && !isDocs(route.url));
 
-  it('declares an access rule on every route, and only health and login are public', () => {
+  it('declares an access rule on every route, and only health, login and the dashboard are public', () => {
     const undeclared = walkable()
       .filter((route) => route.access === undefined)
       .map((route) => `${route.method} ${route.url}`);

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { hostileArchives, onnxMlp, zipFolder } from './fixtures/models';
 import { createKey } from './support/credentials';
+import { writeDashboardBuild } from './support/dashboard';
 import { listFiles } from './support/files';
 import { send, sendRaw, type FuzzAnswer, type FuzzRequest } from './support/fuzz/http';
 import { Random, seedFromEnvironment } from './support/fuzz/random';
@@ -33,8 +34,11 @@ describe(`fuzz (seed ${SEED})`, () => {
   beforeAll(async () => {
     console.log(`fuzz seed ${SEED}: replay with FUZZ_SEED=${SEED}`);
     workspace = await mkdtemp(join(tmpdir(), 'modelgate-fuzz-'));
+    // A dashboard build, so that its routes are fuzzed as they serve (unbuilt, pages answer 503).
+    const dashboard = await writeDashboardBuild(join(workspace, 'dashboard'));
     server = await startServer({
       env: {
+        MODELGATE_DASHBOARD_DIR: dashboard.dir,
         MODELGATE_MAX_BODY_MB: '1',
         MODELGATE_MAX_UPLOAD_MB: '1',
         MODELGATE_MAX_UNPACKED_MB: '2',

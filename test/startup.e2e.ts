@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuiltServerToExit, startBuiltServer, stopBuiltServer as stop } from './support/built-server';
 import { SHUTDOWN_SIGNALS } from '../apps/api/src/app';
+import { DEFAULT_DASHBOARD_DIR } from '../apps/api/src/config/dashboard-config';
 import { createDatabase, startServer } from './support/server';
 
 describe('npm start', () => {
@@ -19,6 +20,7 @@ describe('npm start', () => {
       HOST: '127.0.0.1',
       MODELGATE_DATA_DIR: dataDir,
       MODELGATE_ADMIN_KEY: '',
+      MODELGATE_ADMIN_PASSWORD: '',
       MODELGATE_DEMO: '',
       LOG_LEVEL: 'warn',
       DATABASE_URL: database?.url ?? '',
@@ -35,6 +37,17 @@ describe('npm start', () => {
     try {
       key = (await readFile(join(dataDir, 'admin-key'), 'utf8')).trim();
       expect(first.output()).toContain(key);
+      // The dashboard login is printed once too, and / answers: the dashboard, or how to build it.
+      expect(first.output()).toContain((await readFile(join(dataDir, 'admin-password'), 'utf8')).trim());
+      const home = await fetch(`${first.url}/`);
+      if (existsSync(join(DEFAULT_DASHBOARD_DIR, 'index.html'))) {
+        expect(home.status).toBe(200);
+        expect(first.output()).toContain(`Dashboard: ${first.url}/`);
+      } else {
+        expect(home.status).toBe(503);
+        expect(await home.text()).toContain('npm run build');
+        expect(first.output()).toContain('once it is built (npm run build)');
+      }
       const answer = await fetch(`${first.url}/v2/models/iris/infer`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBuiltServer, stopBuiltServer, type BuiltServer } from './support/built-server';
+import { writeDashboardBuild } from './support/dashboard';
 import { createDatabase } from './support/server';
 
 /** Secrets a log line must never hold, each distinctive enough to be found if it leaked. */
@@ -16,6 +17,7 @@ const PAYLOAD = [5.123987, 3.456987, 1.789987, 0.234987];
 
 describe('structured logs', () => {
   let dataDir: string;
+  let dashboardDir: string;
   let database: Awaited<ReturnType<typeof createDatabase>> | undefined;
   let started: BuiltServer;
   let output = '';
@@ -30,6 +32,8 @@ describe('structured logs', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'modelgate-logs-'));
+    dashboardDir = await mkdtemp(join(tmpdir(), 'modelgate-logs-dashboard-'));
+    await writeDashboardBuild(dashboardDir);
     database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
     started = await startBuiltServer({
       PORT: '0',
@@ -38,6 +42,7 @@ describe('structured logs', () => {
       MODELGATE_ADMIN_KEY: ADMIN_KEY,
       MODELGATE_ADMIN_PASSWORD: PASSWORD,
       METRICS_TOKEN,
+      MODELGATE_DASHBOARD_DIR: dashboardDir,
       MODELGATE_DEMO: 'true',
       LOG_LEVEL: 'info',
       DATABASE_URL: database?.url ?? '',
@@ -66,14 +71,15 @@ describe('structured logs', () => {
     if (started?.child.exitCode === null) started.child.kill('SIGKILL');
     await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(dashboardDir, { recursive: true, force: true });
   });
 
   const lines = () => output.split('\n').filter((line) => line.trim() !== '');
   const records = () => lines().filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 
-  it('writes one JSON object per line, except the human start-up line', () => {
+  it('writes one JSON object per line, except the human start-up lines', () => {
     const plain = lines().filter((line) => !line.startsWith('{'));
-    expect(plain).toEqual([expect.stringMatching(/^Modelgate is serving on http:\/\/\S+ \(API docs at \/docs\)$/)]);
+    expect(plain).toEqual([expect.stringMatching(/^Modelgate is serving on http:\/\/\S+ \(API docs at \/docs\)$/), `Dashboard: ${started.url}/`]);
     for (const record of records()) {
       expect(typeof record.time).toBe('string');
       expect(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).toContain(record.level);

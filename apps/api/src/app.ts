@@ -11,6 +11,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { BadRequestError } from './common/errors';
 import { requestIdFor } from './common/request-id';
 import { describeValidationErrors, VALIDATION_OPTIONS } from './common/validation';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { DemoService } from './demo/demo.service';
 import { registerInferenceBodyParsers } from './inference/binary-body';
@@ -140,6 +141,7 @@ async function configureHttp(app: NestFastifyApplication, config: AppConfig): Pr
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   setupOpenApi(app);
+  await serveDashboard(app, config.dashboard);
 }
 
 /**

@@ -6,8 +6,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   applyHeapGrowth(config.heapGrowingPercent);
   const modelgate = await createModelgate(config);
-  const url = await modelgate.listen();
-  process.stdout.write(`Modelgate is serving on ${url.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost')} (API docs at /docs)\n`);
+  const url = (await modelgate.listen()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  process.stdout.write(`Modelgate is serving on ${url} (API docs at /docs)\n`);
+  // Unbuilt, the dashboard module has logged how to build it instead.
+  if (config.dashboard.built) process.stdout.write(`Dashboard: ${url}/\n`);
 }
 
 main().catch((error: unknown) => {

@@ -49,9 +49,13 @@ export class OperatorsService implements OnApplicationBootstrap {
     const file = join(this.config.dataDir, ADMIN_PASSWORD_FILE);
     await writeFile(file, `${password}\n`, { mode: 0o600 });
     await chmod(file, 0o600);
+    // The address is known once the server listens: main.ts prints it then, as "Dashboard: <url>".
+    const where = this.config.dashboard.built
+      ? 'Log in on the dashboard, at the "Dashboard:" address printed once the server listens.'
+      : 'Log in on the dashboard, at / on this server, once it is built (npm run build).';
     process.stdout.write(
       `\n  Modelgate dashboard login (shown once, saved to ${file}):\n\n    username: ${FIRST_ADMIN}\n    password: ${password}\n\n` +
-        `  Set MODELGATE_ADMIN_PASSWORD before the first start to choose your own.\n\n`,
+        `  ${where}\n  Set MODELGATE_ADMIN_PASSWORD before the first start to choose your own.\n\n`,
     );
   }
 

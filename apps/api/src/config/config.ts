@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readDashboard, type DashboardBuild } from './dashboard-config';
 import { readCorsOrigins, readTls, readTrustProxy, type TlsFiles } from './security-config';
 import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
 
@@ -66,6 +67,8 @@ export interface AppConfig {
    * while the server holds no other request (libs/runtime/src/worker/idle-spin.ts); 0: off.
    */
   idleSpinMs: number;
+  /** MODELGATE_DASHBOARD_DIR: the dashboard build served at / (default apps/dashboard/dist; see dashboard-config.ts). */
+  dashboard: DashboardBuild;
   /** V8's old-generation growing factor, as 1 + percent/100, set at start-up (heap-growth.ts); 0: V8's own. */
   heapGrowingPercent: number;
 }
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
     idleSpinMs: read.integer('MODELGATE_IDLE_SPIN_MS', 1, 0, 100),
     heapGrowingPercent: read.integer('MODELGATE_HEAP_GROWING_PERCENT', 100, 0, 400),
+    dashboard: readDashboard(read),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
   if (read.problems.length > 0) throw new ConfigError(read.problems);

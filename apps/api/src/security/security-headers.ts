@@ -1,6 +1,6 @@
 /**
- * Response headers that tell browsers what a response may do. Pages (the API documentation, later
- * the dashboard) may load their own scripts, styles and images and nothing from elsewhere; API
+ * Response headers that tell browsers what a response may do. Pages (the dashboard, the API
+ * documentation) may load their own scripts, styles and images and nothing from elsewhere; API
  * answers (JSON) may do nothing at all. No response may be framed (clickjacking), sniffed into
  * another content type, or leak its URL as a referrer; management answers (which can hold a new
  * key) are never cached.
@@ -19,7 +19,8 @@ const PAGE_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const API_PREFIXES = ['/api/', '/v1/', '/v2', '/health/', '/metrics'];
+/** Paths of the API (not pages); the dashboard never answers them either (dashboard/serve-dashboard.ts). */
+export const API_PREFIXES = ['/api/', '/v1/', '/v2', '/health/', '/metrics'];
 
 /**
  * The headers for a response to `url`, named in lower case as Fastify writes them (so the inference

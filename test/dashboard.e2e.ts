@@ -1,0 +1,236 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { formatMs } from '../apps/dashboard/src/format';
+import { onnxMlp, onnxMlpVariant } from './fixtures/models';
+import { ADMIN_PASSWORD, startServer, type TestServer } from './support/server';
+
+/**
+ * The operator dashboard, driven in a real Chromium against a real server: sign in, create a
+ * model, upload versions, move a canary, read the charts, roll back, manage keys. Each step checks
+ * what the operator sees and what the API now holds.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DASHBOARD_DIR = resolve(__dirname, '../apps/dashboard/dist');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or apt-get install chromium): the dashboard's browser tests are skipped`);
+
+const ROW = [5.1, 3.5, 1.4, 0.2];
+const V2_BODY = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: ROW }] });
+
+interface Deployment {
+  revision: number;
+  routes: Array<{ version: number; weight: number }>;
+  stable: number | null;
+  canary: number | null;
+}
+
+describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let fixtures: string;
+  const problems: string[] = [];
+
+  const deployment = async (name: string) => (await server.json<Deployment>(`/api/models/${name}/deployment`)).body;
+  const predict = (name: string, key?: string) =>
+    server.fetch(`/v2/models/${name}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: V2_BODY, ...(key ? { key } : {}) });
+
+  beforeAll(async () => {
+    if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error(`the dashboard is not built at ${DASHBOARD_DIR}: run npm run build`);
+    fixtures = await mkdtemp(join(tmpdir(), 'modelgate-dashboard-'));
+    await onnxMlp(fixtures, 'first.onnx');
+    await onnxMlpVariant(fixtures, 11, 'second.onnx');
+    await writeFile(join(fixtures, 'not-a-model.onnx'), 'this is text, not an ONNX protobuf');
+    server = await startServer({ env: { MODELGATE_DASHBOARD_DIR: DASHBOARD_DIR } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    context = await browser.newContext({ baseURL: server.url });
+    page = await context.newPage();
+    // A script error, a refused resource (the Content-Security-Policy) or a failed load is a bug.
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (fixtures) await rm(fixtures, { recursive: true, force: true });
+  });
+  afterEach(async (test) => {
+    // DASHBOARD_SCREENSHOTS=<dir>: a picture of the page after each step, to look at.
+    if (process.env.DASHBOARD_SCREENSHOTS) await page.screenshot({ path: join(process.env.DASHBOARD_SCREENSHOTS, `${test.task.name.slice(0, 40)}.png`), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses a wrong password with the reason, then signs the admin in', async () => {
+    await page.goto('/');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username or password/i);
+
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    await page.getByText('No models yet').waitFor();
+    // The session is an HttpOnly cookie: scripts on the page cannot read it.
+    expect(await page.evaluate('document.cookie')).toBe('');
+  });
+
+  it('creates a model, refusing a bad name with the rule, and opens it', async () => {
+    await page.getByRole('button', { name: 'New model' }).click();
+    const form = page.getByRole('form', { name: 'New model' });
+    await form.getByLabel('Name').fill('Iris Web');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('name must be 1-63 characters of lowercase letters');
+    expect((await server.json<{ total: number }>('/api/models')).body.total).toBe(0);
+
+    await form.getByLabel('Name').fill('iris-web');
+    await form.getByLabel('Description').fill('Iris species, from the dashboard');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'iris-web' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/models/iris-web');
+    expect((await server.json<{ description: string }>('/api/models/iris-web')).body.description).toBe('Iris species, from the dashboard');
+  });
+
+  it('shows why a file that is not a model is refused, and adds no version', async () => {
+    await page.getByRole('button', { name: 'Upload version' }).click();
+    const form = page.getByRole('form', { name: 'Upload version' });
+    await form.getByLabel('Model file').setInputFiles(join(fixtures, 'not-a-model.onnx'));
+    await form.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent(), { timeout: 20_000 }).toMatch(/onnx/i);
+    expect((await server.json<unknown[]>('/api/models/iris-web/versions')).body).toEqual([]);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('uploads a version with serving settings, and lists it ready', async () => {
+    await page.getByRole('button', { name: 'Upload version' }).click();
+    const form = page.getByRole('form', { name: 'Upload version' });
+    await form.getByLabel('Model file').setInputFiles(join(fixtures, 'first.onnx'));
+    await form.getByLabel('Description').fill('first cut');
+    await form.getByLabel('Max batch size').fill('8');
+    await form.getByRole('button', { name: 'Upload' }).click();
+    const row = page.getByRole('table', { name: 'Versions' }).locator('tr[data-version="1"]');
+    await row.waitFor({ timeout: 30_000 });
+    await expect.poll(() => row.textContent(), { timeout: 20_000 }).toContain('ready');
+    expect(await row.textContent()).toContain('up to 8');
+    const version = (await server.json<{ description: string; config: { batching?: { maxBatchSize?: number } } }>('/api/models/iris-web/versions/1')).body;
+    expect(version.description).toBe('first cut');
+    expect(version.config.batching?.maxBatchSize).toBe(8);
+  });
+
+  it('creates a deployment, then moves a canary to 25%, and the server routes that split', async () => {
+    await page.getByRole('button', { name: 'Create deployment' }).click();
+    await page.getByRole('table', { name: 'Routes' }).waitFor();
+    expect((await deployment('iris-web')).routes).toEqual([expect.objectContaining({ version: 1, weight: 100 })]);
+
+    await page.getByRole('button', { name: 'Upload version' }).click();
+    await page.getByRole('form', { name: 'Upload version' }).getByLabel('Model file').setInputFiles(join(fixtures, 'second.onnx'));
+    await page.getByRole('form', { name: 'Upload version' }).getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('table', { name: 'Versions' }).locator('tr[data-version="2"]').waitFor({ timeout: 30_000 });
+
+    const canary = page.getByRole('form', { name: 'Canary' });
+    await expect.poll(() => canary.getByLabel('Canary version').inputValue()).toBe('2');
+    await canary.getByRole('button', { name: '25%' }).click();
+    await canary.getByLabel('Reason').fill('v2 passed offline evaluation');
+    await canary.getByRole('button', { name: 'Apply 75/25 split' }).click();
+    const routes = page.getByRole('table', { name: 'Routes' });
+    await expect.poll(() => routes.locator('tr[data-version="2"]').textContent()).toContain('25%');
+    const after = await deployment('iris-web');
+    expect(after).toMatchObject({ stable: 1, canary: 2 });
+    expect(after.routes.map(({ version, weight }) => ({ version, weight }))).toEqual([
+      { version: 1, weight: 75 },
+      { version: 2, weight: 25 },
+    ]);
+    // Traffic follows: both versions answer.
+    const versions = new Set<string>();
+    for (let index = 0; index < 60; index++) {
+      const answer = await predict('iris-web');
+      expect(answer.status).toBe(200);
+      versions.add(answer.headers.get('x-model-version') ?? '');
+      await answer.arrayBuffer();
+    }
+    expect([...versions].sort()).toEqual(['1', '2']);
+  });
+
+  it('charts the latency and traffic of both versions, as the API reports them', async () => {
+    const charts = page.getByRole('region', { name: 'Traffic and latency' });
+    // The charts refresh on their own; a reload makes this one read now.
+    await page.reload();
+    const marks = (series: string) => charts.locator(`[data-series="${series}"] circle, [data-series="${series}"] path[d^="M"]`).count();
+    await expect.poll(() => marks('v1 p50'), { timeout: 30_000 }).toBeGreaterThan(0);
+    for (const series of ['v2 p50', 'v1 p99', 'v1 requests/s', 'v2 requests/s', 'v1 errors']) expect(await marks(series), series).toBeGreaterThan(0);
+    // The legend's latest p50 is the API's own figure for the last minute with requests.
+    const api = (await server.json<{ versions: Array<{ version: number; points: Array<{ p50Ms: number | null }> }> }>('/api/models/iris-web/metrics')).body;
+    const p50s = api.versions.find((each) => each.version === 1)!.points.map((point) => point.p50Ms).filter((value): value is number => value !== null);
+    expect(await charts.getByText(/^v1 p50: latest/).textContent()).toBe(`v1 p50: latest ${formatMs(p50s[p50s.length - 1])}`);
+  });
+
+  it('rolls the canary back from the dashboard, recorded with the reason', async () => {
+    const canary = page.getByRole('form', { name: 'Canary' });
+    await canary.getByLabel('Reason').fill('p99 regression');
+    await canary.getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(async () => (await deployment('iris-web')).routes.find((route) => route.version === 2)?.weight ?? 0).toBe(0);
+    expect((await deployment('iris-web')).routes.find((route) => route.version === 1)?.weight).toBe(100);
+    await page.locator('.history summary').click();
+    await expect.poll(() => page.locator('.history').textContent()).toContain('p99 regression');
+  });
+
+  it('keeps a client route on reload', async () => {
+    await page.goto('/models/iris-web');
+    await page.getByRole('heading', { name: 'iris-web' }).waitFor();
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  });
+
+  it('creates a key shown once that predicts, then revokes it', async () => {
+    await page.goto('/keys');
+    await page.getByRole('button', { name: 'New key' }).click();
+    const form = page.getByRole('form', { name: 'New key' });
+    await form.getByLabel('Name').fill('web-client');
+    await form.getByRole('textbox', { name: /^Models/ }).fill('iris-web');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-key').textContent()) ?? '';
+    expect(key).toMatch(/^mg_[^_\s]+_\S+$/);
+    expect((await predict('iris-web', key)).status).toBe(200);
+    // Limited to the model it names.
+    expect((await server.json('/api/models', { key })).status).toBe(403);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    const row = page.getByRole('table', { name: 'Keys' }).locator('tr', { hasText: 'web-client' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.textContent()).toContain('revoked');
+    expect((await predict('iris-web', key)).status).toBe(401);
+  });
+
+  it('shows a viewer what it may read and none of the controls it may not use', async () => {
+    expect((await server.json('/api/operators', { method: 'POST', body: JSON.stringify({ username: 'vera', password: 'vera-password-123', role: 'viewer' }) })).status).toBe(201);
+    const viewer = await browser.newContext({ baseURL: server.url });
+    try {
+      const view = await viewer.newPage();
+      await view.goto('/models/iris-web');
+      await view.getByLabel('Username').fill('vera');
+      await view.getByLabel('Password').fill('vera-password-123');
+      await view.getByRole('button', { name: 'Sign in' }).click();
+      await view.getByRole('heading', { name: 'iris-web' }).waitFor();
+      await view.getByRole('table', { name: 'Routes' }).waitFor();
+      expect(await view.getByRole('button', { name: 'Upload version' }).count()).toBe(0);
+      expect(await view.getByRole('form', { name: 'Canary' }).count()).toBe(0);
+      expect(await view.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  it('signs out, and the next call asks for a sign-in again', async () => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+});
