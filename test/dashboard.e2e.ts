@@ -207,20 +207,61 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect((await predict('iris-web', key)).status).toBe(401);
   });
 
-  it('shows a viewer what it may read and none of the controls it may not use', async () => {
-    expect((await server.json('/api/operators', { method: 'POST', body: JSON.stringify({ username: 'vera', password: 'vera-password-123', role: 'viewer' }) })).status).toBe(201);
+  it('creates a viewer on the Operators page, who sees none of the controls it may not use, changes its password, and is signed out when disabled', async () => {
+    await page.goto('/operators');
+    await page.getByRole('button', { name: 'New operator' }).click();
+    const form = page.getByRole('form', { name: 'New operator' });
+    await form.getByLabel('Username').fill('vera');
+    await form.getByLabel('Password').fill('short');
+    await form.getByRole('radio', { name: /viewer/ }).check();
+    await form.getByRole('button', { name: 'Create operator' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('password must be 12 to');
+    await form.getByLabel('Password').fill('vera-password-123');
+    await form.getByRole('button', { name: 'Create operator' }).click();
+    await page.getByRole('table', { name: 'Operators' }).locator('tr[data-username="vera"]').waitFor();
+    const listed = await server.json<{ items: Array<{ username: string; role: string }> }>('/api/operators');
+    expect(listed.body.items.find((operator) => operator.username === 'vera')?.role).toBe('viewer');
+
     const viewer = await browser.newContext({ baseURL: server.url });
     try {
       const view = await viewer.newPage();
+      view.on('pageerror', (error) => problems.push(`viewer page error: ${error.message}`));
       await view.goto('/models/iris-web');
       await view.getByLabel('Username').fill('vera');
       await view.getByLabel('Password').fill('vera-password-123');
       await view.getByRole('button', { name: 'Sign in' }).click();
       await view.getByRole('heading', { name: 'iris-web' }).waitFor();
       await view.getByRole('table', { name: 'Routes' }).waitFor();
+      await view.getByRole('table', { name: 'Versions' }).waitFor();
       expect(await view.getByRole('button', { name: 'Upload version' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Canary' }).count()).toBe(0);
+      expect(await view.getByRole('button', { name: 'Retire' }).count()).toBe(0);
       expect(await view.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+      expect(await view.getByRole('link', { name: 'Operators' }).count()).toBe(0);
+
+      // Her own password, on her account page: a mistyped repetition is caught before it is sent.
+      await view.getByRole('link', { name: /vera/ }).click();
+      const change = view.getByRole('form', { name: 'Change password' });
+      await change.getByLabel('Current password').fill('vera-password-123');
+      await change.locator('input[name="new"]').fill('a brand new passphrase');
+      await change.getByLabel('New password again').fill('a brand new passphrasf');
+      await change.getByRole('button', { name: 'Change password' }).click();
+      await expect.poll(() => change.getByRole('alert').textContent()).toContain('differ');
+      await change.getByLabel('New password again').fill('a brand new passphrase');
+      await change.getByRole('button', { name: 'Change password' }).click();
+      await change.getByRole('status').waitFor();
+      const login = (password: string) =>
+        server.fetch('/api/auth/login', { method: 'POST', key: null, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'vera', password }) });
+      expect((await login('vera-password-123')).status).toBe(401);
+      expect((await login('a brand new passphrase')).status).toBe(200);
+
+      // Disabled by the admin: her next call is refused, and the dashboard asks her to sign in.
+      const row = page.getByRole('table', { name: 'Operators' }).locator('tr[data-username="vera"]');
+      await row.getByRole('button', { name: 'Disable' }).click();
+      await expect.poll(() => row.textContent()).toContain('disabled');
+      await view.getByRole('link', { name: 'Models' }).click();
+      await view.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await view.getByText('Your session ended').count()).toBe(1);
     } finally {
       await viewer.close();
     }

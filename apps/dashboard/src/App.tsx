@@ -7,6 +7,8 @@ import { ModelsPage } from './pages/ModelsPage';
 import { ModelPage } from './pages/ModelPage';
 import { KeysPage } from './pages/KeysPage';
 import { AuditPage } from './pages/AuditPage';
+import { AccountPage } from './pages/AccountPage';
+import { OperatorsPage } from './pages/OperatorsPage';
 
 type Auth = { status: 'checking' } | { status: 'signed-out'; notice?: string } | { status: 'signed-in'; session: Session };
 
@@ -55,6 +57,11 @@ export function App() {
             </NavLink>
           )}
           {state.can('admin') && (
+            <NavLink href="/operators" active={route.page === 'operators'}>
+              Operators
+            </NavLink>
+          )}
+          {state.can('admin') && (
             <NavLink href="/audit" active={route.page === 'audit'}>
               Audit log
             </NavLink>
@@ -63,9 +70,9 @@ export function App() {
             API docs
           </a>
         </nav>
-        <span className="who" title={`Scopes: ${state.session.scopes.join(', ')}`}>
+        <Link href="/account" className="who" title={`Your account; scopes: ${state.session.scopes.join(', ')}`}>
           {state.session.operator.username} <span className="muted">({state.session.operator.role})</span>
-        </span>
+        </Link>
         <button type="button" className="secondary" onClick={() => void signOut()}>
           Sign out
         </button>
@@ -95,6 +102,10 @@ function Page({ route }: { route: Route }) {
       return <KeysPage />;
     case 'audit':
       return <AuditPage />;
+    case 'operators':
+      return <OperatorsPage />;
+    case 'account':
+      return <AccountPage />;
     case 'not-found':
       return (
         <section>

@@ -58,3 +58,13 @@ export function uploadVersion(name: string, form: FormData, onProgress: (sentSha
     request.send(form);
   });
 }
+
+/** Every item of a paged list (`limit`/`offset`, 500 a page at most), read a page at a time. */
+export async function allPages<T>(page: (query: { limit: string; offset: string }) => Promise<{ items: T[]; total: number }>): Promise<{ items: T[]; total: number }> {
+  const items: T[] = [];
+  for (;;) {
+    const next = await page({ limit: '500', offset: String(items.length) });
+    items.push(...next.items);
+    if (next.items.length === 0 || items.length >= next.total) return { items, total: next.total };
+  }
+}

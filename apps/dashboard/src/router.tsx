@@ -6,6 +6,8 @@ export type Route =
   | { page: 'model'; name: string }
   | { page: 'keys' }
   | { page: 'audit' }
+  | { page: 'operators' }
+  | { page: 'account' }
   | { page: 'not-found'; path: string };
 
 export function routeOf(path: string): Route {
@@ -14,6 +16,8 @@ export function routeOf(path: string): Route {
   if (model) return { page: 'model', name: decodeURIComponent(model[1]) };
   if (path === '/keys') return { page: 'keys' };
   if (path === '/audit') return { page: 'audit' };
+  if (path === '/operators') return { page: 'operators' };
+  if (path === '/account') return { page: 'account' };
   return { page: 'not-found', path };
 }
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, call, type Schemas } from '../api';
+import { allPages, api, call, type Schemas } from '../api';
 import { ErrorNote, StatusBadge } from '../components/Notice';
 import { formatTime } from '../format';
 import { useSession, type Scope } from '../session';
@@ -17,7 +17,7 @@ const SCOPES: Array<{ scope: Scope; what: string }> = [
 ];
 
 export function KeysPage() {
-  const keys = useResource(() => call(api.GET('/api/keys')), []);
+  const keys = useResource(() => allPages((query) => call(api.GET('/api/keys', { params: { query } }))), []);
   const [shown, setShown] = useState<{ name: string; key: string }>();
   const revoke = useAction(async (id: string) => call(api.DELETE('/api/keys/{id}', { params: { path: { id } } })));
   const rotate = useAction(async (id: string) => call(api.POST('/api/keys/{id}/rotate', { params: { path: { id } }, body: {} })));

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, call } from '../api';
+import { allPages, api, call } from '../api';
 import { ErrorNote } from '../components/Notice';
 import { formatTime } from '../format';
 import { Link, modelPath, navigate } from '../router';
@@ -8,7 +8,7 @@ import { useAction, useResource } from '../use-resource';
 
 export function ModelsPage() {
   const { can } = useSession();
-  const models = useResource(() => call(api.GET('/api/models')), []);
+  const models = useResource(() => allPages((query) => call(api.GET('/api/models', { params: { query } }))), []);
   const [creating, setCreating] = useState(false);
 
   return (
