@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { axisLabel, niceCeiling } from './chart-scale';
 
 export interface ChartSeries {
   label: string;
@@ -15,7 +16,7 @@ const PAD = { left: 58, right: 12, top: 12, bottom: 26 };
  * A line chart drawn as SVG: the series share the time axis, gaps stay gaps (a step without
  * requests has no latency, and drawing it as 0 would lie), and the y axis starts at zero.
  */
-export function LineChart({ title, times, series, format }: { title: string; times: number[]; series: ChartSeries[]; format(value: number): string }) {
+export function LineChart({ title, times, series, format, unit = '' }: { title: string; times: number[]; series: ChartSeries[]; format(value: number): string; unit?: string }) {
   const titleId = useId();
   // Drawn at the size it is shown, so that its text stays the page's size whatever the width.
   const frame = useRef<HTMLDivElement>(null);
@@ -42,7 +43,7 @@ export function LineChart({ title, times, series, format }: { title: string; tim
               <g key={tick} className="grid">
                 <line x1={PAD.left} x2={width - PAD.right} y1={y(tick)} y2={y(tick)} />
                 <text x={PAD.left - 6} y={y(tick) + 4} textAnchor="end">
-                  {format(tick)}
+                  {axisLabel(tick, top / 4, unit)}
                 </text>
               </g>
             ))}
@@ -113,12 +114,4 @@ function pathOf(values: Array<number | null>, times: number[], x: (time: number)
 function summaryOf(values: Array<number | null>, format: (value: number) => string): string {
   const latest = [...values].reverse().find((value): value is number => value !== null);
   return latest === undefined ? '—' : `latest ${format(latest)}`;
-}
-
-/** A round number at or above `value` for the top of the axis (1, 2, 2.5 or 5 times a power of ten). */
-export function niceCeiling(value: number): number {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const factor of [1, 2, 2.5, 5, 10]) if (value <= factor * power) return factor * power;
-  return 10 * power;
 }

@@ -45,7 +45,8 @@ export function TrafficCharts({ name }: { name: string }) {
   const errors: ChartSeries[] = versions.map((version, index) => ({
     label: `v${version.version} errors`,
     color: color(index),
-    values: version.points.map((point) => point.errorRate),
+    // In percent, so that the axis reads 0.5% rather than 0.005.
+    values: version.points.map((point) => (point.errorRate === null ? null : point.errorRate * 100)),
   }));
 
   return (
@@ -66,9 +67,9 @@ export function TrafficCharts({ name }: { name: string }) {
       <ErrorNote>{series.error}</ErrorNote>
       {series.data && (
         <div className="charts">
-          <LineChart title="Latency per version (p50 solid, p99 dashed)" times={times} series={latency} format={formatMs} />
+          <LineChart title="Latency per version (p50 solid, p99 dashed)" times={times} series={latency} format={formatMs} unit=" ms" />
           <LineChart title="Requests per second" times={times} series={traffic} format={formatRate} />
-          <LineChart title="Error rate (5xx)" times={times} series={errors} format={(value) => formatPercent(value)} />
+          <LineChart title="Error rate (5xx)" times={times} series={errors} format={(percent) => formatPercent(percent / 100)} unit="%" />
         </div>
       )}
       {series.loading && !series.data && <p className="loading">Loading…</p>}
