@@ -3,7 +3,7 @@ import { api, call, uploadVersion, type Schemas } from '../api';
 import { formatBytes, formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction } from '../use-resource';
-import { ErrorNote, StatusBadge } from './Notice';
+import { ErrorNote, FormFooter, StatusBadge } from './Notice';
 
 type Version = Schemas['VersionDto'];
 
@@ -169,15 +169,7 @@ function UploadForm({ name, onDone }: { name: string; onDone(uploaded: boolean):
           <progress value={progress} max={1} /> {progress < 1 ? `Sending ${(progress * 100).toFixed(0)}%` : 'Loading and warming up the model…'}
         </p>
       )}
-      <ErrorNote>{upload.error}</ErrorNote>
-      <div className="actions">
-        <button type="submit" disabled={upload.busy}>
-          Upload
-        </button>
-        <button type="button" className="secondary" disabled={upload.busy} onClick={() => void onDone(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={upload.error} busy={upload.busy} submit="Upload" onCancel={() => void onDone(false)} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, call, type Schemas } from '../api';
-import { ErrorNote, StatusBadge } from '../components/Notice';
+import { ErrorNote, FormFooter, StatusBadge } from '../components/Notice';
 import { formatTime } from '../format';
 import { useSession, type Scope } from '../session';
 import { useAction, useResource } from '../use-resource';
@@ -211,15 +211,7 @@ function CreateKey({ onCreated }: { onCreated(key: Schemas['CreatedKeyDto']): Pr
           Burst <input name="burst" type="number" min={1} value={burst} onChange={(event) => setBurst(event.target.value)} placeholder={perSecond || ''} />
         </label>
       </div>
-      <ErrorNote>{create.error}</ErrorNote>
-      <div className="actions">
-        <button type="submit" disabled={create.busy}>
-          Create key
-        </button>
-        <button type="button" className="secondary" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={create.error} busy={create.busy} submit="Create key" onCancel={() => setOpen(false)} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, call } from '../api';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, FormFooter } from '../components/Notice';
 import { formatTime } from '../format';
 import { Link, modelPath, navigate } from '../router';
 import { useSession } from '../session';
@@ -85,15 +85,7 @@ function CreateModel({ onCancel }: { onCancel(): void }) {
         Task
         <input name="task" value={task} onChange={(event) => setTask(event.target.value)} placeholder="classification" />
       </label>
-      <ErrorNote>{create.error}</ErrorNote>
-      <div className="actions">
-        <button type="submit" disabled={create.busy}>
-          Create
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={create.error} busy={create.busy} submit="Create" onCancel={onCancel} />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, call, type Schemas } from '../api';
-import { ErrorNote, StatusBadge } from '../components/Notice';
+import { ErrorNote, FormFooter, StatusBadge } from '../components/Notice';
 import { formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction, useResource } from '../use-resource';
@@ -163,15 +163,7 @@ function CreateOperator({ onCreated }: { onCreated(): Promise<void> }) {
           ))}
         </div>
       </fieldset>
-      <ErrorNote>{create.error}</ErrorNote>
-      <div className="actions">
-        <button type="submit" disabled={create.busy}>
-          Create operator
-        </button>
-        <button type="button" className="secondary" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={create.error} busy={create.busy} submit="Create operator" onCancel={() => setOpen(false)} />
     </form>
   );
 }
