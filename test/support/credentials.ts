@@ -1,21 +1,10 @@
+import type { Schemas } from '../../libs/api-client/src/index';
 import type { TestServer } from './server';
 
 export const ALL_SCOPES = ['predict', 'models:read', 'models:write', 'deploy', 'keys', 'admin'] as const;
 
-export interface CreatedKey {
-  id: string;
-  key: string;
-  name: string;
-  scopes: string[];
-  models: string[] | null;
-  rateLimit: { perSecond: number; burst: number } | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  previousSecretExpiresAt: string | null;
-  createdBy: string | null;
-  createdAt: string;
-}
+/** A key as POST /api/keys answers it, the full key included (shown once). */
+export type CreatedKey = Schemas['CreatedKeyDto'];
 
 /** Creates a key through the API (as the admin key unless `as` is given) and returns the answer. */
 export async function createKey(server: TestServer, body: Record<string, unknown>, as?: string): Promise<CreatedKey> {
