@@ -1735,7 +1735,7 @@ export interface components {
              *       100
              *     ]
              */
-            steps: string[];
+            steps: number[];
             /**
              * @description Canary requests a step needs before it can pass and before its gates are judged
              * @default 100

@@ -97,7 +97,7 @@ export class PlanGatesDto {
 }
 
 export class PlanDto {
-  @ApiProperty({ example: [5, 25, 50, 100], description: "The canary's weights, increasing, ending at 100 (reaching 100 promotes it)" })
+  @ApiProperty({ example: [5, 25, 50, 100], type: [Number], description: "The canary's weights, increasing, ending at 100 (reaching 100 promotes it)" })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
