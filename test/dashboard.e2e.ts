@@ -45,7 +45,8 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await onnxMlp(fixtures, 'first.onnx');
     await onnxMlpVariant(fixtures, 11, 'second.onnx');
     await writeFile(join(fixtures, 'not-a-model.onnx'), 'this is text, not an ONNX protobuf');
-    server = await startServer({ env: { MODELGATE_DASHBOARD_DIR: DASHBOARD_DIR } });
+    // Plans are checked every 200 ms instead of every few seconds, so a rollout finishes in the test.
+    server = await startServer({ env: { MODELGATE_DASHBOARD_DIR: DASHBOARD_DIR, MODELGATE_ROLLOUT_INTERVAL_MS: '200' } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     context = await browser.newContext({ baseURL: server.url });
     page = await context.newPage();
@@ -178,6 +179,45 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect((await deployment('iris-web')).routes.find((route) => route.version === 1)?.weight).toBe(100);
     await page.locator('.history summary').click();
     await expect.poll(() => page.locator('.history').textContent()).toContain('p99 regression');
+  });
+
+  it('starts a progressive rollout that promotes v2 once its steps pass their gates', async () => {
+    await page.getByRole('button', { name: 'Start a progressive rollout' }).click();
+    const form = page.getByRole('form', { name: 'Progressive rollout' });
+    await form.getByLabel('Steps').fill('20, lots');
+    await form.getByRole('button', { name: 'Start rollout' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('steps must be percentages separated by commas');
+    await form.getByLabel('Steps').fill('20, 10');
+    await form.getByRole('button', { name: 'Start rollout' }).click();
+    // The API's own check, shown as it says it; the deployment is unchanged.
+    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/step/);
+    expect((await deployment('iris-web')).routes.find((route) => route.version === 2)?.weight ?? 0).toBe(0);
+
+    await form.getByLabel('Steps').fill('20, 100');
+    await form.getByLabel('Requests per step').fill('5');
+    await form.getByLabel('Seconds per step').fill('0');
+    await form.getByLabel('Max p95 vs stable').fill('');
+    await form.getByLabel('Max error rate').fill('5');
+    await form.getByRole('button', { name: 'Start rollout' }).click();
+    const planCard = page.getByRole('group', { name: 'Progressive plan' });
+    await expect.poll(() => planCard.textContent()).toMatch(/running|promoted/);
+    const started = await server.json<Deployment & { plan: { steps: number[]; minRequests: number; gates: Record<string, number> } }>('/api/models/iris-web/deployment');
+    expect(started.body.plan).toMatchObject({ steps: [20, 100], minRequests: 5, gates: { maxErrorRate: 0.05 } });
+    expect(started.body.plan.gates.maxLatencyRatio).toBeUndefined();
+
+    // Traffic carries it through its steps; reaching 100% promotes v2.
+    await expect
+      .poll(
+        async () => {
+          for (let index = 0; index < 20; index++) await (await predict('iris-web')).arrayBuffer();
+          return (await server.json<{ planState: { status: string } | null }>('/api/models/iris-web/deployment')).body.planState?.status;
+        },
+        { timeout: 60_000, interval: 100 },
+      )
+      .toBe('promoted');
+    expect(await deployment('iris-web')).toMatchObject({ stable: 2 });
+    await expect.poll(() => page.getByRole('table', { name: 'Routes' }).locator('tr[data-version="2"]').textContent(), { timeout: 15_000 }).toContain('100%');
+    await expect.poll(() => planCard.textContent()).toContain('promoted');
   });
 
   it('keeps a client route on reload', async () => {

@@ -4,6 +4,7 @@ import { formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction, useResource } from '../use-resource';
 import { ErrorNote, StatusBadge } from './Notice';
+import { PlanForm } from './PlanForm';
 
 type Deployment = Schemas['DeploymentDto'];
 type Version = Schemas['VersionDto'];
@@ -21,10 +22,15 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
   const deployment = useResource(() => deploymentOf(name), [name], REFRESH_MS);
   const history = useResource(() => call(api.GET('/api/models/{name}/deployment/history', { params: { path: { name } } })), [name, deployment.data?.revision]);
   const ready = versions.filter((version) => version.status === 'ready').map((version) => version.version);
+  const [planning, setPlanning] = useState(false);
   const changed = async () => {
     await deployment.reload();
     onChanged();
   };
+  const current = deployment.data;
+  const stable = current ? stableOf(current) : undefined;
+  const candidates = ready.filter((version) => version !== stable);
+  const planActive = current?.planState?.status === 'running' || current?.planState?.status === 'paused';
 
   return (
     <section aria-label="Deployment">
@@ -36,6 +42,26 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
           <Routes deployment={deployment.data} />
           {deployment.data.planState && <PlanControls name={name} deployment={deployment.data} canDeploy={can('deploy')} onChanged={changed} />}
           {can('deploy') && <CanaryControls name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
+          {can('deploy') && stable !== undefined && candidates.length > 0 && !planActive && !planning && (
+            <p>
+              <button type="button" className="secondary" onClick={() => setPlanning(true)}>
+                Start a progressive rollout…
+              </button>
+            </p>
+          )}
+          {planning && stable !== undefined && (
+            <PlanForm
+              name={name}
+              deployment={deployment.data}
+              stable={stable}
+              candidates={candidates}
+              onCancel={() => setPlanning(false)}
+              onStarted={async () => {
+                setPlanning(false);
+                await changed();
+              }}
+            />
+          )}
         </>
       )}
       {history.data && history.data.items.length > 0 && (
@@ -147,9 +173,13 @@ function NoDeployment({ name, ready, canDeploy, onChanged }: { name: string; rea
   );
 }
 
+/** The version labelled stable, or else the one with the most traffic. */
+function stableOf(deployment: Deployment): number | undefined {
+  return deployment.stable ?? [...deployment.routes].sort((a, b) => b.weight - a.weight)[0]?.version;
+}
+
 function CanaryControls({ name, deployment, ready, onChanged }: { name: string; deployment: Deployment; ready: number[]; onChanged(): Promise<void> }) {
-  const heaviest = [...deployment.routes].sort((a, b) => b.weight - a.weight)[0]?.version;
-  const stable = deployment.stable ?? heaviest;
+  const stable = stableOf(deployment);
   const candidates = ready.filter((version) => version !== stable);
   const routedCanary = deployment.canary ?? undefined;
   const [canary, setCanary] = useState<number | undefined>(routedCanary ?? candidates[candidates.length - 1]);
@@ -259,14 +289,20 @@ function PlanControls({ name, deployment, canDeploy, onChanged }: { name: string
   });
   const run = (action: 'pause' | 'resume' | 'abort') => void act.run(action).then((done) => done && onChanged());
   return (
-    <div className="card" aria-label="Progressive plan">
+    <div className="card" role="group" aria-label="Progressive plan">
       <h3>
         Progressive plan <StatusBadge state={state.status} />
       </h3>
-      <p>
-        Step {state.step + 1} of {steps.length}: the canary at {state.weight}% (steps {steps.map((step) => `${step}%`).join(' → ')}), since {formatTime(state.stepStartedAt)}.
-        {state.reason && <span className="muted"> {state.reason}</span>}
-      </p>
+      {state.status === 'running' || state.status === 'paused' ? (
+        <p>
+          Step {state.step + 1} of {steps.length}: the canary at {state.weight}% (steps {steps.map((step) => `${step}%`).join(' → ')}), since {formatTime(state.stepStartedAt)}.
+          {state.reason && <span className="muted"> {state.reason}</span>}
+        </p>
+      ) : (
+        <p>
+          Ended at step {state.step + 1} of {steps.length} ({steps.map((step) => `${step}%`).join(' → ')}){state.reason ? `: ${state.reason}` : '.'}
+        </p>
+      )}
       {deployment.evaluation && <p className="muted small">{deployment.evaluation.reason}</p>}
       <ErrorNote>{act.error}</ErrorNote>
       {canDeploy && (
