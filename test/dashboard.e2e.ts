@@ -220,6 +220,29 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await expect.poll(() => planCard.textContent()).toContain('promoted');
   });
 
+  it("changes a version's serving settings without a restart, refusing a bad one with the API's rule", async () => {
+    const row = page.getByRole('table', { name: 'Versions' }).locator('tr[data-version="1"]');
+    await row.getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Settings of v1' });
+    expect(await form.getByLabel('Max batch size').inputValue()).toBe('8');
+    await form.getByLabel('Max batch size').fill('0');
+    await form.getByRole('button', { name: 'Apply settings' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('maxBatchSize');
+    expect((await server.json<{ config: { batching?: { maxBatchSize?: number } } }>('/api/models/iris-web/versions/1')).body.config.batching?.maxBatchSize).toBe(8);
+
+    await form.getByLabel('Max batch size').fill('16');
+    await form.getByLabel('Instances').fill('2');
+    await form.getByRole('button', { name: 'Apply settings' }).click();
+    await expect.poll(() => form.count()).toBe(0);
+    const stored = (await server.json<{ config: { instances?: number; batching?: { maxBatchSize?: number; maxQueueDelayMs?: number } } }>('/api/models/iris-web/versions/1')).body.config;
+    // The edited fields changed; the ones left alone were not sent, so they are as they were.
+    expect(stored).toMatchObject({ instances: 2, batching: { maxBatchSize: 16 } });
+    expect(stored.batching?.maxQueueDelayMs).toBeUndefined();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/2 × cpu/);
+    expect(await row.textContent()).toContain('up to 16');
+    expect((await predict('iris-web')).status).toBe(200);
+  });
+
   it('keeps a client route on reload', async () => {
     await page.goto('/models/iris-web');
     await page.getByRole('heading', { name: 'iris-web' }).waitFor();

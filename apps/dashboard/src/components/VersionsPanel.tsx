@@ -4,12 +4,15 @@ import { formatBytes, formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction } from '../use-resource';
 import { ErrorNote, FormFooter, StatusBadge } from './Notice';
+import { SettingsForm } from './SettingsForm';
 
 type Version = Schemas['VersionDto'];
 
 export function VersionsPanel({ name, versions, onChanged }: { name: string; versions: Version[]; onChanged(): Promise<void> }) {
   const { can } = useSession();
   const [uploading, setUploading] = useState(false);
+  const [editing, setEditing] = useState<number>();
+  const edited = versions.find((version) => version.version === editing);
   const setStatus = useAction(async (version: number, status: 'ready' | 'retired') =>
     call(api.PATCH('/api/models/{name}/versions/{version}', { params: { path: { name, version } }, body: { status } })),
   );
@@ -75,6 +78,11 @@ export function VersionsPanel({ name, versions, onChanged }: { name: string; ver
                   <td>{formatTime(version.createdAt)}</td>
                   {can('models:write') && (
                     <td>
+                      {version.status === 'ready' && (
+                        <button type="button" className="link" onClick={() => setEditing(version.version)}>
+                          Settings
+                        </button>
+                      )}{' '}
                       {version.status === 'ready' ? (
                         <button type="button" className="link" disabled={setStatus.busy} onClick={() => void setStatus.run(version.version, 'retired').then((done) => done && onChanged())}>
                           Retire
@@ -90,6 +98,17 @@ export function VersionsPanel({ name, versions, onChanged }: { name: string; ver
               ))}
           </tbody>
         </table>
+      )}
+      {edited && (
+        <SettingsForm
+          key={edited.version}
+          name={name}
+          version={edited}
+          onDone={async (changed) => {
+            setEditing(undefined);
+            if (changed) await onChanged();
+          }}
+        />
       )}
     </section>
   );
