@@ -243,6 +243,21 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect((await predict('iris-web')).status).toBe(200);
   });
 
+  it('refuses to delete the routed version with the reason, and deletes one no longer routed', async () => {
+    const versions = page.getByRole('table', { name: 'Versions' });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await versions.locator('tr[data-version="2"]').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Versions' }).getByRole('alert').textContent()).toContain('the deployment uses it');
+    expect((await server.json('/api/models/iris-web/versions/2')).status).toBe(200);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await versions.locator('tr[data-version="1"]').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => versions.locator('tr[data-version="1"]').count()).toBe(0);
+    expect((await server.json('/api/models/iris-web/versions/1')).status).toBe(404);
+    // The stable before the promotion is gone, so there is nothing to roll back to.
+    await expect.poll(() => page.getByRole('form', { name: 'Canary' }).getByRole('button', { name: 'Roll back' }).count()).toBe(0);
+  });
+
   it('keeps a client route on reload', async () => {
     await page.goto('/models/iris-web');
     await page.getByRole('heading', { name: 'iris-web' }).waitFor();
@@ -299,6 +314,8 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       expect(await view.getByRole('button', { name: 'Upload version' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Canary' }).count()).toBe(0);
       expect(await view.getByRole('button', { name: 'Retire' }).count()).toBe(0);
+      expect(await view.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+      expect(await view.getByRole('form', { name: 'Delete model' }).count()).toBe(0);
       expect(await view.getByRole('link', { name: 'API keys' }).count()).toBe(0);
       expect(await view.getByRole('link', { name: 'Operators' }).count()).toBe(0);
 
@@ -328,6 +345,22 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     } finally {
       await viewer.close();
     }
+  });
+
+  it('deletes a model only once its name is typed, and its predictions then answer 404', async () => {
+    expect((await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'scratch' }) })).status).toBe(201);
+    await page.goto('/models/scratch');
+    const form = page.getByRole('form', { name: 'Delete model' });
+    const button = form.getByRole('button', { name: 'Delete scratch' });
+    expect(await button.isDisabled()).toBe(true);
+    await form.getByLabel('Type').fill('scratc');
+    expect(await button.isDisabled()).toBe(true);
+    await form.getByLabel('Type').fill('scratch');
+    await button.click();
+    await page.getByRole('heading', { name: 'Models' }).waitFor();
+    expect((await server.json('/api/models/scratch')).status).toBe(404);
+    expect((await predict('scratch')).status).toBe(404);
+    expect(await page.getByRole('link', { name: 'iris-web' }).count()).toBe(1);
   });
 
   it('signs out, and the next call asks for a sign-in again', async () => {

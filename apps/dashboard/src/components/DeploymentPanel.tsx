@@ -219,6 +219,8 @@ function CanaryControls({ name, deployment, ready, onChanged }: { name: string; 
     void split.run().then(after);
   };
   const planRunning = deployment.planState?.status === 'running' || deployment.planState?.status === 'paused';
+  // Where a rollback without a canary goes, while that version can still serve (it may be retired or deleted since).
+  const previous = deployment.previousStable != null && ready.includes(deployment.previousStable) ? deployment.previousStable : undefined;
 
   return (
     <form className="card" onSubmit={submit} aria-label="Canary">
@@ -270,9 +272,9 @@ function CanaryControls({ name, deployment, ready, onChanged }: { name: string; 
             Promote v{deployment.canary} to stable
           </button>
         )}
-        {(deployment.canary != null || deployment.previousStable != null) && (
+        {(deployment.canary != null || previous !== undefined) && (
           <button type="button" className="danger" disabled={rollback.busy} onClick={() => void rollback.run().then(after)}>
-            Roll back{deployment.canary == null && deployment.previousStable != null ? ` to v${deployment.previousStable}` : ''}
+            Roll back{deployment.canary == null && previous !== undefined ? ` to v${previous}` : ''}
           </button>
         )}
       </div>

@@ -16,6 +16,11 @@ export function VersionsPanel({ name, versions, onChanged }: { name: string; ver
   const setStatus = useAction(async (version: number, status: 'ready' | 'retired') =>
     call(api.PATCH('/api/models/{name}/versions/{version}', { params: { path: { name, version } }, body: { status } })),
   );
+  // The API refuses to delete a version the deployment still routes to, and says so.
+  const remove = useAction(async (version: number) => {
+    await call(api.DELETE('/api/models/{name}/versions/{version}', { params: { path: { name, version } } }));
+    return true;
+  });
 
   return (
     <section aria-label="Versions">
@@ -36,7 +41,7 @@ export function VersionsPanel({ name, versions, onChanged }: { name: string; ver
           }}
         />
       )}
-      <ErrorNote>{setStatus.error}</ErrorNote>
+      <ErrorNote>{setStatus.error ?? remove.error}</ErrorNote>
       {versions.length === 0 ? (
         <p className="empty">No versions yet.</p>
       ) : (
@@ -91,7 +96,21 @@ export function VersionsPanel({ name, versions, onChanged }: { name: string; ver
                         <button type="button" className="link" disabled={setStatus.busy} onClick={() => void setStatus.run(version.version, 'ready').then((done) => done && onChanged())}>
                           Restore
                         </button>
-                      )}
+                      )}{' '}
+                      <button
+                        type="button"
+                        className="link danger-link"
+                        disabled={remove.busy}
+                        onClick={() => {
+                          if (window.confirm(`Delete v${version.version} of ${name}? Its file is removed unless another version shares it.`)) {
+                            void remove.run(version.version).then(async (done) => {
+                              if (done) await onChanged();
+                            });
+                          }
+                        }}
+                      >
+                        Delete
+                      </button>
                     </td>
                   )}
                 </tr>

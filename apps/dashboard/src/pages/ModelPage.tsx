@@ -1,15 +1,18 @@
 import { api, call } from '../api';
+import { DeleteModel } from '../components/DeleteModel';
 import { DeploymentPanel } from '../components/DeploymentPanel';
 import { ErrorNote } from '../components/Notice';
 import { TrafficCharts } from '../components/TrafficCharts';
 import { VersionsPanel } from '../components/VersionsPanel';
 import { Link } from '../router';
+import { useSession } from '../session';
 import { useResource } from '../use-resource';
 
 /** How often versions are read again: a version loads, warms up or fails on its own time. */
 const REFRESH_MS = 10_000;
 
 export function ModelPage({ name }: { name: string }) {
+  const { can } = useSession();
   const model = useResource(() => call(api.GET('/api/models/{name}', { params: { path: { name } } })), [name]);
   const versions = useResource(() => call(api.GET('/api/models/{name}/versions', { params: { path: { name } } })), [name], REFRESH_MS);
 
@@ -40,6 +43,7 @@ export function ModelPage({ name }: { name: string }) {
           <DeploymentPanel name={name} versions={items} onChanged={() => void versions.reload()} />
           <TrafficCharts name={name} />
           <VersionsPanel name={name} versions={items} onChanged={versions.reload} />
+          {can('models:write') && <DeleteModel name={name} />}
         </>
       )}
       {versions.loading && !versions.data && <p className="loading">Loading…</p>}
