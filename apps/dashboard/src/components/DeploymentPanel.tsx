@@ -4,7 +4,9 @@ import { formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction, useResource } from '../use-resource';
 import { ErrorNote, StatusBadge } from './Notice';
+import { canarySplit } from './deployment-change';
 import { PlanForm } from './PlanForm';
+import { VersionSelect } from './VersionSelect';
 
 type Deployment = Schemas['DeploymentDto'];
 type Version = Schemas['VersionDto'];
@@ -155,13 +157,7 @@ function NoDeployment({ name, ready, canDeploy, onChanged }: { name: string; rea
         >
           <label className="inline">
             Send all traffic to{' '}
-            <select value={version} onChange={(event) => setVersion(Number(event.target.value))} aria-label="Version for all traffic">
-              {ready.map((option) => (
-                <option key={option} value={option}>
-                  v{option}
-                </option>
-              ))}
-            </select>
+            <VersionSelect versions={ready} value={version} onChange={setVersion} label="Version for all traffic" />
           </label>
           <button type="submit" disabled={create.busy}>
             Create deployment
@@ -190,22 +186,9 @@ function CanaryControls({ name, deployment, ready, onChanged }: { name: string; 
   useEffect(() => setPercent(currentPercent), [currentPercent, deployment.revision]);
   useEffect(() => setCanary((current) => (current !== undefined && candidates.includes(current) ? current : (routedCanary ?? candidates[candidates.length - 1]))), [candidates.join(','), routedCanary]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const body = (routes: Array<{ version: number; weight: number }>) => ({
-    routes,
-    ...(stable !== undefined ? { stable } : {}),
-    ...(deployment.shadow ? { shadow: deployment.shadow } : {}),
-    ...(deployment.fallback ? { fallback: deployment.fallback } : {}),
-    sticky: deployment.sticky,
-    ...(reason ? { reason } : {}),
-  });
   const split = useAction(async () => {
     if (stable === undefined || canary === undefined) return undefined;
-    return call(
-      api.PUT('/api/models/{name}/deployment', {
-        params: { path: { name } },
-        body: { ...body([{ version: stable, weight: 100 - percent }, { version: canary, weight: percent }]), canary },
-      }),
-    );
+    return call(api.PUT('/api/models/{name}/deployment', { params: { path: { name } }, body: canarySplit(deployment, { stable, canary, canaryWeight: percent, reason }) }));
   });
   const promote = useAction(async () => call(api.POST('/api/models/{name}/deployment/promote', { params: { path: { name } }, body: reason ? { reason } : {} })));
   const rollback = useAction(async () => call(api.POST('/api/models/{name}/deployment/rollback', { params: { path: { name } }, body: reason ? { reason } : {} })));
@@ -232,13 +215,7 @@ function CanaryControls({ name, deployment, ready, onChanged }: { name: string; 
           <div className="row">
             <label className="inline">
               Canary version{' '}
-              <select value={canary} onChange={(event) => setCanary(Number(event.target.value))} aria-label="Canary version">
-                {candidates.map((version) => (
-                  <option key={version} value={version}>
-                    v{version}
-                  </option>
-                ))}
-              </select>
+              <VersionSelect versions={candidates} value={canary} onChange={setCanary} label="Canary version" />
             </label>
             <span className="muted">beside stable v{stable}</span>
           </div>

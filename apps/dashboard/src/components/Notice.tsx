@@ -14,23 +14,3 @@ export function StatusBadge({ state }: { state: string }) {
   const tone = /^(ready|running|promoted|active)$/.test(state) ? 'good' : /^(loading|paused|validating|not loaded)$/.test(state) ? 'wait' : /^(retired|aborted)$/.test(state) ? 'quiet' : 'bad';
   return <span className={`badge ${tone}`}>{state}</span>;
 }
-
-/**
- * The end of a form that creates something: its failure (the API's message), the submit button
- * (off while the request runs) and Cancel.
- */
-export function FormFooter({ error, busy, submit, onCancel }: { error: string | undefined; busy: boolean; submit: string; onCancel(): void }) {
-  return (
-    <>
-      <ErrorNote>{error}</ErrorNote>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          {submit}
-        </button>
-        <button type="button" className="secondary" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </>
-  );
-}

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api';
 import { useAction } from '../use-resource';
-import { FormFooter } from './Notice';
+import { canarySplit } from './deployment-change';
+import { FormFooter } from './FormFooter';
+import { VersionSelect } from './VersionSelect';
 import { planOf } from './plan-fields';
 
 type Deployment = Schemas['DeploymentDto'];
@@ -29,24 +31,8 @@ export function PlanForm({ name, deployment, stable, candidates, onStarted, onCa
   const [reason, setReason] = useState('');
   const start = useAction(async () => {
     const plan = planOf(steps, { minRequests, minDuration, maxErrorPercent, maxLatencyRatio, maxP99Ms });
-    return call(
-      api.PUT('/api/models/{name}/deployment', {
-        params: { path: { name } },
-        body: {
-          routes: [
-            { version: stable, weight: 100 - plan.steps[0] },
-            { version: canary, weight: plan.steps[0] },
-          ],
-          stable,
-          canary,
-          plan,
-          sticky: deployment.sticky,
-          ...(deployment.shadow ? { shadow: deployment.shadow } : {}),
-          ...(deployment.fallback ? { fallback: deployment.fallback } : {}),
-          ...(reason ? { reason } : {}),
-        },
-      }),
-    );
+    // The canary starts at the plan's first step.
+    return call(api.PUT('/api/models/{name}/deployment', { params: { path: { name } }, body: canarySplit(deployment, { stable, canary, canaryWeight: plan.steps[0], plan, reason }) }));
   });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -63,13 +49,7 @@ export function PlanForm({ name, deployment, stable, candidates, onStarted, onCa
       <div className="row">
         <label className="inline">
           Canary{' '}
-          <select value={canary} onChange={(event) => setCanary(Number(event.target.value))} aria-label="Plan canary version">
-            {candidates.map((version) => (
-              <option key={version} value={version}>
-                v{version}
-              </option>
-            ))}
-          </select>
+          <VersionSelect versions={candidates} value={canary} onChange={setCanary} label="Plan canary version" />
         </label>
         <span className="muted">beside stable v{stable}</span>
       </div>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, call, type Schemas } from '../api';
 import { useAction } from '../use-resource';
-import { FormFooter } from './Notice';
+import { FormFooter } from './FormFooter';
 import { changedSettings, settingsFieldsOf, type SettingsFields } from './settings-fields';
 
 type Version = Schemas['VersionDto'];

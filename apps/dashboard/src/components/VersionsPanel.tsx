@@ -3,7 +3,8 @@ import { api, call, uploadVersion, type Schemas } from '../api';
 import { formatBytes, formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction } from '../use-resource';
-import { ErrorNote, FormFooter, StatusBadge } from './Notice';
+import { ErrorNote, StatusBadge } from './Notice';
+import { FormFooter } from './FormFooter';
 import { SettingsForm } from './SettingsForm';
 
 type Version = Schemas['VersionDto'];

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, call, type Schemas } from '../api';
-import { ErrorNote, FormFooter, StatusBadge } from '../components/Notice';
+import { ErrorNote, StatusBadge } from '../components/Notice';
+import { FormFooter } from '../components/FormFooter';
 import { formatTime } from '../format';
 import { useSession, type Scope } from '../session';
 import { useAction, useResource } from '../use-resource';

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, call } from '../api';
-import { ErrorNote, FormFooter } from '../components/Notice';
+import { ErrorNote } from '../components/Notice';
+import { FormFooter } from '../components/FormFooter';
 import { formatTime } from '../format';
 import { Link, modelPath, navigate } from '../router';
 import { useSession } from '../session';

@@ -1,0 +1,21 @@
+import { ErrorNote } from './Notice';
+
+/**
+ * The end of a form that creates something: its failure (the API's message), the submit button
+ * (off while the request runs) and Cancel.
+ */
+export function FormFooter({ error, busy, submit, onCancel }: { error: string | undefined; busy: boolean; submit: string; onCancel(): void }) {
+  return (
+    <>
+      <ErrorNote>{error}</ErrorNote>
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {submit}
+        </button>
+        <button type="button" className="secondary" disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
