@@ -234,16 +234,45 @@ export function encodePredictResponse(format: PredictFormat, outputs: NamedTenso
   let text = '{"predictions":[';
   for (let instance = 0; instance < batchSize; instance++) {
     if (instance > 0) text += ',';
-    if (multiple) text += '{';
-    for (let position = 0; position < names.length; position++) {
-      const tensor = outputs[names[position]];
-      if (position > 0) text += ',';
-      if (multiple) text += JSON.stringify(names[position]) + ':';
-      text = appendNested(text, tensor, tensor.shape, 1, instance * strides[position], options[position]);
-    }
-    if (multiple) text += '}';
+    text = appendInstance(text, names, outputs, strides, options, instance);
   }
   return text + ']}';
+}
+
+/**
+ * Each instance's prediction in TF Serving's row format, as JSON text of its own: what
+ * encodePredictResponse puts in `predictions` for it (batch jobs write one per line).
+ */
+export function encodePredictionRows(outputs: NamedTensors, signature: ModelSignature): string[] {
+  const names = orderedOutputNames(outputs, signature);
+  if (names.length === 0) throw new InferenceError('the model produced no outputs');
+  for (const name of names) checkOutputSize(name, outputs[name]);
+  const batchSize = rowBatchSize(names, outputs);
+  const strides = names.map((name) => elementCount(outputs[name].shape.slice(1)));
+  const options = names.map(writeOptions);
+  const rows = new Array<string>(batchSize);
+  for (let instance = 0; instance < batchSize; instance++) rows[instance] = appendInstance('', names, outputs, strides, options, instance);
+  return rows;
+}
+
+/** One instance of the row format: the value of its one output, or an object by output name. */
+function appendInstance(
+  text: string,
+  names: readonly string[],
+  outputs: NamedTensors,
+  strides: readonly number[],
+  options: readonly JsonWriteOptions[],
+  instance: number,
+): string {
+  const multiple = names.length > 1;
+  if (multiple) text += '{';
+  for (let position = 0; position < names.length; position++) {
+    const tensor = outputs[names[position]];
+    if (position > 0) text += ',';
+    if (multiple) text += JSON.stringify(names[position]) + ':';
+    text = appendNested(text, tensor, tensor.shape, 1, instance * strides[position], options[position]);
+  }
+  return multiple ? text + '}' : text;
 }
 
 /** Row format splits every output along its first axis, so all need one, of the same size. */
