@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { InferenceModule } from './inference/inference.module';
+import { JobsModule } from './jobs/jobs.module';
 import { RegistryModule } from './registry/registry.module';
 import { RolloutModule } from './rollout/rollout.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
@@ -23,6 +24,7 @@ export class AppModule {
         InferenceModule,
         RegistryModule,
         RolloutModule,
+        JobsModule,
         TelemetryModule,
         DemoModule,
       ],

@@ -886,6 +886,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models/{name}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a batch job: a file of rows scored in the background
+         * @description multipart/form-data with `file` (JSON Lines or CSV) and optional `version` and `format`. The whole file is checked against the version's signature first: a line the model cannot take answers 400 naming it, and nothing is stored. Rows are scored at batch priority (online requests to the version go first); each row's result is what a TF Serving predict request with that row as its one instance would answer.
+         */
+        post: operations["JobsController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your batch jobs, newest first (admins: everyone's)
+         * @description Page with `cursor` = the previous answer's `nextCursor`.
+         */
+        get: operations["JobsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch job's status and progress */
+        get: operations["JobsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a job that is not running, with its input and results */
+        delete: operations["JobsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A finished job's results: JSON Lines, one per input row, in order
+         * @description `{"row": N, "prediction": ...}` (the prediction as in TF Serving's `predictions`) or `{"row": N, "error": "..."}`. A failed or cancelled job's results hold the rows scored before it stopped. 409 while the job is queued or running.
+         */
+        get: operations["JobsController_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running job; the rows scored before stay in its results */
+        post: operations["JobsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -2013,6 +2108,90 @@ export interface components {
             shadow: components["schemas"]["ShadowDto"] | null;
             /** @description Each (primary, shadow) pair with copies in the range, from every replica */
             comparisons: components["schemas"]["ShadowPairDto"][];
+        };
+        SubmitJobBodyDto: {
+            /**
+             * Format: binary
+             * @description JSON Lines (.jsonl, .ndjson: one instance per line, as one entry of TF Serving's "instances") or CSV (.csv: one row of numbers per instance, for a model with one input; a header line is skipped)
+             */
+            file: string;
+            /**
+             * @description The version to score with; default: the version the model's traffic goes to (its stable version)
+             * @example 2
+             */
+            version?: string;
+            /**
+             * @description The file's format, when its name does not end in .jsonl, .ndjson or .csv
+             * @enum {string}
+             */
+            format?: "jsonl" | "csv";
+        };
+        JobDto: {
+            /** @example 0b9c6f1e-4c1a-4f5e-9a57-3c2d1e0f9a8b */
+            id: string;
+            /** @example iris */
+            model: string;
+            /**
+             * @description The version that scores every row (pinned when the job was submitted)
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description queued, running, then succeeded, failed or cancelled
+             * @example running
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /**
+             * @example jsonl
+             * @enum {string}
+             */
+            format: "jsonl" | "csv";
+            /** @example customers.jsonl */
+            filename: string | null;
+            /**
+             * @description Size of the input file in bytes
+             * @example 48213
+             */
+            inputBytes: number;
+            /**
+             * @description Rows in the input file
+             * @example 1000
+             */
+            totalRows: number;
+            /**
+             * @description Rows scored so far (each has a line in the results)
+             * @example 250
+             */
+            processedRows: number;
+            /**
+             * @description Scored rows whose line is an error
+             * @example 0
+             */
+            failedRows: number;
+            /** @description Why the job failed */
+            error: string | null;
+            /**
+             * @description The credential that submitted it
+             * @example key:a1b2c3d4
+             */
+            createdBy: string;
+            /** @example 2026-12-07T10:00:00.000Z */
+            createdAt: string;
+            /** @example 2026-12-07T10:00:01.000Z */
+            startedAt: string | null;
+            /** @example null */
+            finishedAt: string | null;
+            /**
+             * @description Where the results are, once the job has ended
+             * @example /api/jobs/0b9c6f1e-4c1a-4f5e-9a57-3c2d1e0f9a8b/results
+             */
+            resultsUrl: string | null;
+        };
+        JobPageDto: {
+            items: components["schemas"]["JobDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         SeriesPointDto: {
             /**
@@ -5363,6 +5542,401 @@ export interface operations {
             };
             /** @description No such model or version */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    JobsController_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SubmitJobBodyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Body or file over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported content type or file type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not ready or overloaded */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    JobsController_list: {
+        parameters: {
+            query?: {
+                /** @description Only this model's jobs */
+                model?: string;
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPageDto"];
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    JobsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    JobsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict, e.g. a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    JobsController_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The results file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict, e.g. a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    JobsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict, e.g. a name already taken */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -57,6 +57,8 @@ export interface AppConfig {
   rolloutIntervalMs: number;
   /** MODELGATE_SHADOW_MAX_IN_FLIGHT: shadow copies this process runs at once at most (more are dropped). */
   shadowMaxInFlight: number;
+  /** Batch jobs this process runs (see jobs/job-runner.ts). */
+  jobs: JobsConfig;
   /**
    * MODELGATE_DATA_PLANE: prediction requests answered straight from node:http (inference/data-plane.ts);
    * off, every request goes through Fastify and Nest. On by default.
@@ -71,6 +73,13 @@ export interface AppConfig {
   dashboard: DashboardBuild;
   /** V8's old-generation growing factor, as 1 + percent/100, set at start-up (heap-growth.ts); 0: V8's own. */
   heapGrowingPercent: number;
+}
+
+export interface JobsConfig {
+  /** MODELGATE_JOB_CONCURRENCY: batch jobs this process runs at once; 0: it runs none (a replica kept for online traffic). */
+  concurrency: number;
+  /** MODELGATE_JOB_POLL_MS: how often it looks for queued jobs (a job submitted to this process starts at once). */
+  pollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +200,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     telemetry: readTelemetryConfig(read),
     rolloutIntervalMs: read.integer('MODELGATE_ROLLOUT_INTERVAL_MS', 5000, 50, HOUR),
     shadowMaxInFlight: read.integer('MODELGATE_SHADOW_MAX_IN_FLIGHT', 8, 1, 10_000),
+    jobs: {
+      concurrency: read.integer('MODELGATE_JOB_CONCURRENCY', 1, 0, 64),
+      pollMs: read.integer('MODELGATE_JOB_POLL_MS', 1000, 50, HOUR),
+    },
     dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
     idleSpinMs: read.integer('MODELGATE_IDLE_SPIN_MS', 1, 0, 100),
     heapGrowingPercent: read.integer('MODELGATE_HEAP_GROWING_PERCENT', 100, 0, 400),

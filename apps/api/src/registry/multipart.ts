@@ -4,9 +4,9 @@ import { BadRequestError, UnsupportedMediaTypeError } from '../common/errors';
 import type { UploadPart } from './registry.service';
 
 /** Adapts @fastify/multipart's parts to the registry's upload parts, streaming (never buffered). */
-export async function* multipartParts(request: FastifyRequest): AsyncGenerator<UploadPart> {
+export async function* multipartParts(request: FastifyRequest, what = 'the model'): AsyncGenerator<UploadPart> {
   if (!request.isMultipart()) {
-    throw new UnsupportedMediaTypeError('upload the model as multipart/form-data with the file in a field named "file"');
+    throw new UnsupportedMediaTypeError(`upload ${what} as multipart/form-data with the file in a field named "file"`);
   }
   try {
     for await (const part of request.parts()) {

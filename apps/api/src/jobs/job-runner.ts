@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { copyTensors, RuntimeError, type NamedTensors, QueueFullError } from '@modelgate/runtime';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { ModelServer, type ServedVersion } from '../inference/model-server.service';
+import { readJobRows } from './job-input';
+import { JobFiles } from './job-files';
+import { JobHaltedError, processJobRows, type JobEngine, type JobProgress } from './job-processor';
+import { JobsRepository, type JobRecord } from './jobs.repository';
+
+/** A running job's lease: renewed every LEASE_RENEW_MS; another process may take the job this long after the last renewal. */
+const LEASE_MS = 30_000;
+const LEASE_RENEW_MS = 2_000;
+/** How long a job waits for its version to be served again (a reload with new settings) before it fails. */
+const VERSION_WAIT_MS = 60_000;
+/** A job interrupted this many times (its process died each time) is failed rather than tried again. */
+const MAX_ATTEMPTS = 5;
+/** Most rows one engine call of a job carries, whatever the version's batch size. */
+const MAX_CHUNK_ROWS = 256;
+/** Chunks of one job waiting or computing at once: enough to keep a version's instances busy between them. */
+const CHUNKS_IN_FLIGHT = 4;
+/** How often the files of jobs deleted with their model are removed. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+interface RunningJob {
+  record: JobRecord;
+  progress: JobProgress;
+  /** Set when the job is cancelled, deleted, taken over, or the process stops. */
+  stop?: 'cancelled' | 'shutdown';
+  /** When the lease was last renewed (ms). */
+  renewedAt: number;
+  done: Promise<void>;
+}
+
+/**
+ * Runs batch jobs in the background: every MODELGATE_JOB_POLL_MS it claims queued jobs (oldest
+ * first) up to MODELGATE_JOB_CONCURRENCY at once, for versions this process serves, and scores
+ * their rows at batch priority, so that online requests to the same version go first. Progress and
+ * the lease are written every 2 s; a job whose process died is claimed again once its lease runs
+ * out and resumes after the last result line written. On shutdown running jobs go back to the queue.
+ */
+@Injectable()
+export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('JobRunner');
+  private readonly owner = randomUUID();
+  private readonly running = new Map<string, RunningJob>();
+  private timer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: JobsRepository,
+    private readonly files: JobFiles,
+    private readonly modelServer: ModelServer,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.files.init();
+    await this.sweep();
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    if (this.config.jobs.concurrency === 0) return;
+    this.timer = setInterval(() => this.poll(), this.config.jobs.pollMs);
+    this.timer.unref();
+    this.poll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    clearInterval(this.sweepTimer);
+    await this.polling;
+    for (const job of this.running.values()) job.stop ??= 'shutdown';
+    await Promise.all([...this.running.values()].map((job) => job.done));
+  }
+
+  /** Looks for work now (a job was just submitted here) rather than at the next poll. */
+  poll(): void {
+    if (this.polling !== undefined || this.stopping || this.running.size >= this.config.jobs.concurrency) return;
+    this.polling = this.claimJobs()
+      .catch((error: Error) => this.logger.warn(`could not look for batch jobs: ${error.message}`))
+      .finally(() => (this.polling = undefined));
+  }
+
+  /** Stops a job this process runs (cancelled or deleted through it); other processes notice at their next renewal. */
+  async stop(id: string): Promise<void> {
+    const job = this.running.get(id);
+    if (job === undefined) return;
+    job.stop ??= 'cancelled';
+    await job.done;
+  }
+
+  /** Rows done so far of a job running here (fresher than the row's, which is written every 2 s). */
+  progressOf(id: string): JobProgress | undefined {
+    return this.running.get(id)?.progress;
+  }
+
+  /** Removes the files of jobs deleted with their model. */
+  private async sweep(): Promise<void> {
+    try {
+      await this.files.sweep(() => this.repository.allIds());
+    } catch (error) {
+      this.logger.warn(`could not remove the files of deleted batch jobs: ${(error as Error).message}`);
+    }
+  }
+
+  private async claimJobs(): Promise<void> {
+    const free = this.config.jobs.concurrency - this.running.size;
+    if (free <= 0) return;
+    for (const candidate of await this.repository.claimable(20)) {
+      if (this.stopping || this.running.size >= this.config.jobs.concurrency) return;
+      if (this.running.has(candidate.id)) continue;
+      // A version not served here, or a file on another replica's disk: another process takes it.
+      if (this.modelServer.find(candidate.modelName, candidate.version)?.state !== 'ready') continue;
+      if (!(await this.files.hasInput(candidate.id))) continue;
+      const record = await this.repository.claim(candidate.id, this.owner, LEASE_MS);
+      if (record === undefined) continue;
+      const job: RunningJob = { record, progress: { rows: 0, failed: 0 }, renewedAt: Date.now(), done: Promise.resolve() };
+      this.running.set(record.id, job);
+      job.done = this.run(job).finally(() => {
+        this.running.delete(record.id);
+        this.poll();
+      });
+    }
+  }
+
+  private async run(job: RunningJob): Promise<void> {
+    const { record } = job;
+    const renewal = setInterval(() => void this.renew(job), LEASE_RENEW_MS);
+    try {
+      if (record.attempts > MAX_ATTEMPTS) {
+        throw new JobHaltedError(`the job was interrupted ${MAX_ATTEMPTS} times (its process stopped each time) and is not tried again`);
+      }
+      job.progress = await this.files.resumeResults(record.id);
+      await this.score(job);
+      clearInterval(renewal);
+      if (job.stop === 'shutdown') {
+        await this.repository.release(record.id, this.owner, job.progress.rows, job.progress.failed);
+      } else if (job.stop === undefined) {
+        await this.repository.finish(record.id, this.owner, 'succeeded', job.progress.rows, job.progress.failed, null);
+        this.logger.log(`batch job ${record.id} of model "${record.modelName}" v${record.version}: ${job.progress.rows} rows, ${job.progress.failed} failed`);
+      }
+    } catch (error) {
+      clearInterval(renewal);
+      const { rows, failed } = job.progress;
+      if (job.stop === 'shutdown') {
+        await this.repository.release(record.id, this.owner, rows, failed).catch(() => undefined);
+        return;
+      }
+      // Cancelled: the row says so already.
+      if (job.stop !== undefined) return;
+      const message = (error as Error).message;
+      if (!(error instanceof JobHaltedError)) this.logger.error(`batch job ${record.id} failed: ${(error as Error).stack ?? message}`);
+      await this.repository
+        .finish(record.id, this.owner, 'failed', rows, failed, message)
+        .catch((failure: Error) => this.logger.warn(`could not record the failure of batch job ${record.id}: ${failure.message}`));
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async score(job: RunningJob): Promise<void> {
+    const { record } = job;
+    const served = this.modelServer.find(record.modelName, record.version);
+    if (served?.state !== 'ready') throw new JobHaltedError(this.goneMessage(record));
+    const engine: JobEngine = {
+      signature: served.signature,
+      chunkRows: () => chunkRowsOf(this.modelServer.find(record.modelName, record.version) ?? served),
+      predict: (inputs) => this.predict(job, inputs),
+    };
+    const results = this.files.appendResults(record.id);
+    const closed = once(results, 'close');
+    try {
+      const rows = readJobRows(this.files.inputPath(record.id), record.inputFormat, served.signature, job.progress.rows);
+      await processJobRows(
+        rows,
+        engine,
+        async (lines) => {
+          if (!results.write(lines)) await once(results, 'drain');
+        },
+        job.progress,
+        () => job.stop !== undefined,
+        CHUNKS_IN_FLIGHT,
+      );
+    } finally {
+      results.end();
+      await closed;
+    }
+  }
+
+  /**
+   * One engine call at batch priority, on the version as served now (a reload with new settings
+   * replaces it). Refusals for load are waited out: a full queue, a version being reloaded, a deadline
+   * passed while online requests went first, a worker restarted. Inputs move to a worker, so each
+   * attempt sends its own copy.
+   */
+  private async predict(job: RunningJob, inputs: NamedTensors): Promise<NamedTensors> {
+    const { record } = job;
+    let unservedSince: number | undefined;
+    let retries = 0;
+    for (;;) {
+      if (job.stop !== undefined) throw new JobHaltedError('the job was stopped');
+      const served = this.modelServer.find(record.modelName, record.version);
+      if (served?.state !== 'ready') {
+        unservedSince ??= Date.now();
+        if (Date.now() - unservedSince > VERSION_WAIT_MS) throw new JobHaltedError(this.goneMessage(record));
+        await sleep(250);
+        continue;
+      }
+      unservedSince = undefined;
+      try {
+        return (await this.modelServer.predict(served, copyTensors(inputs), { priority: 'batch' })).outputs;
+      } catch (error) {
+        if (error instanceof QueueFullError) {
+          await sleep(Math.min(Math.max(error.retryAfterMs, 5), 1000));
+          continue;
+        }
+        const kind = error instanceof RuntimeError ? error.kind : undefined;
+        if (kind === 'model-not-loaded') continue;
+        if ((kind === 'deadline-exceeded' || kind === 'worker-crashed') && retries++ < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async renew(job: RunningJob): Promise<void> {
+    try {
+      const held = await this.repository.renew(job.record.id, this.owner, LEASE_MS, job.progress.rows, job.progress.failed);
+      if (held) job.renewedAt = Date.now();
+      else job.stop ??= 'cancelled';
+    } catch (error) {
+      this.logger.warn(`could not renew batch job ${job.record.id}: ${(error as Error).message}`);
+      // Before the lease can run out: another process may then take the job and write its results.
+      if (Date.now() - job.renewedAt > LEASE_MS / 2) job.stop ??= 'shutdown';
+    }
+  }
+
+  private goneMessage(record: JobRecord): string {
+    return `version ${record.version} of model "${record.modelName}" is no longer served (retired, deleted or failing to load); the rows scored before are in the results`;
+  }
+}
+
+/** Rows per call: the version's batch size where requests join along axis 0 (the row format's axis), else one at a time. */
+function chunkRowsOf(served: ServedVersion): number {
+  const batching = served.batching;
+  if (batching === undefined || batching.axis !== 0) return 1;
+  return Math.max(1, Math.min(batching.maxBatchSize, MAX_CHUNK_ROWS));
+}
