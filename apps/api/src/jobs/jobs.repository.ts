@@ -67,6 +67,9 @@ interface JobRow {
   attempts: number;
 }
 
+/** What TypeORM's query() answers for UPDATE and DELETE: the rows RETURNING gave, and how many changed. */
+type UpdatedRows = [Array<{ id: string }>, number];
+
 const SELECT_JOB = `
   SELECT j."id", m."name" AS model_name, j."version", j."status", j."input_format", j."input_filename", j."input_bytes",
          j."total_rows", j."processed_rows", j."failed_rows", j."error", j."created_by", j."created_at", j."started_at",
@@ -134,23 +137,23 @@ export class JobsRepository {
 
   /** Takes the job for `owner` if it is still claimable; undefined when another process was first. */
   async claim(id: string, owner: string, leaseMs: number): Promise<JobRecord | undefined> {
-    const rows = (await this.dataSource.query(
+    const [rows] = (await this.dataSource.query(
       `UPDATE "inference_jobs" SET "status" = 'running', "lease_owner" = $2, "lease_expires_at" = now() + $3 * interval '1 millisecond',
          "started_at" = COALESCE("started_at", now()), "attempts" = "attempts" + 1
        WHERE "id" = $1 AND ("status" = 'queued' OR ("status" = 'running' AND "lease_expires_at" < now()))
        RETURNING "id"`,
       [id, owner, leaseMs],
-    )) as Array<{ id: string }>;
+    )) as UpdatedRows;
     return rows.length === 0 ? undefined : this.find(id);
   }
 
   /** Records progress and renews the lease; false when the job is no longer this owner's to run (cancelled, deleted, taken over). */
   async renew(id: string, owner: string, leaseMs: number, processedRows: number, failedRows: number): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+    const [rows] = (await this.dataSource.query(
       `UPDATE "inference_jobs" SET "lease_expires_at" = now() + $3 * interval '1 millisecond', "processed_rows" = $4, "failed_rows" = $5
        WHERE "id" = $1 AND "lease_owner" = $2 AND "status" = 'running' RETURNING "id"`,
       [id, owner, leaseMs, processedRows, failedRows],
-    )) as Array<{ id: string }>;
+    )) as UpdatedRows;
     return rows.length > 0;
   }
 
@@ -175,17 +178,17 @@ export class JobsRepository {
 
   /** Cancels a job that has not finished; false when it had (or is gone). */
   async cancel(id: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+    const [rows] = (await this.dataSource.query(
       `UPDATE "inference_jobs" SET "status" = 'cancelled', "finished_at" = now(), "lease_owner" = NULL, "lease_expires_at" = NULL
        WHERE "id" = $1 AND "status" IN ('queued', 'running') RETURNING "id"`,
       [id],
-    )) as Array<{ id: string }>;
+    )) as UpdatedRows;
     return rows.length > 0;
   }
 
   /** Deletes a job that is not running; false when it runs (or is gone). */
   async deleteUnlessRunning(id: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`DELETE FROM "inference_jobs" WHERE "id" = $1 AND "status" <> 'running' RETURNING "id"`, [id])) as Array<{ id: string }>;
+    const [rows] = (await this.dataSource.query(`DELETE FROM "inference_jobs" WHERE "id" = $1 AND "status" <> 'running' RETURNING "id"`, [id])) as UpdatedRows;
     return rows.length > 0;
   }
 
