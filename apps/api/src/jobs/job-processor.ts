@@ -1,4 +1,4 @@
-import type { ModelSignature, NamedTensors } from '@modelgate/runtime';
+import { compileInputCheck, type InputCheck, type ModelSignature, type NamedTensors } from '@modelgate/runtime';
 import { decodePredictRequest, encodePredictionRows } from '../inference/codecs/tfserving.codec';
 import type { JobRow } from './job-input';
 
@@ -39,6 +39,8 @@ export async function processJobRows(
   window = 4,
 ): Promise<void> {
   const pending: Array<Promise<ScoredChunk>> = [];
+  const fitsSignature = compileInputCheck(engine.signature);
+  const calls = new CallGate();
   const flush = async () => {
     const scored = await pending.shift()!;
     await write(scored.lines);
@@ -51,11 +53,11 @@ export async function processJobRows(
       if (stopped()) break;
       chunk.push(row);
       if (chunk.length < engine.chunkRows()) continue;
-      pending.push(scoreChunk(chunk, engine));
+      pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
       chunk = [];
       if (pending.length >= window) await flush();
     }
-    if (chunk.length > 0 && !stopped()) pending.push(scoreChunk(chunk, engine));
+    if (chunk.length > 0 && !stopped()) pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
     while (pending.length > 0) await flush();
   } finally {
     // A failed chunk or reader leaves the others to settle unobserved, never unhandled.
@@ -69,11 +71,48 @@ interface ScoredChunk {
   failed: number;
 }
 
-async function scoreChunk(rows: JobRow[], engine: JobEngine): Promise<ScoredChunk> {
+/**
+ * A job's engine calls: its chunks run side by side, but a chunk scored row by row runs alone. The
+ * version's batcher may join the job's calls into one engine run, and a run fails whole: a good row
+ * scored again beside another chunk's bad row would fail with it.
+ */
+class CallGate {
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
+  private solo: Promise<void> | undefined;
+
+  async shared<T>(call: () => Promise<T>): Promise<T> {
+    while (this.solo !== undefined) await this.solo;
+    this.inFlight++;
+    try {
+      return await call();
+    } finally {
+      if (--this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  async alone<T>(work: () => Promise<T>): Promise<T> {
+    while (this.solo !== undefined) await this.solo;
+    let release!: () => void;
+    this.solo = new Promise<void>((resolve) => (release = resolve));
+    try {
+      if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      this.drained = undefined;
+      return await work();
+    } finally {
+      this.solo = undefined;
+      release();
+    }
+  }
+}
+
+/** `calls` undefined: the call runs inside the gate's `alone` already. */
+async function scoreChunk(rows: JobRow[], engine: JobEngine, fitsSignature: InputCheck, calls: CallGate | undefined): Promise<ScoredChunk> {
   let predictions: string[];
   try {
     const { inputs } = decodePredictRequest({ instances: rows.map((row) => row.instance) }, engine.signature);
-    const outputs = await engine.predict(inputs);
+    fitsSignature(inputs);
+    const outputs = await (calls === undefined ? engine.predict(inputs) : calls.shared(() => engine.predict(inputs)));
     predictions = encodePredictionRows(outputs, engine.signature);
     if (predictions.length !== rows.length) {
       throw new Error(`the model answered ${predictions.length} rows for ${rows.length}`);
@@ -81,15 +120,18 @@ async function scoreChunk(rows: JobRow[], engine: JobEngine): Promise<ScoredChun
   } catch (error) {
     if (error instanceof JobHaltedError) throw error;
     if (rows.length === 1) return { lines: errorLine(rows[0], error), rows: 1, failed: 1 };
-    // One row at fault fails the call for all: score them one by one, in order.
-    const scored: ScoredChunk = { lines: '', rows: 0, failed: 0 };
-    for (const row of rows) {
-      const single = await scoreChunk([row], engine);
-      scored.lines += single.lines;
-      scored.rows += single.rows;
-      scored.failed += single.failed;
-    }
-    return scored;
+    // One row at fault fails the call for all: score them one by one, in order, alone.
+    const scoreAlone = async () => {
+      const scored: ScoredChunk = { lines: '', rows: 0, failed: 0 };
+      for (const row of rows) {
+        const single = await scoreChunk([row], engine, fitsSignature, undefined);
+        scored.lines += single.lines;
+        scored.rows += single.rows;
+        scored.failed += single.failed;
+      }
+      return scored;
+    };
+    return calls === undefined ? scoreAlone() : calls.alone(scoreAlone);
   }
   let lines = '';
   for (let index = 0; index < rows.length; index++) lines += `{"row":${rows[index].row},"prediction":${predictions[index]}}\n`;

@@ -1,0 +1,125 @@
+import type { ModelSignature, NamedTensors } from '@modelgate/runtime';
+import type { JobRow } from './job-input';
+import { JobHaltedError, processJobRows, type JobEngine, type JobProgress } from './job-processor';
+
+const SIGNATURE: ModelSignature = {
+  inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }],
+  outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 1] }],
+};
+
+async function* rowsOf(instances: unknown[]): AsyncGenerator<JobRow> {
+  for (let index = 0; index < instances.length; index++) yield { row: index + 1, line: index + 1, instance: instances[index] };
+}
+
+/** y = x0 + x1; a row whose x0 is negative fails the call it is in, as a model's run would. */
+function engine(chunkRows: number, options: { delays?: number[]; calls?: number[] } = {}): JobEngine {
+  let call = 0;
+  return {
+    signature: SIGNATURE,
+    chunkRows: () => chunkRows,
+    async predict(inputs: NamedTensors) {
+      const x = inputs.x.data as Float32Array;
+      const rows = inputs.x.shape[0];
+      options.calls?.push(rows);
+      const delay = options.delays?.[call++ % options.delays.length] ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const y = new Float32Array(rows);
+      for (let row = 0; row < rows; row++) {
+        if (x[row * 2] < 0) throw new Error(`negative feature in row ${row}`);
+        y[row] = x[row * 2] + x[row * 2 + 1];
+      }
+      return { y: { datatype: 'FP32', shape: [rows, 1], data: y } };
+    },
+  };
+}
+
+async function run(instances: unknown[], scorer: JobEngine, stopped = () => false) {
+  const progress: JobProgress = { rows: 0, failed: 0 };
+  let text = '';
+  await processJobRows(rowsOf(instances), scorer, async (lines) => void (text += lines), progress, stopped);
+  return { progress, lines: text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('processJobRows', () => {
+  it('scores rows in chunks of the engine size and writes one line per row, in row order, whatever order the chunks finish in', async () => {
+    const calls: number[] = [];
+    const instances = Array.from({ length: 10 }, (_, index) => [index, 1]);
+    const { lines, progress } = await run(instances, engine(3, { delays: [30, 1, 15, 0], calls }));
+    expect(calls).toEqual([3, 3, 3, 1]);
+    expect(lines).toEqual(instances.map((instance, index) => ({ row: index + 1, prediction: [instance[0] + 1] })));
+    expect(progress).toEqual({ rows: 10, failed: 0 });
+  });
+
+  it("gives the rows at fault an error line and the others their prediction, when a row fails its chunk's call", async () => {
+    const calls: number[] = [];
+    const { lines, progress } = await run([[1, 1], [-1, 1], [2, 2], [3, 3]], engine(4, { calls }));
+    // The chunk failed whole, then each row was scored alone.
+    expect(calls).toEqual([4, 1, 1, 1, 1]);
+    expect(lines).toEqual([
+      { row: 1, prediction: [2] },
+      { row: 2, error: 'negative feature in row 0' },
+      { row: 3, prediction: [4] },
+      { row: 4, prediction: [6] },
+    ]);
+    expect(progress).toEqual({ rows: 4, failed: 1 });
+  });
+
+  it('scores a failed chunk row by row alone: never beside another chunk, with which a batcher could join it and fail it again', async () => {
+    // As a version's batcher does: calls in flight together run as one engine call, which fails
+    // whole when any of their rows fails.
+    const inFlight = new Set<Float32Array>();
+    const base = engine(4);
+    const joining: JobEngine = {
+      ...base,
+      async predict(inputs) {
+        const x = inputs.x.data as Float32Array;
+        inFlight.add(x);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const poisoned = [...inFlight].some((other) => other.some((value, index) => index % 2 === 0 && value < 0));
+        inFlight.delete(x);
+        if (poisoned) throw new Error('a row of the joined batch failed');
+        return base.predict(inputs);
+      },
+    };
+    const instances = Array.from({ length: 24 }, (_, index) => (index === 2 || index === 9 || index === 13 ? [-1, 1] : [index, 1]));
+    const { lines, progress } = await run(instances, joining);
+    expect(progress).toEqual({ rows: 24, failed: 3 });
+    expect(lines.filter((line) => line.error !== undefined).map((line) => line.row)).toEqual([3, 10, 14]);
+    expect(lines.filter((line) => line.error === undefined)).toHaveLength(21);
+  });
+
+  it('gives a row the signature refuses an error line without calling the engine for it', async () => {
+    const calls: number[] = [];
+    const { lines } = await run([[1, 1], [1, 2, 3], ['a', 1]], engine(1, { calls }));
+    expect(calls).toEqual([1]);
+    expect(lines[0]).toEqual({ row: 1, prediction: [2] });
+    expect(lines[1].row).toBe(2);
+    expect(lines[1].error).toEqual(expect.any(String));
+    expect(lines[2].row).toBe(3);
+    expect(lines[2].error).toEqual(expect.any(String));
+  });
+
+  it('stops the job on JobHaltedError, keeping the lines of the chunks written before', async () => {
+    const base = engine(2);
+    let calls = 0;
+    const halting: JobEngine = {
+      ...base,
+      predict: (inputs) => (++calls === 3 ? Promise.reject(new JobHaltedError('version 1 is no longer served')) : base.predict(inputs)),
+    };
+    const progress: JobProgress = { rows: 0, failed: 0 };
+    let text = '';
+    const outcome = processJobRows(rowsOf(Array.from({ length: 20 }, () => [1, 1])), halting, async (lines) => void (text += lines), progress, () => false, 1);
+    await expect(outcome).rejects.toThrow('version 1 is no longer served');
+    expect(progress).toEqual({ rows: 4, failed: 0 });
+    expect(text.split('\n').filter(Boolean)).toHaveLength(4);
+  });
+
+  it('stops between chunks once stopped, writing what was in flight', async () => {
+    let written = 0;
+    const progress: JobProgress = { rows: 0, failed: 0 };
+    await processJobRows(rowsOf(Array.from({ length: 100 }, () => [1, 1])), engine(5), async () => void written++, progress, () => written >= 2, 2);
+    expect(progress.rows).toBeLessThan(100);
+    expect(progress.rows % 5).toBe(0);
+    expect(progress.rows).toBeGreaterThanOrEqual(10);
+  });
+});
