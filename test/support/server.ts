@@ -22,8 +22,8 @@ export interface TestServer {
   /** fetch against the server with the admin key unless `key: null` or another key is given. */
   fetch(path: string, init?: RequestInit & { key?: string | null }): Promise<Response>;
   json<T = unknown>(path: string, init?: RequestInit & { key?: string | null }): Promise<{ status: number; body: T; headers: Headers }>;
-  /** Stops and starts the server on the same data and database, as a restart would. */
-  restart(): Promise<void>;
+  /** Stops and starts the server on the same data and database, as a restart would; `env` changes variables for this start and the next. */
+  restart(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,8 +83,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
     },
-    async restart() {
+    async restart(changes = {}) {
       await current.modelgate.close();
+      Object.assign(env, changes);
       current = await boot();
     },
     async close() {

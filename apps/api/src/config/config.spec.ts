@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ MODELGATE_SHADOW_MAX_IN_FLIGHT: '2' }).shadowMaxInFlight).toBe(2);
   });
 
+  it('runs one batch job at a time, looking for queued ones every second, unless MODELGATE_JOB_CONCURRENCY and MODELGATE_JOB_POLL_MS say otherwise', () => {
+    expect(loadConfig({}).jobs).toEqual({ concurrency: 1, pollMs: 1000 });
+    expect(loadConfig({ MODELGATE_JOB_CONCURRENCY: '0', MODELGATE_JOB_POLL_MS: '100' }).jobs).toEqual({ concurrency: 0, pollMs: 100 });
+    expect(() => loadConfig({ MODELGATE_JOB_CONCURRENCY: '-1' })).toThrow('MODELGATE_JOB_CONCURRENCY');
+  });
+
   it('lets idle model workers spin for 1 ms unless MODELGATE_IDLE_SPIN_MS says otherwise (0: off)', () => {
     expect(loadConfig({}).idleSpinMs).toBe(1);
     expect(loadConfig({ MODELGATE_IDLE_SPIN_MS: '0' }).idleSpinMs).toBe(0);
