@@ -176,6 +176,11 @@ describe('batch jobs', () => {
     const bad = rows.filter((row) => failing.fails(row)).length;
     expect(bad).toBe(4);
     expect(done).toMatchObject({ status: 'succeeded', processedRows: 30, failedRows: bad });
+    // Prometheus counts the rows by outcome, and the running jobs (none now).
+    const metrics = await (await server.fetch('/metrics')).text();
+    expect(metrics).toContain(`modelgate_job_rows_total{model="picky",version="1",outcome="predicted"} ${30 - bad}`);
+    expect(metrics).toContain(`modelgate_job_rows_total{model="picky",version="1",outcome="failed"} ${bad}`);
+    expect(metrics).toContain('modelgate_jobs_running 0');
     const lines = await results(submitted.body.id);
     const expected = failing.predict(rows);
     expect(lines.map((line) => line.row)).toEqual(rows.map((_, index) => index + 1));

@@ -6,6 +6,7 @@ import { copyTensors, RuntimeError, type NamedTensors, QueueFullError } from '@m
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelServer, type ServedVersion } from '../inference/model-server.service';
+import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 import { readJobRows } from './job-input';
 import { JobFiles } from './job-files';
 import { JobHaltedError, processJobRows, type JobEngine, type JobProgress } from './job-processor';
@@ -32,6 +33,8 @@ interface RunningJob {
   stop?: 'cancelled' | 'shutdown';
   /** When the lease was last renewed (ms). */
   renewedAt: number;
+  /** The progress last counted in the metrics. */
+  reported: JobProgress;
   done: Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly repository: JobsRepository,
     private readonly files: JobFiles,
     private readonly modelServer: ModelServer,
+    private readonly metrics: ServingMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -120,10 +124,13 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!(await this.files.hasInput(candidate.id))) continue;
       const record = await this.repository.claim(candidate.id, this.owner, LEASE_MS);
       if (record === undefined) continue;
-      const job: RunningJob = { record, progress: { rows: 0, failed: 0 }, renewedAt: Date.now(), done: Promise.resolve() };
+      const job: RunningJob = { record, progress: { rows: 0, failed: 0 }, renewedAt: Date.now(), reported: { rows: 0, failed: 0 }, done: Promise.resolve() };
       this.running.set(record.id, job);
+      this.metrics.jobsRunning(this.running.size);
       job.done = this.run(job).finally(() => {
+        this.report(job);
         this.running.delete(record.id);
+        this.metrics.jobsRunning(this.running.size);
         this.poll();
       });
     }
@@ -137,6 +144,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         throw new JobHaltedError(`the job was interrupted ${MAX_ATTEMPTS} times (its process stopped each time) and is not tried again`);
       }
       job.progress = await this.files.resumeResults(record.id);
+      job.reported = { ...job.progress };
       await this.score(job);
       clearInterval(renewal);
       if (job.stop === 'shutdown') {
@@ -228,7 +236,15 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
+  /** Counts the rows scored since the last report in the metrics. */
+  private report(job: RunningJob): void {
+    const { rows, failed } = job.progress;
+    this.metrics.jobRowsScored(job.record.modelName, job.record.version, rows - failed - (job.reported.rows - job.reported.failed), failed - job.reported.failed);
+    job.reported = { rows, failed };
+  }
+
   private async renew(job: RunningJob): Promise<void> {
+    this.report(job);
     try {
       const held = await this.repository.renew(job.record.id, this.owner, LEASE_MS, job.progress.rows, job.progress.failed);
       if (held) job.renewedAt = Date.now();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { InferenceModule } from '../inference/inference.module';
+import { TelemetryCoreModule } from '../telemetry/telemetry-core.module';
 import { JobFiles } from './job-files';
 import { JobRunner } from './job-runner';
 import { JobsController } from './jobs.controller';
@@ -10,7 +11,7 @@ import { JobsService } from './jobs.service';
 
 /** Batch jobs: files of rows scored in the background by a pinned version, with durable progress in Postgres. */
 @Module({
-  imports: [InferenceModule],
+  imports: [InferenceModule, TelemetryCoreModule],
   controllers: [JobsController],
   providers: [
     JobsRepository,

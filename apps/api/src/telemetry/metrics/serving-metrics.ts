@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { CollectedFamily, RouteCounters, latencySamples, requestCountSamples } from './metric-families';
 import { outcomeIndexOf } from './request-outcome';
 
@@ -26,6 +26,8 @@ export class ServingMetrics {
   private readonly loadFailures: Counter<'format'>;
   private readonly fallbacks: Counter<'model' | 'version' | 'reason'>;
   private readonly shadowRequests: Counter<'model' | 'version' | 'outcome'>;
+  private readonly jobRows: Counter<'model' | 'version' | 'outcome'>;
+  private readonly jobsRunningNow: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -75,6 +77,23 @@ export class ServingMetrics {
       labelNames: ['model', 'version', 'outcome'],
       registers: [this.registry],
     });
+    this.jobRows = new Counter({
+      name: 'modelgate_job_rows_total',
+      help: 'Rows of batch jobs scored on this replica, by outcome: predicted, or failed (an error line in the results)',
+      labelNames: ['model', 'version', 'outcome'],
+      registers: [this.registry],
+    });
+    this.jobsRunningNow = new Gauge({ name: 'modelgate_jobs_running', help: 'Batch jobs this replica is running', registers: [this.registry] });
+  }
+
+  /** Rows of a batch job scored since its last report. */
+  jobRowsScored(model: string, version: number, predicted: number, failed: number): void {
+    if (predicted > 0) this.jobRows.inc({ model, version: String(version), outcome: 'predicted' }, predicted);
+    if (failed > 0) this.jobRows.inc({ model, version: String(version), outcome: 'failed' }, failed);
+  }
+
+  jobsRunning(count: number): void {
+    this.jobsRunningNow.set(count);
   }
 
   /** A copy of a request for a shadow version was compared, dropped or failed. */
