@@ -139,6 +139,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private async run(job: RunningJob): Promise<void> {
     const { record } = job;
     const renewal = setInterval(() => void this.renew(job), LEASE_RENEW_MS);
+    let failure: Error | undefined;
     try {
       if (record.attempts > MAX_ATTEMPTS) {
         throw new JobHaltedError(`the job was interrupted ${MAX_ATTEMPTS} times (its process stopped each time) and is not tried again`);
@@ -146,29 +147,27 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       job.progress = await this.files.resumeResults(record.id);
       job.reported = { ...job.progress };
       await this.score(job);
-      clearInterval(renewal);
-      if (job.stop === 'shutdown') {
-        await this.repository.release(record.id, this.owner, job.progress.rows, job.progress.failed);
-      } else if (job.stop === undefined) {
-        await this.repository.finish(record.id, this.owner, 'succeeded', job.progress.rows, job.progress.failed, null);
-        this.logger.log(`batch job ${record.id} of model "${record.modelName}" v${record.version}: ${job.progress.rows} rows, ${job.progress.failed} failed`);
-      }
     } catch (error) {
-      clearInterval(renewal);
-      const { rows, failed } = job.progress;
-      if (job.stop === 'shutdown') {
-        await this.repository.release(record.id, this.owner, rows, failed).catch(() => undefined);
-        return;
-      }
-      // Cancelled: the row says so already.
-      if (job.stop !== undefined) return;
-      const message = (error as Error).message;
-      if (!(error instanceof JobHaltedError)) this.logger.error(`batch job ${record.id} failed: ${(error as Error).stack ?? message}`);
-      await this.repository
-        .finish(record.id, this.owner, 'failed', rows, failed, message)
-        .catch((failure: Error) => this.logger.warn(`could not record the failure of batch job ${record.id}: ${failure.message}`));
+      failure = error as Error;
     } finally {
       clearInterval(renewal);
+    }
+    const { rows, failed } = job.progress;
+    try {
+      if (job.stop === 'shutdown') {
+        await this.repository.release(record.id, this.owner, rows, failed);
+      } else if (job.stop === 'cancelled') {
+        // The row says cancelled already; it gets the rows the results hold.
+        await this.repository.settleCancelled(record.id, this.owner, rows, failed);
+      } else if (failure !== undefined) {
+        if (!(failure instanceof JobHaltedError)) this.logger.error(`batch job ${record.id} failed: ${failure.stack ?? failure.message}`);
+        await this.repository.finish(record.id, this.owner, 'failed', rows, failed, failure.message);
+      } else {
+        await this.repository.finish(record.id, this.owner, 'succeeded', rows, failed, null);
+        this.logger.log(`batch job ${record.id} of model "${record.modelName}" v${record.version}: ${rows} rows, ${failed} failed`);
+      }
+    } catch (error) {
+      this.logger.warn(`could not record the end of batch job ${record.id}: ${(error as Error).message}`);
     }
   }
 

@@ -125,6 +125,14 @@ export class JobsRepository {
     return rows.map(toRecord);
   }
 
+  /** Jobs of one credential that are queued or running. */
+  async countActive(createdBy: string): Promise<number> {
+    const rows = (await this.dataSource.query(`SELECT count(*)::int AS "count" FROM "inference_jobs" WHERE "created_by" = $1 AND "status" IN ('queued', 'running')`, [
+      createdBy,
+    ])) as Array<{ count: number }>;
+    return rows[0].count;
+  }
+
   /** Jobs waiting for a process, oldest first: queued, or running under a lease that ran out. */
   async claimable(limit: number): Promise<JobRecord[]> {
     const rows = (await this.dataSource.query(
@@ -176,14 +184,26 @@ export class JobsRepository {
     );
   }
 
-  /** Cancels a job that has not finished; false when it had (or is gone). */
+  /**
+   * Cancels a job that has not finished; false when it had (or is gone). The lease owner stays, so
+   * that the process that ran it can still record the rows it wrote before it stopped (settleCancelled).
+   */
   async cancel(id: string): Promise<boolean> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE "inference_jobs" SET "status" = 'cancelled', "finished_at" = now(), "lease_owner" = NULL, "lease_expires_at" = NULL
+      `UPDATE "inference_jobs" SET "status" = 'cancelled', "finished_at" = now(), "lease_expires_at" = NULL
        WHERE "id" = $1 AND "status" IN ('queued', 'running') RETURNING "id"`,
       [id],
     )) as UpdatedRows;
     return rows.length > 0;
+  }
+
+  /** The progress of a cancelled job as the process that ran it left it: the rows in its results. */
+  async settleCancelled(id: string, owner: string, processedRows: number, failedRows: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "inference_jobs" SET "processed_rows" = $3, "failed_rows" = $4, "lease_owner" = NULL
+       WHERE "id" = $1 AND "lease_owner" = $2 AND "status" = 'cancelled'`,
+      [id, owner, processedRows, failedRows],
+    );
   }
 
   /** Deletes a job that is not running; false when it runs (or is gone). */
