@@ -50,9 +50,9 @@ describe('job input', () => {
   it('reads JSON Lines in order, skipping blank lines, numbering rows apart from lines, and resumes after `skip` rows', async () => {
     const path = await file('rows.jsonl', '[1,2,3,4]\n\n{"x":[5,6,7,8]}\r\n  \n[9,10,11,12]');
     expect(await rowsOf(path, 'jsonl')).toEqual([
-      { row: 1, line: 1, instance: [1, 2, 3, 4] },
-      { row: 2, line: 3, instance: { x: [5, 6, 7, 8] } },
-      { row: 3, line: 5, instance: [9, 10, 11, 12] },
+      { row: 1, line: 1, size: 9, instance: [1, 2, 3, 4] },
+      { row: 2, line: 3, size: 15, instance: { x: [5, 6, 7, 8] } },
+      { row: 3, line: 5, size: 12, instance: [9, 10, 11, 12] },
     ]);
     expect((await rowsOf(path, 'jsonl', MLP, 2)).map((row) => row.row)).toEqual([3]);
   });

@@ -12,6 +12,8 @@ export const JOB_INPUT_FORMATS: readonly JobInputFormat[] = ['jsonl', 'csv'];
 export interface JobRow {
   row: number;
   line: number;
+  /** The line's length in characters: what decoding it costs, roughly. */
+  size: number;
   /** A TF Serving row-format instance: what one entry of `"instances"` would hold. */
   instance: unknown;
 }
@@ -144,7 +146,7 @@ export async function* readJobRows(path: string, format: JobInputFormat, signatu
         } catch (error) {
           throw new JobInputError(line, `not JSON (${(error as Error).message}); each line holds one instance, e.g. [5.1, 3.5, 1.4, 0.2] or {"input": [...]}`);
         }
-        yield { row, line, instance };
+        yield { row, line, size: text.length, instance };
         continue;
       }
       const values = csvNumbers(text);
@@ -161,15 +163,19 @@ export async function* readJobRows(path: string, format: JobInputFormat, signatu
       width = values.length;
       row++;
       if (row <= skip) continue;
-      yield { row, line, instance: csvInstance(values, layout, line) };
+      yield { row, line, size: text.length, instance: csvInstance(values, layout, line) };
     }
   } finally {
     lines.close();
   }
 }
 
-/** Rows checked against the signature per decode while an upload is checked. */
-const CHECK_CHUNK_ROWS = 256;
+/**
+ * A chunk of rows decoded at once holds at most this many rows or characters of text, whichever
+ * comes first: decoding runs on the main thread, between online requests, so no chunk may hold it
+ * long (512 KiB of numbers as text is about 64k values, a few milliseconds).
+ */
+export const CHUNK_LIMITS = { rows: 256, characters: 512 * 1024 };
 
 /**
  * Reads a whole input file as a job would, decoding every row against the version's signature, and
@@ -179,6 +185,7 @@ const CHECK_CHUNK_ROWS = 256;
 export async function checkJobInput(path: string, format: JobInputFormat, signature: ModelSignature): Promise<number> {
   let rows = 0;
   let chunk: JobRow[] = [];
+  let characters = 0;
   const fitsSignature = compileInputCheck(signature);
   const check = (pending: JobRow[]) => {
     try {
@@ -193,9 +200,13 @@ export async function checkJobInput(path: string, format: JobInputFormat, signat
     for await (const row of readJobRows(path, format, signature)) {
       rows++;
       chunk.push(row);
-      if (chunk.length === CHECK_CHUNK_ROWS) {
+      characters += row.size;
+      if (chunk.length >= CHUNK_LIMITS.rows || characters >= CHUNK_LIMITS.characters) {
         check(chunk);
         chunk = [];
+        characters = 0;
+        // Let the online requests that came meanwhile through.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     if (chunk.length > 0) check(chunk);

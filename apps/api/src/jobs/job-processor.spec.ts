@@ -8,7 +8,7 @@ const SIGNATURE: ModelSignature = {
 };
 
 async function* rowsOf(instances: unknown[]): AsyncGenerator<JobRow> {
-  for (let index = 0; index < instances.length; index++) yield { row: index + 1, line: index + 1, instance: instances[index] };
+  for (let index = 0; index < instances.length; index++) yield { row: index + 1, line: index + 1, size: JSON.stringify(instances[index]).length, instance: instances[index] };
 }
 
 /** y = x0 + x1; a row whose x0 is negative fails the call it is in, as a model's run would. */
@@ -48,6 +48,20 @@ describe('processJobRows', () => {
     expect(calls).toEqual([3, 3, 3, 1]);
     expect(lines).toEqual(instances.map((instance, index) => ({ row: index + 1, prediction: [instance[0] + 1] })));
     expect(progress).toEqual({ rows: 10, failed: 0 });
+  });
+
+  it('closes a chunk at CHUNK_LIMITS characters of text before the engine size, so that no decode holds the main thread long', async () => {
+    const calls: number[] = [];
+    // Rows of about 100 KiB of text each: five make a chunk, whatever the engine takes.
+    const wide = Array.from({ length: 12 }, (_, index) => [index, Number(`0.${'1'.repeat(100 * 1024)}`)]);
+    const text = (instance: number[]) => JSON.stringify(instance).padEnd(100 * 1024 + 10);
+    async function* padded(): AsyncGenerator<JobRow> {
+      for (let index = 0; index < wide.length; index++) yield { row: index + 1, line: index + 1, size: text(wide[index]).length, instance: wide[index] };
+    }
+    const progress: JobProgress = { rows: 0, failed: 0 };
+    await processJobRows(padded(), engine(256, { calls }), async () => undefined, progress, () => false);
+    expect(calls).toEqual([6, 6]);
+    expect(progress.rows).toBe(12);
   });
 
   it("gives the rows at fault an error line and the others their prediction, when a row fails its chunk's call", async () => {

@@ -1,6 +1,6 @@
 import { compileInputCheck, type InputCheck, type ModelSignature, type NamedTensors } from '@modelgate/runtime';
 import { decodePredictRequest, encodePredictionRows } from '../inference/codecs/tfserving.codec';
-import type { JobRow } from './job-input';
+import { CHUNK_LIMITS, type JobRow } from './job-input';
 
 /** A failure of the whole job (its version is gone, the job was stopped): the rows after it are not scored. */
 export class JobHaltedError extends Error {}
@@ -8,7 +8,7 @@ export class JobHaltedError extends Error {}
 /** What scores a job's rows: the version's signature, how many rows one call should carry, and the call. */
 export interface JobEngine {
   signature: ModelSignature;
-  /** Rows per engine call now: the version's largest batch where rows can join, else 1. */
+  /** Rows per engine call now: the version's largest batch where rows can join, else 1 (a chunk also stops at CHUNK_LIMITS' characters). */
   chunkRows(): number;
   /**
    * Scores a batch of instances. Throws JobHaltedError when the job cannot go on; any other error
@@ -49,12 +49,15 @@ export async function processJobRows(
   };
   try {
     let chunk: JobRow[] = [];
+    let characters = 0;
     for await (const row of rows) {
       if (stopped()) break;
       chunk.push(row);
-      if (chunk.length < engine.chunkRows()) continue;
+      characters += row.size;
+      if (chunk.length < Math.min(engine.chunkRows(), CHUNK_LIMITS.rows) && characters < CHUNK_LIMITS.characters) continue;
       pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
       chunk = [];
+      characters = 0;
       if (pending.length >= window) await flush();
     }
     if (chunk.length > 0 && !stopped()) pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
