@@ -272,6 +272,8 @@ describe('batch jobs', () => {
     // Whatever was scored before the cancel is in the results, in order, and nothing is added after it.
     const lines = await results(id);
     expect(lines.map((line) => line.row)).toEqual(lines.map((_, index) => index + 1));
+    // The job says how many rows its results hold.
+    expect(cancelled.body.processedRows).toBe(lines.length);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(await results(id)).toHaveLength(lines.length);
     expect((await job(id)).body.status).toBe('cancelled');
@@ -293,6 +295,17 @@ describe('batch jobs', () => {
     const early = await server.json<{ error: string }>(`/api/jobs/${waiting.body.id}/results`);
     expect(early.status).toBe(409);
     expect(early.body.error).toBe(`job ${waiting.body.id} is queued (0 of 50 rows scored); its results can be read once it has ended`);
+    // One credential holds at most ten jobs queued or running: the eleventh waits for one to end.
+    const more = [];
+    for (let index = 0; index < 8; index++) more.push((await submit('mlp', jsonl(rows.slice(0, 1)), 'rows.jsonl')).body.id);
+    const eleventh = await submit('mlp', jsonl(rows.slice(0, 1)), 'rows.jsonl');
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.body.error).toBe('you have 10 jobs queued or running, the most one credential may have; submit this one once one of them has ended, or cancel one');
+    expect(eleventh.headers.get('retry-after')).toBe('5');
+    const owner = await createKey(server, { name: 'another scorer', scopes: ['predict'] });
+    expect((await submit('mlp', jsonl(rows.slice(0, 1)), 'rows.jsonl', {}, owner.key)).status).toBe(201);
+    for (const id of more) expect((await server.json(`/api/jobs/${id}/cancel`, { method: 'POST' })).status).toBe(200);
+
     // A queued job cancelled has empty results, and can be deleted.
     expect((await server.json<Job>(`/api/jobs/${dropped.body.id}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
     expect(await (await server.fetch(`/api/jobs/${dropped.body.id}/results`)).text()).toBe('');

@@ -34,7 +34,7 @@ export class JobsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: SubmitJobBodyDto })
   @ApiCreatedResponse({ type: JobDto })
-  @ApiErrors(400, 401, 403, 404, 413, 415, 503)
+  @ApiErrors(400, 401, 403, 404, 413, 415, 429, 503)
   submit(@Param('name') name: string, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal): Promise<JobDto> {
     return this.jobs.submit(name, multipartParts(request, 'the rows'), principal);
   }

@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { hasScope } from '../auth/scopes';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError } from '../common/errors';
+import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from '../common/errors';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import { TrafficRouter } from '../inference/traffic-router';
 import type { UploadPart } from '../registry/registry.service';
@@ -15,6 +15,12 @@ import { checkJobInput, jobInputFormat } from './job-input';
 import { JobFiles } from './job-files';
 import { JobRunner } from './job-runner';
 import { JobsRepository, type JobRecord, type JobStatus } from './jobs.repository';
+
+/**
+ * Jobs one credential may have queued or running at once: jobs run one after another in the order
+ * they came, so one client's hundred files would hold everyone else's behind them.
+ */
+export const MAX_ACTIVE_JOBS_PER_CREDENTIAL = 10;
 
 export interface JobListQuery {
   model?: string;
@@ -45,6 +51,12 @@ export class JobsService {
   async submit(modelName: string, parts: AsyncIterable<UploadPart>, principal: Principal): Promise<JobDto> {
     const modelId = await this.repository.modelId(modelName);
     if (modelId === undefined) throw new NotFoundError(`model "${modelName}" not found; GET /api/models lists the models`);
+    if ((await this.repository.countActive(principal.actor)) >= MAX_ACTIVE_JOBS_PER_CREDENTIAL) {
+      throw new TooManyRequestsError(
+        `you have ${MAX_ACTIVE_JOBS_PER_CREDENTIAL} jobs queued or running, the most one credential may have; submit this one once one of them has ended, or cancel one`,
+        5,
+      );
+    }
     let staged: { folder: string; path: string; size: number; filename: string } | undefined;
     try {
       const fields: Record<string, string> = {};
