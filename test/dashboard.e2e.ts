@@ -20,6 +20,12 @@ if (!haveChromium) console.warn(`No Chromium at ${CHROMIUM} (set CHROMIUM_PATH, 
 const ROW = [5.1, 3.5, 1.4, 0.2];
 const V2_BODY = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: ROW }] });
 
+interface Job {
+  id: string;
+  status: string;
+  resultsUrl: string | null;
+}
+
 interface Deployment {
   revision: number;
   routes: Array<{ version: number; weight: number }>;
@@ -258,6 +264,78 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await expect.poll(() => page.getByRole('form', { name: 'Canary' }).getByRole('button', { name: 'Roll back' }).count()).toBe(0);
   });
 
+  it('scores a JSON Lines file as a batch job from the model page, its results the API\'s own predictions', async () => {
+    const rows = [ROW, [6.7, 3.0, 5.2, 2.3], [5.9, 3.0, 4.2, 1.5]];
+    await writeFile(join(fixtures, 'rows.jsonl'), rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+    const panel = page.getByRole('region', { name: 'Batch jobs' });
+    await panel.getByRole('button', { name: 'New batch job' }).click();
+    const form = panel.getByRole('form', { name: 'New batch job' });
+    await form.getByLabel('Input file').setInputFiles(join(fixtures, 'rows.jsonl'));
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    const listed = panel.getByRole('table', { name: 'Batch jobs' }).locator('tr[data-job-id]');
+    await expect.poll(() => listed.count(), { timeout: 20_000 }).toBe(1);
+    // The list reads itself again while the job runs, so it ends on the page without a reload.
+    await expect.poll(() => listed.locator('.badge').textContent(), { timeout: 30_000 }).toBe('succeeded');
+    expect(await listed.textContent()).toContain('3 / 3');
+
+    const jobs = (await server.json<{ items: Job[] }>('/api/jobs?model=iris-web')).body.items;
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0];
+    // No version chosen: the stable one, which the traffic goes to.
+    expect(job).toMatchObject({ status: 'succeeded', version: 2, filename: 'rows.jsonl', totalRows: 3, processedRows: 3, failedRows: 0, resultsUrl: `/api/jobs/${job.id}/results` });
+    expect(await listed.getAttribute('data-job-id')).toBe(job.id);
+    const link = listed.getByRole('link', { name: 'Download results' });
+    expect(await link.getAttribute('href')).toBe(job.resultsUrl);
+    expect(await link.getAttribute('download')).not.toBeNull();
+
+    // The link works with the operator's session cookie alone, as a click on it would.
+    const download = await page.evaluate(async (url) => {
+      const answer = await fetch(url);
+      return { status: answer.status, disposition: answer.headers.get('content-disposition'), body: await answer.text() };
+    }, job.resultsUrl!);
+    expect(download.status).toBe(200);
+    expect(download.disposition).toMatch(/^attachment; filename=".*\.jsonl"$/);
+    const results = download.body.trim().split('\n').map((line) => JSON.parse(line) as { row: number; prediction: number[] });
+    expect(results.map((result) => result.row)).toEqual([1, 2, 3]);
+    for (const [index, row] of rows.entries()) {
+      const answer = await server.json<{ predictions: number[][] }>('/v1/models/iris-web/versions/2:predict', { method: 'POST', body: JSON.stringify({ instances: [row] }) });
+      expect(answer.status).toBe(200);
+      expect(results[index].prediction).toHaveLength(3);
+      results[index].prediction.forEach((value, output) => expect(value, `row ${index + 1}, output ${output}`).toBeCloseTo(answer.body.predictions[0][output], 6));
+    }
+  });
+
+  it('refuses a file with a row the model cannot take, naming its line, and queues no job', async () => {
+    await writeFile(join(fixtures, 'bad-rows.jsonl'), `${JSON.stringify(ROW)}\n[6.7, 3.0, 5.2]\n${JSON.stringify(ROW)}\n`);
+    await page.getByRole('button', { name: 'New batch job' }).click();
+    const form = page.getByRole('form', { name: 'New batch job' });
+    await form.getByLabel('Input file').setInputFiles(join(fixtures, 'bad-rows.jsonl'));
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent(), { timeout: 20_000 }).toContain("the input file's line 2 (row 2) does not fit the model");
+    expect((await server.json<{ items: Job[] }>('/api/jobs?model=iris-web')).body.items).toHaveLength(1);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.reload();
+    await expect.poll(() => page.getByRole('table', { name: 'Batch jobs' }).locator('tr[data-job-id]').count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'Batch jobs' }).textContent()).not.toContain('bad-rows.jsonl');
+  });
+
+  it('lists the jobs of every model on the Jobs page, linked to their model, and deletes one', async () => {
+    const [job] = (await server.json<{ items: Job[] }>('/api/jobs')).body.items;
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('heading', { name: 'Batch jobs', level: 1 }).waitFor();
+    const row = page.getByRole('table', { name: 'Batch jobs' }).locator(`tr[data-job-id="${job.id}"]`);
+    await row.waitFor();
+    expect(await row.getByRole('link', { name: 'iris-web' }).getAttribute('href')).toBe('/models/iris-web');
+    expect(await row.getByRole('link', { name: 'Download results' }).getAttribute('href')).toBe(job.resultsUrl);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByText('No batch jobs yet.').waitFor();
+    expect((await server.json(`/api/jobs/${job.id}`)).status).toBe(404);
+    expect((await server.fetch(job.resultsUrl!)).status).toBe(404);
+  });
+
   it('keeps a client route on reload', async () => {
     await page.goto('/models/iris-web');
     await page.getByRole('heading', { name: 'iris-web' }).waitFor();
@@ -316,6 +394,9 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       expect(await view.getByRole('button', { name: 'Retire' }).count()).toBe(0);
       expect(await view.getByRole('button', { name: 'Delete' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Delete model' }).count()).toBe(0);
+      // Batch jobs take the predict scope, which a viewer has not.
+      expect(await view.getByRole('region', { name: 'Batch jobs' }).count()).toBe(0);
+      expect(await view.getByRole('link', { name: 'Jobs', exact: true }).count()).toBe(0);
       expect(await view.getByRole('link', { name: 'API keys' }).count()).toBe(0);
       expect(await view.getByRole('link', { name: 'Operators' }).count()).toBe(0);
 

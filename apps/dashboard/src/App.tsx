@@ -5,6 +5,7 @@ import { SessionContext, sessionState, type Session } from './session';
 import { LoginPage } from './pages/LoginPage';
 import { ModelsPage } from './pages/ModelsPage';
 import { ModelPage } from './pages/ModelPage';
+import { JobsPage } from './pages/JobsPage';
 import { KeysPage } from './pages/KeysPage';
 import { AuditPage } from './pages/AuditPage';
 import { AccountPage } from './pages/AccountPage';
@@ -51,6 +52,11 @@ export function App() {
           <NavLink href="/" active={route.page === 'models' || route.page === 'model'}>
             Models
           </NavLink>
+          {state.can('predict') && (
+            <NavLink href="/jobs" active={route.page === 'jobs'}>
+              Jobs
+            </NavLink>
+          )}
           {state.can('keys') && (
             <NavLink href="/keys" active={route.page === 'keys'}>
               API keys
@@ -98,6 +104,8 @@ function Page({ route }: { route: Route }) {
       return <ModelsPage />;
     case 'model':
       return <ModelPage key={route.name} name={route.name} />;
+    case 'jobs':
+      return <JobsPage />;
     case 'keys':
       return <KeysPage />;
     case 'audit':

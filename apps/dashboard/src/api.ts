@@ -35,19 +35,19 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * Uploads a version's file as multipart/form-data, reporting progress (model files run to hundreds
- * of megabytes, and fetch cannot report an upload's progress). The server stores, loads and warms
- * the model before it answers, so the answer comes some time after the last byte is sent.
+ * POSTs multipart/form-data, reporting the upload's progress (files run to hundreds of megabytes,
+ * and fetch cannot report an upload's progress). The server works on the file before it answers,
+ * so the answer comes some time after the last byte is sent.
  */
-export function uploadVersion(name: string, form: FormData, onProgress: (sentShare: number) => void): Promise<Schemas['VersionDto']> {
+function postForm<T>(path: string, form: FormData, onProgress: (sentShare: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open('POST', `/api/models/${encodeURIComponent(name)}/versions`);
+    request.open('POST', path);
     request.responseType = 'json';
     request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     request.onerror = () => reject(new TypeError('upload failed: the connection to Modelgate was lost'));
     request.onload = () => {
-      const body = request.response as Schemas['VersionDto'] | null;
+      const body = request.response as T | null;
       if (request.status >= 200 && request.status < 300 && body) return resolve(body);
       if (request.status === 401) sessionLost.dispatchEvent(new Event('lost'));
       const headers = new Headers();
@@ -59,6 +59,16 @@ export function uploadVersion(name: string, form: FormData, onProgress: (sentSha
   });
 }
 
+/** Uploads a version's file; the server stores, loads and warms the model before it answers. */
+export function uploadVersion(name: string, form: FormData, onProgress: (sentShare: number) => void): Promise<Schemas['VersionDto']> {
+  return postForm(`/api/models/${encodeURIComponent(name)}/versions`, form, onProgress);
+}
+
+/** Submits a batch job's file of rows; the server checks every row against the model before it answers. */
+export function submitJob(name: string, form: FormData, onProgress: (sentShare: number) => void): Promise<Schemas['JobDto']> {
+  return postForm(`/api/models/${encodeURIComponent(name)}/jobs`, form, onProgress);
+}
+
 /** Every item of a paged list (`limit`/`offset`, 500 a page at most), read a page at a time. */
 export async function allPages<T>(page: (query: { limit: string; offset: string }) => Promise<{ items: T[]; total: number }>): Promise<{ items: T[]; total: number }> {
   const items: T[] = [];
@@ -67,4 +77,17 @@ export async function allPages<T>(page: (query: { limit: string; offset: string 
     items.push(...next.items);
     if (next.items.length === 0 || items.length >= next.total) return { items, total: next.total };
   }
+}
+
+/** The first `pages` pages of a list paged by cursor (`nextCursor`), read a page at a time, and whether more follow. */
+export async function cursorPages<T>(pages: number, page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<{ items: T[]; more: boolean }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let read = 0; read < pages; read++) {
+    const next = await page(cursor);
+    items.push(...next.items);
+    if (next.nextCursor === null) return { items, more: false };
+    cursor = next.nextCursor;
+  }
+  return { items, more: true };
 }

@@ -4,6 +4,7 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
 export type Route =
   | { page: 'models' }
   | { page: 'model'; name: string }
+  | { page: 'jobs' }
   | { page: 'keys' }
   | { page: 'audit' }
   | { page: 'operators' }
@@ -14,6 +15,7 @@ export function routeOf(path: string): Route {
   if (path === '/' || path === '/models' || path === '/models/') return { page: 'models' };
   const model = /^\/models\/([^/]+)\/?$/.exec(path);
   if (model) return { page: 'model', name: decodeURIComponent(model[1]) };
+  if (path === '/jobs') return { page: 'jobs' };
   if (path === '/keys') return { page: 'keys' };
   if (path === '/audit') return { page: 'audit' };
   if (path === '/operators') return { page: 'operators' };

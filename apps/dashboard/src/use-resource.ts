@@ -76,3 +76,17 @@ export function useAction<A extends unknown[], R>(action: (...args: A) => Promis
   );
   return { run, busy, error, clearError: () => setError(undefined) };
 }
+
+/** Sends a form with a file as an action (see useAction), keeping how much of it has been sent while it runs. */
+export function useUpload<R>(upload: (form: FormData, onProgress: (sentShare: number) => void) => Promise<R>) {
+  const [progress, setProgress] = useState<number>();
+  const action = useAction(async (form: FormData) => {
+    setProgress(0);
+    try {
+      return await upload(form, setProgress);
+    } finally {
+      setProgress(undefined);
+    }
+  });
+  return { ...action, progress };
+}

@@ -11,6 +11,6 @@ export function ErrorNote({ children }: { children: ReactNode }) {
 }
 
 export function StatusBadge({ state }: { state: string }) {
-  const tone = /^(ready|running|promoted|active)$/.test(state) ? 'good' : /^(loading|paused|validating|not loaded)$/.test(state) ? 'wait' : /^(retired|aborted)$/.test(state) ? 'quiet' : 'bad';
+  const tone = /^(ready|running|promoted|active|succeeded)$/.test(state) ? 'good' : /^(loading|paused|validating|not loaded|queued)$/.test(state) ? 'wait' : /^(retired|aborted|cancelled)$/.test(state) ? 'quiet' : 'bad';
   return <span className={`badge ${tone}`}>{state}</span>;
 }

@@ -2,10 +2,11 @@ import { useRef, useState, type FormEvent } from 'react';
 import { api, call, uploadVersion, type Schemas } from '../api';
 import { formatBytes, formatTime } from '../format';
 import { useSession } from '../session';
-import { useAction } from '../use-resource';
+import { useAction, useUpload } from '../use-resource';
 import { ErrorNote, StatusBadge } from './Notice';
 import { FormFooter } from './FormFooter';
 import { SettingsForm } from './SettingsForm';
+import { UploadProgress } from './UploadProgress';
 
 type Version = Schemas['VersionDto'];
 
@@ -156,8 +157,7 @@ function UploadForm({ name, onDone }: { name: string; onDone(uploaded: boolean):
   const [instances, setInstances] = useState('');
   const [maxBatchSize, setMaxBatchSize] = useState('');
   const [maxQueueDelayMs, setMaxQueueDelayMs] = useState('');
-  const [progress, setProgress] = useState<number>();
-  const upload = useAction(async (form: FormData) => uploadVersion(name, form, setProgress));
+  const upload = useUpload((form, onProgress) => uploadVersion(name, form, onProgress));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -173,10 +173,7 @@ function UploadForm({ name, onDone }: { name: string; onDone(uploaded: boolean):
     if (Object.keys(config).length > 0) form.append('config', JSON.stringify(config));
     // The file goes last: the server reads the fields before it streams the file to disk.
     form.append('file', chosen, chosen.name);
-    setProgress(0);
-    const uploaded = await upload.run(form);
-    setProgress(undefined);
-    if (uploaded) await onDone(true);
+    if (await upload.run(form)) await onDone(true);
   };
 
   return (
@@ -203,11 +200,7 @@ function UploadForm({ name, onDone }: { name: string; onDone(uploaded: boolean):
           Max queue delay (ms) <input name="maxQueueDelayMs" type="number" min={0} step="any" value={maxQueueDelayMs} onChange={(event) => setMaxQueueDelayMs(event.target.value)} />
         </label>
       </fieldset>
-      {progress !== undefined && (
-        <p className="muted">
-          <progress value={progress} max={1} /> {progress < 1 ? `Sending ${(progress * 100).toFixed(0)}%` : 'Loading and warming up the model…'}
-        </p>
-      )}
+      {upload.progress !== undefined && <UploadProgress sentShare={upload.progress} then="Loading and warming up the model…" />}
       <FormFooter error={upload.error} busy={upload.busy} submit="Upload" onCancel={() => void onDone(false)} />
     </form>
   );

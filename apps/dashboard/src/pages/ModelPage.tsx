@@ -1,6 +1,7 @@
 import { api, call } from '../api';
 import { DeleteModel } from '../components/DeleteModel';
 import { DeploymentPanel } from '../components/DeploymentPanel';
+import { JobsPanel } from '../components/JobsPanel';
 import { ErrorNote } from '../components/Notice';
 import { TrafficCharts } from '../components/TrafficCharts';
 import { VersionsPanel } from '../components/VersionsPanel';
@@ -43,6 +44,7 @@ export function ModelPage({ name }: { name: string }) {
           <DeploymentPanel name={name} versions={items} onChanged={() => void versions.reload()} />
           <TrafficCharts name={name} />
           <VersionsPanel name={name} versions={items} onChanged={versions.reload} />
+          {can('predict') && <JobsPanel name={name} versions={items} />}
           {can('models:write') && <DeleteModel name={name} />}
         </>
       )}
