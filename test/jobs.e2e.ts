@@ -283,6 +283,20 @@ describe('batch jobs', () => {
     expect(await jobFolders()).not.toContain(id);
   });
 
+  it('puts a running job back in the queue when the server stops, and finishes it after the restart', async () => {
+    const served = server.modelgate.app.get(ModelServer).resolve('mlp', 1);
+    runtimeOf(server).simulateWorkerStall(served.runtimeKey, 0, 500);
+    const rows = featureRows(400, 9);
+    const submitted = await submit('mlp', jsonl(rows), 'rows.jsonl');
+    await eventually(async () => (await job(submitted.body.id)).body.status === 'running', 5_000, 20);
+    await server.restart();
+    const done = await finished(submitted.body.id);
+    expect(done).toMatchObject({ status: 'succeeded', processedRows: 400, failedRows: 0, error: null });
+    // Claimed once before the stop and once after it.
+    expect((await server.modelgate.app.get(JobsRepository).find(submitted.body.id))!.attempts).toBe(2);
+    expectPredictions(await results(submitted.body.id), rows, mlp);
+  });
+
   it('keeps queued jobs across a restart, and resumes a job after the result lines already written', async () => {
     await server.restart({ MODELGATE_JOB_CONCURRENCY: '0' });
     const rows = featureRows(50, 5);
