@@ -117,9 +117,4 @@ export class JobFiles {
     await truncate(path, complete);
     return progress;
   }
-
-  /** An append stream on the job's results. */
-  appendResults(id: string) {
-    return createWriteStream(this.resultsPath(id), { flags: 'a' });
-  }
 }

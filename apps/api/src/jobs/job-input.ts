@@ -15,7 +15,13 @@ export interface JobRow {
   /** The line's length in characters: what decoding it costs, roughly. */
   size: number;
   /** A TF Serving row-format instance: what one entry of `"instances"` would hold. */
-  instance: unknown;
+  instance?: unknown;
+  /**
+   * The line's JSON text instead of `instance`, when read without parsing (a checked file being
+   * scored): a chunk's lines are then decoded together from bytes (rowsBody), as the predict
+   * route decodes a body, without building each row's lists first.
+   */
+  text?: string;
 }
 
 /** A line of the input that is not a row; `line` is its number in the file (from 1). */
@@ -125,9 +131,10 @@ function csvNumbers(text: string): number[] | undefined {
 /**
  * The rows of an input file, in order, from row `skip + 1` on. Blank lines are not rows. A CSV
  * file's first line is a header, skipped, when any of its fields is not a number; every other line
- * must be numbers only. A line that is not a row throws JobInputError with its number.
+ * must be numbers only. A line that is not a row throws JobInputError with its number. With
+ * `parse` false, JSON Lines rows carry their `text` unparsed (a file checked already).
  */
-export async function* readJobRows(path: string, format: JobInputFormat, signature: ModelSignature, skip = 0): AsyncGenerator<JobRow> {
+export async function* readJobRows(path: string, format: JobInputFormat, signature: ModelSignature, skip = 0, parse = true): AsyncGenerator<JobRow> {
   const layout = format === 'csv' ? csvLayout(signature) : undefined;
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
@@ -140,6 +147,10 @@ export async function* readJobRows(path: string, format: JobInputFormat, signatu
       if (layout === undefined) {
         row++;
         if (row <= skip) continue;
+        if (!parse) {
+          yield { row, line, size: text.length, text };
+          continue;
+        }
         let instance: unknown;
         try {
           instance = JSON.parse(text);
@@ -171,11 +182,25 @@ export async function* readJobRows(path: string, format: JobInputFormat, signatu
 }
 
 /**
- * A chunk of rows decoded at once holds at most this many rows or characters of text, whichever
- * comes first: decoding runs on the main thread, between online requests, so no chunk may hold it
- * long (512 KiB of numbers as text is about 64k values, a few milliseconds).
+ * The predict body holding `rows` as its instances, for decodePredictRequest: as bytes from the
+ * lines' text where the rows carry it (the scanner of the predict route reads those straight into
+ * tensors), else as the parsed instances.
  */
-export const CHUNK_LIMITS = { rows: 256, characters: 512 * 1024 };
+export function rowsBody(rows: readonly JobRow[]): unknown {
+  if (rows.every((row) => row.text !== undefined)) {
+    let text = '{"instances":[';
+    for (let index = 0; index < rows.length; index++) text += (index === 0 ? '' : ',') + rows[index].text;
+    return Buffer.from(text + ']}');
+  }
+  return { instances: rows.map((row) => (row.text === undefined ? row.instance : JSON.parse(row.text))) };
+}
+
+/**
+ * A chunk of rows decoded at once holds at most this many rows or characters of text, whichever
+ * comes first. Rows are decoded in the job's own thread, but its chunks in flight are held in
+ * memory twice over (text and tensors): 8 MiB of numbers as text is about a million values.
+ */
+export const CHUNK_LIMITS = { rows: 256, characters: 8 * 1024 * 1024 };
 
 /**
  * Reads a whole input file as a job would, decoding every row against the version's signature, and

@@ -36,7 +36,7 @@ function engine(chunkRows: number, options: { delays?: number[]; calls?: number[
 async function run(instances: unknown[], scorer: JobEngine, stopped = () => false) {
   const progress: JobProgress = { rows: 0, failed: 0 };
   let text = '';
-  await processJobRows(rowsOf(instances), scorer, async (lines) => void (text += lines), progress, stopped);
+  await processJobRows(rowsOf(instances), scorer, { write: async (lines) => void (text += lines), progress, stopped });
   return { progress, lines: text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
@@ -50,17 +50,17 @@ describe('processJobRows', () => {
     expect(progress).toEqual({ rows: 10, failed: 0 });
   });
 
-  it('closes a chunk at CHUNK_LIMITS characters of text before the engine size, so that no decode holds the main thread long', async () => {
+  it('closes a chunk at CHUNK_LIMITS characters of text before the engine size, so that chunks in flight hold bounded memory', async () => {
     const calls: number[] = [];
-    // Rows of about 100 KiB of text each: five make a chunk, whatever the engine takes.
-    const wide = Array.from({ length: 12 }, (_, index) => [index, Number(`0.${'1'.repeat(100 * 1024)}`)]);
-    const text = (instance: number[]) => JSON.stringify(instance).padEnd(100 * 1024 + 10);
+    // Rows of about 1.6 MiB of text each: five make a chunk, whatever the engine takes.
+    const wide = Array.from({ length: 12 }, (_, index) => [index, 1]);
+    const text = (instance: number[]) => JSON.stringify(instance).padEnd(1.6 * 1024 * 1024 + 10);
     async function* padded(): AsyncGenerator<JobRow> {
       for (let index = 0; index < wide.length; index++) yield { row: index + 1, line: index + 1, size: text(wide[index]).length, instance: wide[index] };
     }
     const progress: JobProgress = { rows: 0, failed: 0 };
-    await processJobRows(padded(), engine(256, { calls }), async () => undefined, progress, () => false);
-    expect(calls).toEqual([6, 6]);
+    await processJobRows(padded(), engine(256, { calls }), { write: async () => undefined, progress, stopped: () => false });
+    expect(calls).toEqual([5, 5, 2]);
     expect(progress.rows).toBe(12);
   });
 
@@ -102,6 +102,26 @@ describe('processJobRows', () => {
     expect(lines.filter((line) => line.error === undefined)).toHaveLength(21);
   });
 
+  it('decodes rows read as text together, as the predict route decodes a body, and never lets a line stand for two rows', async () => {
+    async function* lines(texts: string[]): AsyncGenerator<JobRow> {
+      for (let index = 0; index < texts.length; index++) yield { row: index + 1, line: index + 1, size: texts[index].length, text: texts[index] };
+    }
+    const progress: JobProgress = { rows: 0, failed: 0 };
+    let written = '';
+    const calls: number[] = [];
+    // Line 2 is not one JSON value: joined with the others it would read as two instances.
+    await processJobRows(lines(['[1, 1]', '[2, 2],[3, 3]', ' {"x": [4, 4]} ', '[5, 5]']), engine(4, { calls }), {
+      write: async (text) => void (written += text),
+      progress,
+      stopped: () => false,
+    });
+    const results = written.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((line) => line.prediction ?? 'error')).toEqual([[2], 'error', [8], [10]]);
+    expect(progress).toEqual({ rows: 4, failed: 1 });
+    // The whole chunk was refused before any engine call, then each row went alone.
+    expect(calls).toEqual([1, 1, 1]);
+  });
+
   it('gives a row the signature refuses an error line without calling the engine for it', async () => {
     const calls: number[] = [];
     const { lines } = await run([[1, 1], [1, 2, 3], ['a', 1]], engine(1, { calls }));
@@ -122,7 +142,7 @@ describe('processJobRows', () => {
     };
     const progress: JobProgress = { rows: 0, failed: 0 };
     let text = '';
-    const outcome = processJobRows(rowsOf(Array.from({ length: 20 }, () => [1, 1])), halting, async (lines) => void (text += lines), progress, () => false, 1);
+    const outcome = processJobRows(rowsOf(Array.from({ length: 20 }, () => [1, 1])), halting, { write: async (lines) => void (text += lines), progress, stopped: () => false, window: 1 });
     await expect(outcome).rejects.toThrow('version 1 is no longer served');
     expect(progress).toEqual({ rows: 4, failed: 0 });
     expect(text.split('\n').filter(Boolean)).toHaveLength(4);
@@ -131,7 +151,16 @@ describe('processJobRows', () => {
   it('stops between chunks once stopped, writing what was in flight', async () => {
     let written = 0;
     const progress: JobProgress = { rows: 0, failed: 0 };
-    await processJobRows(rowsOf(Array.from({ length: 100 }, () => [1, 1])), engine(5), async () => void written++, progress, () => written >= 2, 2);
+    const reported: number[] = [];
+    await processJobRows(rowsOf(Array.from({ length: 100 }, () => [1, 1])), engine(5), {
+      write: async () => void written++,
+      progress,
+      stopped: () => written >= 2,
+      onProgress: ({ rows }) => reported.push(rows),
+      window: 2,
+    });
+    // Each write is reported with the rows written by then.
+    expect(reported).toEqual(reported.map((_, index) => (index + 1) * 5));
     expect(progress.rows).toBeLessThan(100);
     expect(progress.rows % 5).toBe(0);
     expect(progress.rows).toBeGreaterThanOrEqual(10);

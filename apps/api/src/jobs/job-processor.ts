@@ -1,6 +1,6 @@
 import { compileInputCheck, type InputCheck, type ModelSignature, type NamedTensors } from '@modelgate/runtime';
 import { decodePredictRequest, encodePredictionRows } from '../inference/codecs/tfserving.codec';
-import { CHUNK_LIMITS, type JobRow } from './job-input';
+import { CHUNK_LIMITS, rowsBody, type JobRow } from './job-input';
 
 /** A failure of the whole job (its version is gone, the job was stopped): the rows after it are not scored. */
 export class JobHaltedError extends Error {}
@@ -24,20 +24,27 @@ export interface JobProgress {
   failed: number;
 }
 
+export interface JobRowsOptions {
+  /** Appends a chunk's lines to the results. */
+  write(lines: string): Promise<void>;
+  /** Rows written so far; updated after each write. */
+  progress: JobProgress;
+  /** Read between chunks: true stops the job once the chunks in flight are written. */
+  stopped(): boolean;
+  /** Called after each write, with `progress` updated. */
+  onProgress?(progress: JobProgress): void;
+  /** Chunks in flight at once. */
+  window?: number;
+}
+
 /**
- * Scores `rows` in chunks, up to `window` chunks in flight, and hands each chunk's result lines to
- * `write` in row order: `{"row":N,"prediction":...}` with the prediction as TF Serving's row format
- * writes it, or `{"row":N,"error":"..."}`. Each row's answer is the one a predict request with that
- * row alone as its instance would get. Stops between chunks once `stopped()` says so.
+ * Scores `rows` in chunks, up to `window` chunks in flight, and writes each chunk's result lines in
+ * row order: `{"row":N,"prediction":...}` with the prediction as TF Serving's row format writes it,
+ * or `{"row":N,"error":"..."}`. Each row's answer is the one a predict request with that row alone
+ * as its instance would get. Stops between chunks once `stopped()` says so.
  */
-export async function processJobRows(
-  rows: AsyncIterable<JobRow>,
-  engine: JobEngine,
-  write: (lines: string) => Promise<void>,
-  progress: JobProgress,
-  stopped: () => boolean,
-  window = 4,
-): Promise<void> {
+export async function processJobRows(rows: AsyncIterable<JobRow>, engine: JobEngine, options: JobRowsOptions): Promise<void> {
+  const { write, progress, stopped, onProgress, window = 4 } = options;
   const pending: Array<Promise<ScoredChunk>> = [];
   const fitsSignature = compileInputCheck(engine.signature);
   const calls = new CallGate();
@@ -46,6 +53,7 @@ export async function processJobRows(
     await write(scored.lines);
     progress.rows += scored.rows;
     progress.failed += scored.failed;
+    onProgress?.(progress);
   };
   try {
     let chunk: JobRow[] = [];
@@ -113,7 +121,11 @@ class CallGate {
 async function scoreChunk(rows: JobRow[], engine: JobEngine, fitsSignature: InputCheck, calls: CallGate | undefined): Promise<ScoredChunk> {
   let predictions: string[];
   try {
-    const { inputs } = decodePredictRequest({ instances: rows.map((row) => row.instance) }, engine.signature);
+    const { inputs } = decodePredictRequest(rowsBody(rows), engine.signature);
+    // Lines joined as text could make more (or fewer) instances than rows if one were not a single
+    // JSON value; a checked file holds none, and this keeps a chunk from ever being misread.
+    const decodedRows = Object.values(inputs)[0]?.shape[0];
+    if (decodedRows !== rows.length) throw new Error(`the chunk's ${rows.length} rows decoded as ${decodedRows} instances`);
     fitsSignature(inputs);
     const outputs = await (calls === undefined ? engine.predict(inputs) : calls.shared(() => engine.predict(inputs)));
     predictions = encodePredictionRows(outputs, engine.signature);

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { copyTensors, RuntimeError, type NamedTensors, QueueFullError } from '@modelgate/runtime';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelServer, type ServedVersion } from '../inference/model-server.service';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
-import { readJobRows } from './job-input';
 import { JobFiles } from './job-files';
-import { JobHaltedError, processJobRows, type JobEngine, type JobProgress } from './job-processor';
+import { JobHaltedError, type JobProgress } from './job-processor';
+import { startJobThread } from './job-thread-client';
+import type { ParentMessage, ThreadMessage } from './job-thread-messages';
 import { JobsRepository, type JobRecord } from './jobs.repository';
 
 /** A running job's lease: renewed every LEASE_RENEW_MS; another process may take the job this long after the last renewal. */
@@ -29,8 +30,10 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 interface RunningJob {
   record: JobRecord;
   progress: JobProgress;
-  /** Set when the job is cancelled, deleted, taken over, or the process stops. */
+  /** Set when the job is cancelled, deleted, taken over, or the process stops (see halt). */
   stop?: 'cancelled' | 'shutdown';
+  /** The job thread scoring it. */
+  thread?: Worker;
   /** When the lease was last renewed (ms). */
   renewedAt: number;
   /** The progress last counted in the metrics. */
@@ -79,7 +82,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     clearInterval(this.timer);
     clearInterval(this.sweepTimer);
     await this.polling;
-    for (const job of this.running.values()) job.stop ??= 'shutdown';
+    for (const job of this.running.values()) this.halt(job, 'shutdown');
     await Promise.all([...this.running.values()].map((job) => job.done));
   }
 
@@ -95,7 +98,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   async stop(id: string): Promise<void> {
     const job = this.running.get(id);
     if (job === undefined) return;
-    job.stop ??= 'cancelled';
+    this.halt(job, 'cancelled');
     await job.done;
   }
 
@@ -139,6 +142,10 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private async run(job: RunningJob): Promise<void> {
     const { record } = job;
     const renewal = setInterval(() => void this.renew(job), LEASE_RENEW_MS);
+    // The server holds work while a job runs: model workers must not spin for a next request
+    // (idle spin), taking a core from the job's thread, and the batcher gathers as under load.
+    const activity = this.modelServer.activity;
+    activity.enter();
     let failure: Error | undefined;
     try {
       if (record.attempts > MAX_ATTEMPTS) {
@@ -151,6 +158,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       failure = error as Error;
     } finally {
       clearInterval(renewal);
+      activity.leave();
     }
     const { rows, failed } = job.progress;
     try {
@@ -171,33 +179,71 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  private async score(job: RunningJob): Promise<void> {
+  /**
+   * Scores the job's rows in a job thread (job-thread.ts), which reads, decodes, encodes and writes
+   * them; this thread only makes the engine calls the job thread asks for, one message each way per
+   * chunk. Settles when the thread has written its last line.
+   */
+  private score(job: RunningJob): Promise<void> {
     const { record } = job;
     const served = this.modelServer.find(record.modelName, record.version);
-    if (served?.state !== 'ready') throw new JobHaltedError(this.goneMessage(record));
-    const engine: JobEngine = {
+    if (served?.state !== 'ready') return Promise.reject(new JobHaltedError(this.goneMessage(record)));
+    const thread = startJobThread({
+      kind: 'score',
+      inputPath: this.files.inputPath(record.id),
+      resultsPath: this.files.resultsPath(record.id),
+      format: record.inputFormat,
       signature: served.signature,
-      chunkRows: () => chunkRowsOf(this.modelServer.find(record.modelName, record.version) ?? served),
-      predict: (inputs) => this.predict(job, inputs),
-    };
-    const results = this.files.appendResults(record.id);
-    const closed = once(results, 'close');
+      progress: job.progress,
+      chunkRows: chunkRowsOf(served),
+      window: CHUNKS_IN_FLIGHT,
+    });
+    job.thread = thread;
+    if (job.stop !== undefined) thread.postMessage({ type: 'stop' } satisfies ParentMessage);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      thread.on('message', (message: ThreadMessage) => {
+        switch (message.type) {
+          case 'predict':
+            void this.answer(job, thread, message.call, message.inputs);
+            return;
+          case 'progress':
+            job.progress = { rows: message.rows, failed: message.failed };
+            return;
+          case 'done':
+            job.progress = { rows: message.rows, failed: message.failed };
+            settled = true;
+            return resolve();
+          case 'failed':
+            job.progress = { rows: message.rows, failed: message.failed };
+            settled = true;
+            return reject(message.halted ? new JobHaltedError(message.message) : new Error(message.message));
+          default:
+            return;
+        }
+      });
+      thread.once('error', (error) => {
+        settled = true;
+        reject(error);
+      });
+      thread.once('exit', (code) => {
+        job.thread = undefined;
+        if (!settled) reject(new Error(`the job's thread stopped (exit code ${code}) before the job ended`));
+      });
+    });
+  }
+
+  /** Makes an engine call the job thread asked for, and sends it the outputs (copies: the runtime's may be views of memory it reuses). */
+  private async answer(job: RunningJob, thread: Worker, call: number, inputs: NamedTensors): Promise<void> {
+    let message: ParentMessage;
     try {
-      const rows = readJobRows(this.files.inputPath(record.id), record.inputFormat, served.signature, job.progress.rows);
-      await processJobRows(
-        rows,
-        engine,
-        async (lines) => {
-          if (!results.write(lines)) await once(results, 'drain');
-        },
-        job.progress,
-        () => job.stop !== undefined,
-        CHUNKS_IN_FLIGHT,
-      );
-    } finally {
-      results.end();
-      await closed;
+      const outputs = copyTensors(await this.predict(job, inputs));
+      const served = this.modelServer.find(job.record.modelName, job.record.version);
+      message = { type: 'predicted', call, outputs, chunkRows: served === undefined ? 1 : chunkRowsOf(served) };
+    } catch (error) {
+      message = { type: 'predict-failed', call, message: (error as Error).message, halted: error instanceof JobHaltedError };
     }
+    thread.postMessage(message, message.type === 'predicted' ? transferables(message.outputs) : []);
   }
 
   /**
@@ -220,6 +266,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         continue;
       }
       unservedSince = undefined;
+      // Each engine call counts as a request the server holds, as the data plane counts its own.
+      this.modelServer.activity.enter();
       try {
         return (await this.modelServer.predict(served, copyTensors(inputs), { priority: 'batch' })).outputs;
       } catch (error) {
@@ -231,6 +279,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         if (kind === 'model-not-loaded') continue;
         if ((kind === 'deadline-exceeded' || kind === 'worker-crashed') && retries++ < 3) continue;
         throw error;
+      } finally {
+        this.modelServer.activity.leave();
       }
     }
   }
@@ -247,17 +297,33 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     try {
       const held = await this.repository.renew(job.record.id, this.owner, LEASE_MS, job.progress.rows, job.progress.failed);
       if (held) job.renewedAt = Date.now();
-      else job.stop ??= 'cancelled';
+      else this.halt(job, 'cancelled');
     } catch (error) {
       this.logger.warn(`could not renew batch job ${job.record.id}: ${(error as Error).message}`);
       // Before the lease can run out: another process may then take the job and write its results.
-      if (Date.now() - job.renewedAt > LEASE_MS / 2) job.stop ??= 'shutdown';
+      if (Date.now() - job.renewedAt > LEASE_MS / 2) this.halt(job, 'shutdown');
     }
+  }
+
+  /** Stops a job after the chunks in flight: its thread writes their lines and ends. */
+  private halt(job: RunningJob, reason: 'cancelled' | 'shutdown'): void {
+    if (job.stop !== undefined) return;
+    job.stop = reason;
+    job.thread?.postMessage({ type: 'stop' } satisfies ParentMessage);
   }
 
   private goneMessage(record: JobRecord): string {
     return `version ${record.version} of model "${record.modelName}" is no longer served (retired, deleted or failing to load); the rows scored before are in the results`;
   }
+}
+
+/** The buffers of tensors made for the message alone, moved to the job thread rather than copied again. */
+function transferables(tensors: NamedTensors): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const tensor of Object.values(tensors)) {
+    if (ArrayBuffer.isView(tensor.data) && tensor.data.buffer instanceof ArrayBuffer) buffers.push(tensor.data.buffer);
+  }
+  return buffers;
 }
 
 /** Rows per call: the version's batch size where requests join along axis 0 (the row format's axis), else one at a time. */

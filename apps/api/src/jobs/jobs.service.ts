@@ -11,9 +11,10 @@ import { parseVersionNumber } from '../common/version-number.pipe';
 import { TrafficRouter } from '../inference/traffic-router';
 import type { UploadPart } from '../registry/registry.service';
 import { JobDto, JobPageDto } from './dto/job.dto';
-import { checkJobInput, jobInputFormat } from './job-input';
+import { jobInputFormat } from './job-input';
 import { JobFiles } from './job-files';
 import { JobRunner } from './job-runner';
+import { checkInThread } from './job-thread-client';
 import { JobsRepository, type JobRecord, type JobStatus } from './jobs.repository';
 
 /**
@@ -77,7 +78,8 @@ export class JobsService {
       if (staged.size === 0) throw new BadRequestError('the input file is empty: send one instance per line');
       const format = jobInputFormat(fields.format, staged.filename);
       const served = this.router.describe(modelName, this.versionField(fields.version));
-      const totalRows = await checkJobInput(staged.path, format, served.signature);
+      // In a job thread: reading a large file whole would hold the main thread between online requests.
+      const totalRows = await checkInThread({ kind: 'check', inputPath: staged.path, format, signature: served.signature });
       const id = randomUUID();
       const record = await this.repository.insert({
         id,
