@@ -142,7 +142,7 @@ describe('processJobRows', () => {
     };
     const progress: JobProgress = { rows: 0, failed: 0 };
     let text = '';
-    const outcome = processJobRows(rowsOf(Array.from({ length: 20 }, () => [1, 1])), halting, { write: async (lines) => void (text += lines), progress, stopped: () => false, window: 1 });
+    const outcome = processJobRows(rowsOf(Array.from({ length: 20 }, () => [1, 1])), halting, { write: async (lines) => void (text += lines), progress, stopped: () => false, window: () => 1 });
     await expect(outcome).rejects.toThrow('version 1 is no longer served');
     expect(progress).toEqual({ rows: 4, failed: 0 });
     expect(text.split('\n').filter(Boolean)).toHaveLength(4);
@@ -157,7 +157,7 @@ describe('processJobRows', () => {
       progress,
       stopped: () => written >= 2,
       onProgress: ({ rows }) => reported.push(rows),
-      window: 2,
+      window: () => 2,
     });
     // Each write is reported with the rows written by then.
     expect(reported).toEqual(reported.map((_, index) => (index + 1) * 5));

@@ -33,8 +33,8 @@ export interface JobRowsOptions {
   stopped(): boolean;
   /** Called after each write, with `progress` updated. */
   onProgress?(progress: JobProgress): void;
-  /** Chunks in flight at once. */
-  window?: number;
+  /** Chunks in flight at once; read before each chunk is sent (the pace may change as the job runs). */
+  window?(): number;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface JobRowsOptions {
  * as its instance would get. Stops between chunks once `stopped()` says so.
  */
 export async function processJobRows(rows: AsyncIterable<JobRow>, engine: JobEngine, options: JobRowsOptions): Promise<void> {
-  const { write, progress, stopped, onProgress, window = 4 } = options;
+  const { write, progress, stopped, onProgress, window = () => 4 } = options;
   const pending: Array<Promise<ScoredChunk>> = [];
   const fitsSignature = compileInputCheck(engine.signature);
   const calls = new CallGate();
@@ -66,7 +66,7 @@ export async function processJobRows(rows: AsyncIterable<JobRow>, engine: JobEng
       pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
       chunk = [];
       characters = 0;
-      if (pending.length >= window) await flush();
+      while (pending.length >= window()) await flush();
     }
     if (chunk.length > 0 && !stopped()) pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
     while (pending.length > 0) await flush();

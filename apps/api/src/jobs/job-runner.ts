@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { copyTensors, RuntimeError, type NamedTensors, QueueFullError } from '@modelgate/runtime';
+import { copyTensors, RuntimeError, type InferResult, type NamedTensors, QueueFullError } from '@modelgate/runtime';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { ModelServer, type ServedVersion } from '../inference/model-server.service';
+import { ModelServer } from '../inference/model-server.service';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 import { JobFiles } from './job-files';
 import { JobHaltedError, type JobProgress } from './job-processor';
 import { startJobThread } from './job-thread-client';
+import { paceOf } from './job-pace';
 import type { ParentMessage, ThreadMessage } from './job-thread-messages';
 import { JobsRepository, type JobRecord } from './jobs.repository';
 
@@ -20,10 +21,6 @@ const LEASE_RENEW_MS = 2_000;
 const VERSION_WAIT_MS = 60_000;
 /** A job interrupted this many times (its process died each time) is failed rather than tried again. */
 const MAX_ATTEMPTS = 5;
-/** Most rows one engine call of a job carries, whatever the version's batch size. */
-const MAX_CHUNK_ROWS = 256;
-/** Chunks of one job waiting or computing at once: enough to keep a version's instances busy between them. */
-const CHUNKS_IN_FLIGHT = 4;
 /** How often the files of jobs deleted with their model are removed. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
@@ -34,6 +31,8 @@ interface RunningJob {
   stop?: 'cancelled' | 'shutdown';
   /** The job thread scoring it. */
   thread?: Worker;
+  /** Engine milliseconds a row, as the job's calls measured it (a moving average); undefined before the first. */
+  msPerRow?: number;
   /** When the lease was last renewed (ms). */
   renewedAt: number;
   /** The progress last counted in the metrics. */
@@ -195,8 +194,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       format: record.inputFormat,
       signature: served.signature,
       progress: job.progress,
-      chunkRows: chunkRowsOf(served),
-      window: CHUNKS_IN_FLIGHT,
+      pace: paceOf(served.batching, undefined),
     });
     job.thread = thread;
     if (job.stop !== undefined) thread.postMessage({ type: 'stop' } satisfies ParentMessage);
@@ -237,9 +235,13 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private async answer(job: RunningJob, thread: Worker, call: number, inputs: NamedTensors): Promise<void> {
     let message: ParentMessage;
     try {
-      const outputs = copyTensors(await this.predict(job, inputs));
+      const rows = Object.values(inputs)[0]?.shape[0] ?? 1;
+      const result = await this.predict(job, inputs);
+      // A chunk joined with others reads as slower a row than it is: the pace errs on the short side.
+      const msPerRow = result.computeMs / Math.max(1, rows);
+      job.msPerRow = job.msPerRow === undefined ? msPerRow : 0.7 * job.msPerRow + 0.3 * msPerRow;
       const served = this.modelServer.find(job.record.modelName, job.record.version);
-      message = { type: 'predicted', call, outputs, chunkRows: served === undefined ? 1 : chunkRowsOf(served) };
+      message = { type: 'predicted', call, outputs: copyTensors(result.outputs), pace: paceOf(served?.batching, job.msPerRow) };
     } catch (error) {
       message = { type: 'predict-failed', call, message: (error as Error).message, halted: error instanceof JobHaltedError };
     }
@@ -252,7 +254,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
    * passed while online requests went first, a worker restarted. Inputs move to a worker, so each
    * attempt sends its own copy.
    */
-  private async predict(job: RunningJob, inputs: NamedTensors): Promise<NamedTensors> {
+  private async predict(job: RunningJob, inputs: NamedTensors): Promise<InferResult> {
     const { record } = job;
     let unservedSince: number | undefined;
     let retries = 0;
@@ -269,7 +271,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       // Each engine call counts as a request the server holds, as the data plane counts its own.
       this.modelServer.activity.enter();
       try {
-        return (await this.modelServer.predict(served, copyTensors(inputs), { priority: 'batch' })).outputs;
+        return await this.modelServer.predict(served, copyTensors(inputs), { priority: 'batch' });
       } catch (error) {
         if (error instanceof QueueFullError) {
           await sleep(Math.min(Math.max(error.retryAfterMs, 5), 1000));
@@ -324,11 +326,4 @@ function transferables(tensors: NamedTensors): ArrayBuffer[] {
     if (ArrayBuffer.isView(tensor.data) && tensor.data.buffer instanceof ArrayBuffer) buffers.push(tensor.data.buffer);
   }
   return buffers;
-}
-
-/** Rows per call: the version's batch size where requests join along axis 0 (the row format's axis), else one at a time. */
-function chunkRowsOf(served: ServedVersion): number {
-  const batching = served.batching;
-  if (batching === undefined || batching.axis !== 0) return 1;
-  return Math.max(1, Math.min(batching.maxBatchSize, MAX_CHUNK_ROWS));
 }

@@ -14,9 +14,14 @@ export type JobThreadTask =
       format: JobInputFormat;
       signature: ModelSignature;
       progress: JobProgress;
-      chunkRows: number;
-      window: number;
+      pace: JobPace;
     };
+
+/** How a job's chunks are sized and how many are in flight: set by the main thread from what the engine calls take. */
+export interface JobPace {
+  chunkRows: number;
+  window: number;
+}
 
 /** From the thread to the main thread. */
 export type ThreadMessage =
@@ -30,8 +35,8 @@ export type ThreadMessage =
 
 /** From the main thread to the thread. */
 export type ParentMessage =
-  /** An engine call's outputs, and how many rows the next chunks should carry (the version's settings may change). */
-  | { type: 'predicted'; call: number; outputs: NamedTensors; chunkRows: number }
+  /** An engine call's outputs, and the pace of the next chunks. */
+  | { type: 'predicted'; call: number; outputs: NamedTensors; pace: JobPace }
   | { type: 'predict-failed'; call: number; message: string; halted: boolean }
   /** Stop after the chunks in flight (cancelled, or the server is stopping). */
   | { type: 'stop' };

@@ -41,7 +41,7 @@ async function check(): Promise<void> {
 async function score(): Promise<void> {
   if (task.kind !== 'score') return;
   let stopped = false;
-  let chunkRows = task.chunkRows;
+  let pace = task.pace;
   let nextCall = 0;
   const calls = new Map<number, { resolve(outputs: NamedTensors): void; reject(error: Error): void }>();
   port.on('message', (message: ParentMessage) => {
@@ -53,7 +53,7 @@ async function score(): Promise<void> {
     if (call === undefined) return;
     calls.delete(message.call);
     if (message.type === 'predicted') {
-      chunkRows = message.chunkRows;
+      pace = message.pace;
       call.resolve(message.outputs);
     } else {
       call.reject(message.halted ? new JobHaltedError(message.message) : new Error(message.message));
@@ -61,7 +61,7 @@ async function score(): Promise<void> {
   });
   const engine: JobEngine = {
     signature: task.signature,
-    chunkRows: () => chunkRows,
+    chunkRows: () => pace.chunkRows,
     predict: (inputs) =>
       new Promise<NamedTensors>((resolve, reject) => {
         const call = nextCall++;
@@ -80,7 +80,7 @@ async function score(): Promise<void> {
       progress,
       stopped: () => stopped,
       onProgress: ({ rows, failed }) => post({ type: 'progress', rows, failed }),
-      window: task.window,
+      window: () => pace.window,
     });
     results.end();
     await closed;
