@@ -441,7 +441,9 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Models' }).waitFor();
     expect((await server.json('/api/models/scratch')).status).toBe(404);
     expect((await predict('scratch')).status).toBe(404);
-    expect(await page.getByRole('link', { name: 'iris-web' }).count()).toBe(1);
+    // The heading comes before the list is read: wait for the list, then look for the deleted model.
+    await page.getByRole('link', { name: 'iris-web' }).waitFor();
+    expect(await page.getByRole('link', { name: 'scratch', exact: true }).count()).toBe(0);
   });
 
   it('signs out, and the next call asks for a sign-in again', async () => {
