@@ -362,4 +362,20 @@ describe('batch jobs', () => {
     await server.restart();
     expect(await jobFolders()).not.toContain(submitted.body.id);
   });
+
+  it('refuses a file over the upload limit with 413, keeping nothing of it', async () => {
+    await server.restart({ MODELGATE_MAX_UPLOAD_MB: '1' });
+    try {
+      const folders = await jobFolders();
+      const big = jsonl(featureRows(70_000));
+      expect(big.length).toBeGreaterThan(1024 * 1024);
+      const refused = await submit('mlp', big, 'rows.jsonl');
+      expect(refused.status).toBe(413);
+      expect(refused.body.error).toBe('the input file is larger than the 1 MiB upload limit; split it into several jobs, or raise MODELGATE_MAX_UPLOAD_MB');
+      expect(await jobFolders()).toEqual(folders);
+      expect(await readdir(join(server.dataDir, 'jobs', '.incoming'))).toEqual([]);
+    } finally {
+      await server.restart({ MODELGATE_MAX_UPLOAD_MB: '1024' });
+    }
+  });
 });

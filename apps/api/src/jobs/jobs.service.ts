@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { BadRequestError, ConflictError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from '../common/errors';
 import { parseVersionNumber } from '../common/version-number.pipe';
 import { TrafficRouter } from '../inference/traffic-router';
+import { receiveWithinLimit } from '../registry/multipart';
 import type { UploadPart } from '../registry/registry.service';
 import { JobDto, JobPageDto } from './dto/job.dto';
 import { jobInputFormat } from './job-input';
@@ -171,19 +172,13 @@ export class JobsService {
     return parseVersionNumber(value.trim());
   }
 
-  private async stage(stream: Readable & { truncated?: boolean }) {
-    let staged;
-    try {
-      staged = await this.files.stage(stream);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw this.tooLarge();
-      throw error;
-    }
-    if (stream.truncated) {
-      await this.files.discard(staged.folder);
-      throw this.tooLarge();
-    }
-    return staged;
+  private stage(stream: Readable & { truncated?: boolean }) {
+    return receiveWithinLimit(
+      stream,
+      () => this.files.stage(stream),
+      () => this.tooLarge(),
+      (staged) => this.files.discard(staged.folder),
+    );
   }
 
   private tooLarge(): PayloadTooLargeError {

@@ -22,6 +22,31 @@ export async function* multipartParts(request: FastifyRequest, what = 'the model
 }
 
 /**
+ * Receives an uploaded file with `receive`, answering `tooLarge()` when it passed the multipart
+ * file size limit: @fastify/multipart cuts such a file short (`truncated`) or fails it with
+ * FST_REQ_FILE_TOO_LARGE. `discard` removes what was received of a file cut short.
+ */
+export async function receiveWithinLimit<T>(
+  stream: Readable & { truncated?: boolean },
+  receive: () => Promise<T>,
+  tooLarge: () => Error,
+  discard: (received: T) => Promise<void>,
+): Promise<T> {
+  let received: T;
+  try {
+    received = await receive();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw error;
+  }
+  if (stream.truncated) {
+    await discard(received);
+    throw tooLarge();
+  }
+  return received;
+}
+
+/**
  * The parser's own errors (a body cut short, a malformed part header) carry no status: they are
  * the client's malformed body, so a 400. So is a connection the client closed mid-upload (Node's
  * ECONNRESET "aborted"): no one reads the answer, but it is the client's doing, not a server

@@ -19,6 +19,7 @@ import { VersionConfigDto } from './dto/version-config.dto';
 import { ModelEntity } from './model.entity';
 import { ModelVersionEntity } from './model-version.entity';
 import { prepareModelFolder } from './model-files';
+import { receiveWithinLimit } from './multipart';
 import { RegistryRepository } from './registry.repository';
 import { checkClassLabels, effectiveConfig, mergeConfig, servingOptionsOf, settingsOf, type VersionConfig } from './version-config';
 
@@ -379,15 +380,9 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     return { file, filename, config, description };
   }
 
-  private async receiveFile(stream: Readable & { truncated?: boolean }, target: string) {
-    try {
-      const staged = await this.store.receive(stream, target);
-      if (stream.truncated) throw this.tooLarge();
-      return staged;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw this.tooLarge();
-      throw error;
-    }
+  private receiveFile(stream: Readable & { truncated?: boolean }, target: string) {
+    // A file cut short stays in the workspace, which the upload removes whatever happens.
+    return receiveWithinLimit(stream, () => this.store.receive(stream, target), () => this.tooLarge(), async () => undefined);
   }
 
   private tooLarge(): PayloadTooLargeError {
