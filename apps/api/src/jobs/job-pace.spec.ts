@@ -1,4 +1,5 @@
-import { CHUNK_COMPUTE_MS, CHUNKS_IN_FLIGHT, MAX_CHUNK_ROWS, paceOf } from './job-pace';
+import { CHUNK_LIMITS } from './job-input';
+import { CHUNK_COMPUTE_MS, CHUNKS_IN_FLIGHT, paceOf } from './job-pace';
 
 describe('paceOf', () => {
   const joinable = { axis: 0, maxBatchSize: 32 };
@@ -10,7 +11,7 @@ describe('paceOf', () => {
 
   it("fills a quick model's chunks to its batch size, with several in flight to hide the round trips", () => {
     expect(paceOf(joinable, 0.001)).toEqual({ chunkRows: 32, window: CHUNKS_IN_FLIGHT });
-    expect(paceOf({ axis: 0, maxBatchSize: 4096 }, 0.0001)).toEqual({ chunkRows: MAX_CHUNK_ROWS, window: CHUNKS_IN_FLIGHT });
+    expect(paceOf({ axis: 0, maxBatchSize: 4096 }, 0.0001)).toEqual({ chunkRows: CHUNK_LIMITS.rows, window: CHUNKS_IN_FLIGHT });
   });
 
   it("keeps a slow model's chunks to what computes in CHUNK_COMPUTE_MS, two in flight, so online requests wait less behind them", () => {

@@ -1,8 +1,7 @@
 import type { BatchingConfig } from '@modelgate/runtime';
+import { CHUNK_LIMITS } from './job-input';
 import type { JobPace } from './job-thread-messages';
 
-/** Most rows one engine call of a job carries, whatever the version's batch size. */
-export const MAX_CHUNK_ROWS = 256;
 /** Chunks of one job waiting or computing at once, for a model that computes a chunk in well under a millisecond: enough to hide the round trips between them. */
 export const CHUNKS_IN_FLIGHT = 4;
 /**
@@ -12,14 +11,15 @@ export const CHUNKS_IN_FLIGHT = 4;
  */
 export const CHUNK_COMPUTE_MS = 4;
 /**
- * The pace of a job's next chunks. Rows per chunk: as many as compute in CHUNK_COMPUTE_MS, up to the
- * version's batch size where requests join along axis 0 (the row format's axis), else one at a
- * time. Chunks in flight: two where a chunk computes for a millisecond or more (one computing, the
- * next waiting), else CHUNKS_IN_FLIGHT. The first chunk is one row, alone, to measure the model.
+ * The pace of a job's next chunks. Rows per chunk: as many as compute in CHUNK_COMPUTE_MS, up to
+ * the version's batch size (and CHUNK_LIMITS.rows) where requests join along axis 0 (the row
+ * format's axis), else one at a time. Chunks in flight: two where a chunk computes for a
+ * millisecond or more (one computing, the next waiting), else CHUNKS_IN_FLIGHT. The first chunk is
+ * one row, alone, to measure the model.
  */
 export function paceOf(batching: Pick<BatchingConfig, 'maxBatchSize'> & { axis: number | null } | undefined, msPerRow: number | undefined): JobPace {
   if (msPerRow === undefined || batching === undefined) return { chunkRows: 1, window: 1 };
-  const largest = batching.axis === 0 ? Math.max(1, Math.min(batching.maxBatchSize, MAX_CHUNK_ROWS)) : 1;
+  const largest = batching.axis === 0 ? Math.max(1, Math.min(batching.maxBatchSize, CHUNK_LIMITS.rows)) : 1;
   const chunkRows = Math.max(1, Math.min(largest, Math.floor(CHUNK_COMPUTE_MS / Math.max(msPerRow, 1e-6))));
   return { chunkRows, window: chunkRows * msPerRow >= 1 ? 2 : CHUNKS_IN_FLIGHT };
 }

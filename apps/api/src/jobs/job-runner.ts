@@ -116,8 +116,6 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async claimJobs(): Promise<void> {
-    const free = this.config.jobs.concurrency - this.running.size;
-    if (free <= 0) return;
     for (const candidate of await this.repository.claimable(20)) {
       if (this.stopping || this.running.size >= this.config.jobs.concurrency) return;
       if (this.running.has(candidate.id)) continue;

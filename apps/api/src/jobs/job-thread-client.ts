@@ -15,7 +15,7 @@ export function jobThreadScript(): string {
   throw new Error('the batch job thread (apps/api/dist/jobs/job-thread.js) is not built; run npm run build');
 }
 
-/** Starts a job thread on `task`; `onMessage` gets what it posts. */
+/** Starts a job thread on `task`; it answers with ThreadMessages. */
 export function startJobThread(task: JobThreadTask): Worker {
   return new Worker(jobThreadScript(), { workerData: task });
 }
