@@ -7,7 +7,7 @@ import { Logger } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import type { ObservedServingDto } from '../apps/api/src/registry/dto/version.dto';
-import { onnxMlp } from './fixtures/models';
+import { onnxMlp, onnxMlpFailingOnLargeInputs } from './fixtures/models';
 import { eventually } from './support/credentials';
 import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
@@ -25,16 +25,16 @@ describe('dynamic batching over HTTP', () => {
   let restoreHooks: () => void;
 
   /** Holds the version's only worker busy, so that requests sent meanwhile queue up together. */
-  const stall = (ms: number) => {
-    const served = server.modelgate.app.get(ModelServer).resolve('mlp');
+  const stall = (ms: number, model = 'mlp') => {
+    const served = server.modelgate.app.get(ModelServer).resolve(model);
     runtime.simulateWorkerStall(served.runtimeKey, 0, ms);
     return served.runtimeKey;
   };
   /** Waits until the version's worker holds `batches` engine calls, running and posted. */
   const untilInFlight = (key: string, batches: number) =>
     eventually(async () => runtime.stats(key)!.workers.instances[0]!.inFlightBatches >= batches, 5_000, 2);
-  const infer = (row: number[], headers: Record<string, string> = {}, parameters?: Record<string, unknown>) =>
-    server.json('/v2/models/mlp/infer', {
+  const infer = (row: number[], headers: Record<string, string> = {}, parameters?: Record<string, unknown>, model = 'mlp') =>
+    server.json(`/v2/models/${model}/infer`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: row }], ...(parameters ? { parameters } : {}) }),
@@ -231,6 +231,47 @@ describe('dynamic batching over HTTP', () => {
       expect(headers, path).toEqual(expect.arrayContaining(['X-Request-Timeout-Ms', 'X-Request-Priority']));
     }
   });
+
+  it('answers every request joined with one the engine fails on, and fails only that one (500)', async () => {
+    // The fixture fails a run when a row's first feature is 4 or more; below that it answers the iris MLP.
+    const failing = await onnxMlpFailingOnLargeInputs(fixtures);
+    expect((await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'flaky' }) })).status).toBe(201);
+    // Requests wait for the worker rather than fill its second slot, so they leave as one batch.
+    expect((await uploadVersion(server, 'flaky', failing.path, { config: JSON.stringify({ batching: { maxQueueDelayMs: 1000 } }) })).status).toBe(201);
+    const rows = [
+      [0.5, 1, 2, 0.3],
+      [5.1, 3.5, 1.4, 0.2],
+      [1.5, 0.5, 1, 2],
+      [2.5, 3.5, 1.4, 0.2],
+      [3.5, 1, 0, 1],
+      [7, 1, 1, 1],
+      [0, 2, 2, 2],
+    ];
+    expect(rows.map((row) => failing.fails(row))).toEqual([false, true, false, false, false, true, false]);
+    const key = stall(400, 'flaky');
+    const blocker = infer([1, 1, 1, 1], {}, undefined, 'flaky');
+    await untilInFlight(key, 1);
+    const answers = await Promise.all(rows.map((row) => infer(row, {}, undefined, 'flaky')));
+    expect((await blocker).status).toBe(200);
+    for (const [index, answer] of answers.entries()) {
+      if (failing.fails(rows[index]!)) {
+        expect(answer.status).toBe(500);
+        expect(answer.body.error).toMatch(/indices element out of data bounds/);
+        continue;
+      }
+      expect(answer.status).toBe(200);
+      const expected = failing.predict([rows[index]!])[0]!;
+      answer.body.outputs![0]!.data.forEach((value, position) => expect(Math.abs(value - expected[position]!)).toBeLessThan(1e-6));
+    }
+    // They were joined, the batch failed, and its members went again apart.
+    const { body } = await server.json<{ serving: { observed: ObservedServingDto } }>('/api/models/flaky/versions/1');
+    expect(Math.max(...Object.keys(body.serving.observed.batchSizes).map(Number))).toBe(rows.length);
+    expect(body.serving.observed.requests).toMatchObject({ failed: 2, completed: rows.length - 2 + 1 });
+    expect(body.serving.observed.requests.retriedApart).toBeGreaterThanOrEqual(rows.length);
+    const metrics = await (await server.fetch('/metrics')).text();
+    expect(metrics).toContain(`modelgate_batch_retries_total{model="flaky",version="1"} ${body.serving.observed.requests.retriedApart}`);
+    expect((await server.fetch('/api/models/flaky', { method: 'DELETE' })).status).toBe(204);
+  });
 });
 
 describe('worker life in the log', () => {
@@ -321,4 +362,5 @@ describe('idle spin over HTTP', () => {
       restoreHooks();
     }
   });
+
 });

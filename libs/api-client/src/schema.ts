@@ -1653,6 +1653,11 @@ export interface components {
              * @example 0
              */
             deadlineExceededComputing: number;
+            /**
+             * @description Times a request was queued again, in a smaller group, because the engine failed the batch it was joined in: the request at fault then fails alone and the others are answered (each halving counts its members again)
+             * @example 0
+             */
+            retriedApart: number;
         };
         QueueDepthDto: {
             /** @example 0 */

@@ -199,4 +199,30 @@ describe('RequestLane', () => {
     expect(expired).toEqual([requests[0], requests[2], requests[1]]);
     expect(batch).toEqual([requests[3]]);
   });
+
+  it('puts requests back before everything waiting, in their order, into spent slots or not', () => {
+    const lane = new RequestLane();
+    const requests = [request(1), request(2), request(1), request(3)];
+    requests.forEach((item) => lane.push(item));
+    const taken: QueuedRequest[] = [];
+    lane.collect(taken, 3, true, 0, () => undefined);
+    expect(taken).toEqual([requests[0], requests[1]]);
+    // Two slots at the front are spent: two fit there.
+    lane.pushFront(taken);
+    expect(lane.size).toBe(4);
+    expect(lane.rows).toBe(7);
+    // More than the spent slots: the rest move up.
+    const extra = [request(2, 'apart'), request(1, 'apart'), request(1, 'apart')];
+    lane.pushFront(extra);
+    expect(lane.size).toBe(7);
+    expect(lane.rows).toBe(11);
+    const order: QueuedRequest[] = [];
+    for (let taken = 0; taken < 7; taken++) {
+      const batch: QueuedRequest[] = [];
+      lane.collect(batch, 1, false, 0, () => undefined);
+      order.push(...batch);
+    }
+    expect(order).toEqual([...extra, ...requests]);
+    expect(lane.size).toBe(0);
+  });
 });

@@ -10,12 +10,18 @@ export class QueuedRequest {
   settled = false;
 
   constructor(
-    /** Dropped once copied into a joined batch, so the copy is the only one kept alive. */
+    /**
+     * Dropped once a lone request's are sent (they may be moved to a worker); a joined request keeps
+     * them until it is answered, to be sent again apart if the engine fails its batch.
+     */
     public inputs: NamedTensors | undefined,
     /** Extent along the batch axis; -1 when it cannot join others (or the version joins nothing). */
     readonly rows: number,
-    /** Requests join only with the same key (equal dimensions besides the batch axis). */
-    readonly shapeKey: string,
+    /**
+     * Requests join only with the same key (equal dimensions besides the batch axis). A failed
+     * batch's members get a key of their own group instead (VersionQueue, "retried apart").
+     */
+    public shapeKey: string,
     readonly priority: Priority,
     readonly enqueuedAt: number,
     readonly timeoutMs: number,
@@ -46,6 +52,22 @@ export class RequestLane {
     this.items.push(request);
     this.size++;
     if (request.rows > 0) this.rows += request.rows;
+  }
+
+  /**
+   * Puts `requests` back before everything waiting, in their order: they were taken from this lane
+   * and are older than what came since.
+   */
+  pushFront(requests: readonly QueuedRequest[]): void {
+    const count = requests.length;
+    if (this.head >= count) {
+      this.head -= count;
+      for (let index = 0; index < count; index++) this.items[this.head + index] = requests[index];
+    } else {
+      this.items.splice(this.head, 0, ...requests);
+    }
+    this.size += count;
+    for (const request of requests) if (request.rows > 0) this.rows += request.rows;
   }
 
   /** The oldest waiting request. */

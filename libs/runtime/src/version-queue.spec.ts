@@ -11,6 +11,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   onnxMlp,
+  onnxMlpFailingOnLargeInputs,
   onnxMultiInput,
   tfjsGraphDtypesModel,
   tfjsGraphDynamicModel,
@@ -18,7 +19,7 @@ import {
   tfjsLayersModel,
 } from '../../../test/fixtures/models';
 import type { BatchingConfig } from './batching';
-import { DeadlineExceededError, ModelLoadError, QueueFullError } from './errors';
+import { DeadlineExceededError, InferenceError, ModelLoadError, QueueFullError } from './errors';
 import { buildOnnxModel, mlpModel, type DenseLayer } from './onnx-builder';
 import { ModelRuntime, type InferOptions, type InferResult, type WorkerEvent } from './pool';
 import type { ModelFormat, ModelSignature } from './signature';
@@ -349,6 +350,75 @@ describe('dynamic batching', () => {
       const info = await runtime.load('where:1', { format: fixture.format, artifactPath: fixture.dir });
       expect(info.batching.reason).toMatch(/^served one by one: output "positions" (does not follow the batch|changes when requests are joined)/);
       expect(statsOf('where:1').batching.reason).toBe(info.batching.reason);
+    });
+  });
+
+  describe('a joined batch that the engine fails', () => {
+    // The fixture fails a run when a row's first feature is 4 or more; below that it answers the iris MLP.
+    const GOOD = [
+      [2.5, 3.5, 1.4, 0.2],
+      [0.4, 1.1, 2.2, 3.3],
+      [3.9, 0.1, 0.5, 1.7],
+      [1, 2, 3, 4],
+      [0, 0.5, 0.25, 2],
+      [2, 1, 0, 3],
+    ];
+    const BAD = [5.1, 3.5, 1.4, 0.2];
+    const single = (row: readonly number[]): NamedTensors => ({ x: { datatype: 'FP32', shape: [1, 4], data: Float32Array.from(row) } });
+
+    for (const inline of [false, true]) {
+      it(`is retried apart ${inline ? 'inline' : 'on a worker'}: the request at fault fails alone, the others answer as if never joined`, async () => {
+        const failing = await onnxMlpFailingOnLargeInputs(freshFolder('failing'));
+        const info = await runtime.load('flaky:1', { format: 'onnx', artifactPath: failing.path, batching: HOLD, inline });
+        expect(info.execution.mode).toBe(inline ? 'inline' : 'workers');
+        // Two requests at fault among six good ones: positions 2 and 6.
+        const rows = [GOOD[0], GOOD[1], BAD, GOOD[2], GOOD[3], GOOD[4], BAD, GOOD[5]];
+        runtime.simulateWorkerStall('flaky:1', 0, STALL_MS);
+        const blocker = runtime.infer('flaky:1', single(GOOD[0]));
+        const settled = await Promise.allSettled(rows.map((row) => runtime.infer('flaky:1', single(row))));
+        await blocker;
+
+        settled.forEach((outcome, index) => {
+          if (rows[index] === BAD) {
+            expect(outcome.status).toBe('rejected');
+            const error = (outcome as PromiseRejectedResult).reason as Error;
+            expect(error).toBeInstanceOf(InferenceError);
+            expect(error.message).toMatch(/indices|out of|bounds/i);
+            return;
+          }
+          expect(outcome.status).toBe('fulfilled');
+          const result = (outcome as PromiseFulfilledResult<InferResult>).value;
+          expect(result.outputs.probabilities.shape).toEqual([1, 3]);
+          const expected = failing.predict([rows[index]])[0];
+          Array.from(result.outputs.probabilities.data as Float32Array).forEach((value, column) => expect(value).toBeCloseTo(expected[column], 5));
+          // Answered in a group of the failed batch, never beside a request at fault.
+          expect(result.batchSize).toBeLessThan(rows.length);
+        });
+
+        const stats = statsOf('flaky:1');
+        // The blocker; the eight joined, failed; halves of 4 (both failed); quarters of 2 (two
+        // failed, holding the requests at fault); then those four alone.
+        expect(stats.batches.sizes).toEqual({ 1: 5, 2: 4, 4: 2, 8: 1 });
+        expect(stats.requests).toMatchObject({ accepted: 9, completed: 7, failed: 2, retriedApart: 8 + 8 + 4 });
+        expect(stats.queueDepth).toEqual({ online: 0, batch: 0 });
+        expect(stats.inFlight.batches).toBe(0);
+      });
+    }
+
+    it('does not retry a request that fails alone, nor a batch of requests that are all at fault', async () => {
+      const failing = await onnxMlpFailingOnLargeInputs(freshFolder('failing'));
+      await runtime.load('flaky:1', { format: 'onnx', artifactPath: failing.path, batching: HOLD });
+      await expect(runtime.infer('flaky:1', single(BAD))).rejects.toBeInstanceOf(InferenceError);
+      expect(statsOf('flaky:1').requests).toMatchObject({ failed: 1, retriedApart: 0 });
+
+      runtime.simulateWorkerStall('flaky:1', 0, STALL_MS);
+      const blocker = runtime.infer('flaky:1', single(GOOD[0]));
+      const settled = await Promise.allSettled([BAD, BAD].map((row) => runtime.infer('flaky:1', single(row))));
+      await blocker;
+      expect(settled.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      // Joined (2), halved once into two lone requests, each failing with the engine's error.
+      expect(statsOf('flaky:1').batches.sizes).toEqual({ 1: 4, 2: 1 });
+      expect(statsOf('flaky:1').requests).toMatchObject({ failed: 3, retriedApart: 2 });
     });
   });
 });

@@ -10,7 +10,7 @@ import {
   type Priority,
   StackedInputs,
 } from './batching';
-import { DeadlineExceededError, QueueFullError } from './errors';
+import { DeadlineExceededError, InferenceError, QueueFullError } from './errors';
 import { QueuedRequest, RequestLane } from './request-lane';
 import type { ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
@@ -46,6 +46,11 @@ export interface QueueStats {
     deadlineExceededQueued: number;
     /** Answered 504 while their batch ran; the result was discarded. */
     deadlineExceededComputing: number;
+    /**
+     * Times a request went back to the queue because the engine failed the batch it was joined in
+     * (see VersionQueue, "A failed batch"): each halving counts its members again.
+     */
+    retriedApart: number;
   };
   batches: {
     /** Engine calls. */
@@ -167,6 +172,14 @@ function captureSettlers(resolve: (result: InferResult) => void, reject: (error:
  * Online requests always go first: a batch is made of one priority, and batch-priority requests run
  * only when no online request is waiting (an online request still waits for the engine call in
  * progress). Batches never mix versions: each version has its own queue.
+ *
+ * A failed batch. An engine run fails whole, and one request's values can fail it (an index out of
+ * an embedding's table, say) while the requests joined with it would have been answered alone.
+ * Joining must not change any answer, so a joined batch the engine failed is not failed: its members
+ * go back to the front of their lane in two halves, each of which joins only itself, and run again;
+ * a half that fails is halved again, and a request that fails alone fails with the engine's error.
+ * A request at fault in a batch of n costs about 2 log2(n) more engine calls, and every other member
+ * is answered as if it had never been joined. Crashes and unloads are not retried.
  */
 export class VersionQueue {
   private readonly online = new RequestLane();
@@ -176,6 +189,8 @@ export class VersionQueue {
   private plan: BatchPlan = { axis: null, reason: 'not loaded yet', shapesVary: false };
   private inputNames: string[] = [];
   private nextBatchId = 1;
+  /** Numbers the groups a failed batch is split into (retryApart). */
+  private nextApartGroup = 1;
   private delayTimer: NodeJS.Timeout | undefined;
   private delayTimerAt = Infinity;
   private deadlineTimer: NodeJS.Timeout | undefined;
@@ -189,6 +204,7 @@ export class VersionQueue {
     refusedQueueFull: 0,
     deadlineExceededQueued: 0,
     deadlineExceededComputing: 0,
+    retriedApart: 0,
   };
   private readonly batchCounts = { count: 0, computedRequests: 0, dispatchedIdle: 0, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0, handedOver: 0 };
   /** Index: requests per engine call. */
@@ -442,9 +458,13 @@ export class VersionQueue {
     timing.computeMs += computeMs;
   }
 
-  /** Called by a Batch when its worker failed it (engine error, crash, unload). */
+  /**
+   * Called by a Batch when its worker failed it (engine error, crash, unload). A joined batch that
+   * the engine failed is retried apart instead (see "A failed batch" above).
+   */
   failBatch(batch: Batch, error: Error): void {
     this.inFlight.delete(batch);
+    if (batch.members.length > 1 && error instanceof InferenceError && this.retryApart(batch.members)) return;
     const now = performance.now();
     for (const request of batch.members) {
       if (request.settled) continue;
@@ -453,6 +473,25 @@ export class VersionQueue {
       this.timing.failedMs += now - request.enqueuedAt;
       request.reject(error);
     }
+  }
+
+  /**
+   * Puts a failed batch's members still waiting for an answer back at the front of their lane, in
+   * two groups that join only themselves (a shape key of their own), and dispatches them. False when
+   * none is waiting.
+   */
+  private retryApart(members: readonly QueuedRequest[]): boolean {
+    const waiting = members.filter((request) => !request.settled);
+    if (waiting.length === 0) return false;
+    const half = Math.ceil(waiting.length / 2);
+    const first = this.nextApartGroup;
+    this.nextApartGroup += 2;
+    // No shape key starts with NUL (shapeKey), so a group joins no other request.
+    for (let index = 0; index < waiting.length; index++) waiting[index].shapeKey = `\u0000${index < half ? first : first + 1}`;
+    this.requestCounts.retriedApart += waiting.length;
+    (waiting[0].priority === 'online' ? this.online : this.background).pushFront(waiting);
+    this.dispatch();
+    return true;
   }
 
   private send(members: QueuedRequest[], rows: number, worker: BatchRunner, reason: DispatchReason): void {
@@ -477,7 +516,8 @@ export class VersionQueue {
         return this.failBatch(new Batch(0, members, rows, axis, {}, this), joinError(error));
       }
     }
-    for (const request of members) request.inputs = undefined;
+    // A lone request's inputs may be moved to the worker; joined ones are kept for a retry apart.
+    if (size === 1) members[0].inputs = undefined;
     const batch = new Batch(this.nextBatchId++, members, rows, axis, inputs, this);
     const counts = this.batchCounts;
     counts.count++;

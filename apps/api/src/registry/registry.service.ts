@@ -462,6 +462,7 @@ function toObservedDto(stats: VersionStats): ObservedServingDto {
       refusedQueueFull: requests.refusedQueueFull,
       deadlineExceededQueued: requests.deadlineExceededQueued,
       deadlineExceededComputing: requests.deadlineExceededComputing,
+      retriedApart: requests.retriedApart,
     },
     engineCalls: batches.count,
     meanBatchSize: batches.count > 0 ? Math.round((batches.computedRequests / batches.count) * 100) / 100 : null,

@@ -3,7 +3,7 @@ import { v2ModelStat } from './v2.statistics';
 describe('v2ModelStat', () => {
   it("maps a version's counts and milliseconds onto Triton's counts and nanoseconds", () => {
     const stat = v2ModelStat('iris', 2, {
-      requests: { accepted: 44, completed: 40, failed: 1, refusedQueueFull: 2, deadlineExceededQueued: 1, deadlineExceededComputing: 0 },
+      requests: { accepted: 44, completed: 40, failed: 1, refusedQueueFull: 2, deadlineExceededQueued: 1, deadlineExceededComputing: 0, retriedApart: 3 },
       batches: {
         count: 12,
         computedRequests: 40,

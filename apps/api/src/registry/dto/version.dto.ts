@@ -126,6 +126,13 @@ export class ObservedRequestsDto {
 
   @ApiProperty({ example: 0, description: 'Answered 504 while their batch ran: the result was discarded' })
   deadlineExceededComputing!: number;
+
+  @ApiProperty({
+    example: 0,
+    description:
+      'Times a request was queued again, in a smaller group, because the engine failed the batch it was joined in: the request at fault then fails alone and the others are answered (each halving counts its members again)',
+  })
+  retriedApart!: number;
 }
 
 export class QueueDepthDto {

@@ -70,6 +70,12 @@ export class RuntimeCollectors implements OnModuleInit {
       'counter',
       (version) => (version.stats === undefined ? [] : [{ labels: version.labels, value: version.stats.batches.handedOver }]),
     );
+    family(
+      'modelgate_batch_retries_total',
+      'Requests of a version queued again apart because the engine failed the batch they were joined in (the request at fault then fails alone)',
+      'counter',
+      (version) => (version.stats === undefined ? [] : [{ labels: version.labels, value: version.stats.requests.retriedApart }]),
+    );
     gauge('modelgate_model_version_ready', '1 when the version is loaded and serving here, 0 when it should serve but could not be loaded', (version) =>
       version.served.state === 'ready' ? 1 : 0,
     );
