@@ -67,8 +67,8 @@ describe('processJobRows', () => {
   it("gives the rows at fault an error line and the others their prediction, when a row fails its chunk's call", async () => {
     const calls: number[] = [];
     const { lines, progress } = await run([[1, 1], [-1, 1], [2, 2], [3, 3]], engine(4, { calls }));
-    // The chunk failed whole, then each row was scored alone.
-    expect(calls).toEqual([4, 1, 1, 1, 1]);
+    // The chunk failed whole; its first half failed, and was halved again; the second half answered.
+    expect(calls).toEqual([4, 2, 1, 1, 2]);
     expect(lines).toEqual([
       { row: 1, prediction: [2] },
       { row: 2, error: 'negative feature in row 0' },
@@ -78,28 +78,20 @@ describe('processJobRows', () => {
     expect(progress).toEqual({ rows: 4, failed: 1 });
   });
 
-  it('scores a failed chunk row by row alone: never beside another chunk, with which a batcher could join it and fail it again', async () => {
-    // As a version's batcher does: calls in flight together run as one engine call, which fails
-    // whole when any of their rows fails.
-    const inFlight = new Set<Float32Array>();
-    const base = engine(4);
-    const joining: JobEngine = {
-      ...base,
-      async predict(inputs) {
-        const x = inputs.x.data as Float32Array;
-        inFlight.add(x);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        const poisoned = [...inFlight].some((other) => other.some((value, index) => index % 2 === 0 && value < 0));
-        inFlight.delete(x);
-        if (poisoned) throw new Error('a row of the joined batch failed');
-        return base.predict(inputs);
-      },
-    };
-    const instances = Array.from({ length: 24 }, (_, index) => (index === 2 || index === 9 || index === 13 ? [-1, 1] : [index, 1]));
-    const { lines, progress } = await run(instances, joining);
-    expect(progress).toEqual({ rows: 24, failed: 3 });
-    expect(lines.filter((line) => line.error !== undefined).map((line) => line.row)).toEqual([3, 10, 14]);
-    expect(lines.filter((line) => line.error === undefined)).toHaveLength(21);
+  it('halves a failed chunk until each row at fault is alone: about 2 log2(n) more calls for one bad row in n, not n', async () => {
+    const calls: number[] = [];
+    const instances = Array.from({ length: 16 }, (_, index) => (index === 5 ? [-1, 1] : [index, 1]));
+    const { lines, progress } = await run(instances, engine(16, { calls }));
+    // 16 failed; 0-7 failed; 0-3 answered; 4-7 failed; 4-5 failed; 4 answered, 5 failed alone; 6-7 and 8-15 answered.
+    expect(calls).toEqual([16, 8, 4, 4, 2, 1, 1, 2, 8]);
+    expect(lines).toEqual(instances.map((instance, index) => (index === 5 ? { row: 6, error: 'negative feature in row 0' } : { row: index + 1, prediction: [index + 1] })));
+    expect(progress).toEqual({ rows: 16, failed: 1 });
+
+    // Every row at fault: each still gets its own error line, in order.
+    const all = await run([[-1, 0], [-2, 0], [-3, 0]], engine(3));
+    expect(all.lines.map((line) => line.row)).toEqual([1, 2, 3]);
+    expect(all.lines.every((line) => line.error === 'negative feature in row 0')).toBe(true);
+    expect(all.progress).toEqual({ rows: 3, failed: 3 });
   });
 
   it('decodes rows read as text together, as the predict route decodes a body, and never lets a line stand for two rows', async () => {
@@ -118,7 +110,8 @@ describe('processJobRows', () => {
     const results = written.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(results.map((line) => line.prediction ?? 'error')).toEqual([[2], 'error', [8], [10]]);
     expect(progress).toEqual({ rows: 4, failed: 1 });
-    // The whole chunk was refused before any engine call, then each row went alone.
+    // The whole chunk was refused before any engine call, then its halves: lines 1-2 read as three
+    // instances, and lines 3-4 mix a named instance with a list, so each went alone (line 2 refused).
     expect(calls).toEqual([1, 1, 1]);
   });
 

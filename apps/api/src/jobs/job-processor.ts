@@ -12,8 +12,8 @@ export interface JobEngine {
   chunkRows(): number;
   /**
    * Scores a batch of instances. Throws JobHaltedError when the job cannot go on; any other error
-   * is the rows' own (a value the model refuses, a failed run): the chunk is then scored row by row
-   * so that only the rows at fault get an error line.
+   * is the rows' own (a value the model refuses, a failed run): the chunk is then scored in halves
+   * until only the rows at fault get an error line.
    */
   predict(inputs: NamedTensors): Promise<NamedTensors>;
 }
@@ -47,7 +47,6 @@ export async function processJobRows(rows: AsyncIterable<JobRow>, engine: JobEng
   const { write, progress, stopped, onProgress, window = () => 4 } = options;
   const pending: Array<Promise<ScoredChunk>> = [];
   const fitsSignature = compileInputCheck(engine.signature);
-  const calls = new CallGate();
   const flush = async () => {
     const scored = await pending.shift()!;
     await write(scored.lines);
@@ -63,12 +62,12 @@ export async function processJobRows(rows: AsyncIterable<JobRow>, engine: JobEng
       chunk.push(row);
       characters += row.size;
       if (chunk.length < Math.min(engine.chunkRows(), CHUNK_LIMITS.rows) && characters < CHUNK_LIMITS.characters) continue;
-      pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
+      pending.push(scoreChunk(chunk, engine, fitsSignature));
       chunk = [];
       characters = 0;
       while (pending.length >= window()) await flush();
     }
-    if (chunk.length > 0 && !stopped()) pending.push(scoreChunk(chunk, engine, fitsSignature, calls));
+    if (chunk.length > 0 && !stopped()) pending.push(scoreChunk(chunk, engine, fitsSignature));
     while (pending.length > 0) await flush();
   } finally {
     // A failed chunk or reader leaves the others to settle unobserved, never unhandled.
@@ -83,42 +82,13 @@ interface ScoredChunk {
 }
 
 /**
- * A job's engine calls: its chunks run side by side, but a chunk scored row by row runs alone. The
- * version's batcher may join the job's calls into one engine run, and a run fails whole: a good row
- * scored again beside another chunk's bad row would fail with it.
+ * Scores a chunk in one call. A call fails whole, so a chunk whose call fails is scored again in two
+ * halves, one after the other, and a half that fails is halved again, until each row at fault is
+ * alone with its error line: one bad row in n costs about 2 log2(n) more calls, not n. The version's
+ * batcher may join the chunk with the job's other chunks; it retries a failed joined batch apart
+ * itself (VersionQueue), so a good chunk never fails beside a bad one.
  */
-class CallGate {
-  private inFlight = 0;
-  private drained: (() => void) | undefined;
-  private solo: Promise<void> | undefined;
-
-  async shared<T>(call: () => Promise<T>): Promise<T> {
-    while (this.solo !== undefined) await this.solo;
-    this.inFlight++;
-    try {
-      return await call();
-    } finally {
-      if (--this.inFlight === 0) this.drained?.();
-    }
-  }
-
-  async alone<T>(work: () => Promise<T>): Promise<T> {
-    while (this.solo !== undefined) await this.solo;
-    let release!: () => void;
-    this.solo = new Promise<void>((resolve) => (release = resolve));
-    try {
-      if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-      this.drained = undefined;
-      return await work();
-    } finally {
-      this.solo = undefined;
-      release();
-    }
-  }
-}
-
-/** `calls` undefined: the call runs inside the gate's `alone` already. */
-async function scoreChunk(rows: JobRow[], engine: JobEngine, fitsSignature: InputCheck, calls: CallGate | undefined): Promise<ScoredChunk> {
+async function scoreChunk(rows: JobRow[], engine: JobEngine, fitsSignature: InputCheck): Promise<ScoredChunk> {
   let predictions: string[];
   try {
     const { inputs } = decodePredictRequest(rowsBody(rows), engine.signature);
@@ -127,7 +97,7 @@ async function scoreChunk(rows: JobRow[], engine: JobEngine, fitsSignature: Inpu
     const decodedRows = Object.values(inputs)[0]?.shape[0];
     if (decodedRows !== rows.length) throw new Error(`the chunk's ${rows.length} rows decoded as ${decodedRows} instances`);
     fitsSignature(inputs);
-    const outputs = await (calls === undefined ? engine.predict(inputs) : calls.shared(() => engine.predict(inputs)));
+    const outputs = await engine.predict(inputs);
     predictions = encodePredictionRows(outputs, engine.signature);
     if (predictions.length !== rows.length) {
       throw new Error(`the model answered ${predictions.length} rows for ${rows.length}`);
@@ -135,18 +105,10 @@ async function scoreChunk(rows: JobRow[], engine: JobEngine, fitsSignature: Inpu
   } catch (error) {
     if (error instanceof JobHaltedError) throw error;
     if (rows.length === 1) return { lines: errorLine(rows[0], error), rows: 1, failed: 1 };
-    // One row at fault fails the call for all: score them one by one, in order, alone.
-    const scoreAlone = async () => {
-      const scored: ScoredChunk = { lines: '', rows: 0, failed: 0 };
-      for (const row of rows) {
-        const single = await scoreChunk([row], engine, fitsSignature, undefined);
-        scored.lines += single.lines;
-        scored.rows += single.rows;
-        scored.failed += single.failed;
-      }
-      return scored;
-    };
-    return calls === undefined ? scoreAlone() : calls.alone(scoreAlone);
+    const half = Math.ceil(rows.length / 2);
+    const first = await scoreChunk(rows.slice(0, half), engine, fitsSignature);
+    const second = await scoreChunk(rows.slice(half), engine, fitsSignature);
+    return { lines: first.lines + second.lines, rows: first.rows + second.rows, failed: first.failed + second.failed };
   }
   let lines = '';
   for (let index = 0; index < rows.length; index++) lines += `{"row":${rows[index].row},"prediction":${predictions[index]}}\n`;
