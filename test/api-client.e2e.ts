@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, createApiClient, unwrap, type ApiClient } from '../libs/api-client/src/index';
 import { documentSource, schemaSource } from '../libs/api-client/scripts/schema-source.mjs';
-import { ADMIN_KEY, startServer, type TestServer } from './support/server';
+import { onnxMlp } from './fixtures/models';
+import { schemaProblems, type OpenApiDocument } from './support/openapi-schema';
+import { ADMIN_KEY, startServer, uploadVersion, type TestServer } from './support/server';
 
 const PACKAGE_DIR = join(__dirname, '..', 'libs', 'api-client');
 const REGENERATE = 'run `npm run generate:api-client` and commit libs/api-client/openapi.json and libs/api-client/src/schema.ts';
@@ -83,5 +86,87 @@ describe('the API client (libs/api-client)', () => {
 
     const anonymous = createApiClient({ baseUrl: server.url });
     expect(await thrownBy(async () => unwrap(await anonymous.GET('/api/models')))).toMatchObject({ name: 'ApiError', status: 401 });
+  });
+
+  it('answers the inference routes as the document describes them, called through the typed client', async () => {
+    const fixtures = await mkdtemp(join(tmpdir(), 'modelgate-client-'));
+    try {
+      const mlp = await onnxMlp(fixtures);
+      unwrap(await api.POST('/api/models', { body: { name: 'typed' } }));
+      expect((await uploadVersion(server, 'typed', mlp.path)).status).toBe(201);
+      const document = (await (await fetch(`${server.url}/docs-json`)).json()) as OpenApiDocument;
+      /** The answer fits the operation's documented 200 JSON schema, with no property it does not name. */
+      const fits = (path: string, method: 'get' | 'post', body: unknown) => {
+        const schema = document.paths[path]![method]!.responses['200']!.content!['application/json']!.schema!;
+        expect(schemaProblems(body, schema, document), `${method.toUpperCase()} ${path}`).toEqual([]);
+      };
+      const model = { params: { path: { name: 'typed' } } };
+      const version = { params: { path: { name: 'typed', version: '1' } } };
+      const rows = [
+        [5.1, 3.5, 1.4, 0.2],
+        [6.7, 3.0, 5.2, 2.3],
+      ];
+
+      // Open Inference Protocol: the body and the answer typed from the document.
+      const inferred = unwrap(await api.POST('/v2/models/{name}/infer', { ...model, body: { id: 'typed-1', inputs: [{ name: 'x', shape: [2, 4], datatype: 'FP32', data: rows.flat() }] } }));
+      fits('/v2/models/{name}/infer', 'post', inferred);
+      expect(inferred).toMatchObject({ model_name: 'typed', model_version: '1', id: 'typed-1', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [2, 3] }] });
+      const expected = mlp.predict(rows).flat();
+      (inferred.outputs[0]!.data as number[]).forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, 5));
+      const top = unwrap(
+        await api.POST('/v2/models/{name}/versions/{version}/infer', {
+          ...version,
+          body: { inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [rows[0]] }], outputs: [{ name: 'probabilities', parameters: { classification: 2 } }] },
+        }),
+      );
+      fits('/v2/models/{name}/versions/{version}/infer', 'post', top);
+      expect(top.outputs[0]).toMatchObject({ datatype: 'BYTES', shape: [1, 2] });
+      // The binary extension's JSON part is the same document.
+      const binary = await server.fetch('/v2/models/typed/infer', {
+        method: 'POST',
+        body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: rows[0] }], parameters: { binary_data_output: true } }),
+      });
+      expect(binary.status).toBe(200);
+      const headerLength = Number(binary.headers.get('inference-header-content-length'));
+      const header = JSON.parse(Buffer.from(await binary.arrayBuffer()).subarray(0, headerLength).toString('utf8')) as unknown;
+      fits('/v2/models/{name}/infer', 'post', header);
+      expect(header).toMatchObject({ outputs: [{ name: 'probabilities', parameters: { binary_data_size: 12 } }] });
+
+      fits('/v2', 'get', unwrap(await api.GET('/v2')));
+      const metadata = unwrap(await api.GET('/v2/models/{name}', model));
+      fits('/v2/models/{name}', 'get', metadata);
+      expect(metadata.inputs).toEqual([{ name: 'x', datatype: 'FP32', shape: [-1, 4] }]);
+      fits('/v2/models/{name}/versions/{version}', 'get', unwrap(await api.GET('/v2/models/{name}/versions/{version}', version)));
+      fits('/v2/models/{name}/ready', 'get', unwrap(await api.GET('/v2/models/{name}/ready', model)));
+      fits('/v2/models/{name}/versions/{version}/ready', 'get', unwrap(await api.GET('/v2/models/{name}/versions/{version}/ready', version)));
+
+      // TensorFlow Serving REST: both formats, the status and the metadata.
+      const predicted = unwrap(await api.POST('/v1/models/{name}:predict', { ...model, body: { instances: rows } }));
+      fits('/v1/models/{name}:predict', 'post', predicted);
+      expect(predicted.predictions).toHaveLength(2);
+      const columnar = unwrap(await api.POST('/v1/models/{name}/versions/{version}:predict', { ...version, body: { inputs: { x: rows } } }));
+      fits('/v1/models/{name}/versions/{version}:predict', 'post', columnar);
+      expect(columnar.outputs).toHaveLength(2);
+      const status = unwrap(await api.GET('/v1/models/{name}', model));
+      fits('/v1/models/{name}', 'get', status);
+      expect(status.model_version_status[0]).toMatchObject({ version: '1', state: 'AVAILABLE' });
+      const signature = unwrap(await api.GET('/v1/models/{name}/metadata', model));
+      fits('/v1/models/{name}/metadata', 'get', signature);
+      expect(signature.metadata.signature_def.signature_def.serving_default!.inputs.x!.dtype).toBe('DT_FLOAT');
+      fits('/v1/models/{name}/versions/{version}/metadata', 'get', unwrap(await api.GET('/v1/models/{name}/versions/{version}/metadata', version)));
+
+      // The request examples the document shows fit its request schemas.
+      for (const [path, item] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(item)) {
+          const json = operation.requestBody?.content['application/json'];
+          if (json?.schema === undefined) continue;
+          for (const [label, example] of Object.entries(json.examples ?? {})) {
+            expect(schemaProblems(example.value, json.schema, document), `${method.toUpperCase()} ${path} example ${label}`).toEqual([]);
+          }
+        }
+      }
+    } finally {
+      await rm(fixtures, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { BINARY_BODY_EXTENSION } from './inference/binary-body';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -17,7 +18,37 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('api-key')
     .addSecurityRequirements('x-api-key')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withBinaryBodies(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * The v2 infer routes take their body as JSON or as the binary tensor data extension (a JSON header,
+ * then tensor bytes). Nest's decorators give a body one schema for all its media types, so the
+ * binary one is added here, with the header that sizes its JSON part, where an operation carries
+ * BINARY_BODY_EXTENSION (its value describes the body).
+ */
+function withBinaryBodies(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.post, item.put, item.patch, item.delete]) {
+      const description = (operation as Record<string, unknown> | undefined)?.[BINARY_BODY_EXTENSION];
+      if (operation === undefined || typeof description !== 'string') continue;
+      const body = operation.requestBody;
+      if (body === undefined || !('content' in body)) continue;
+      body.description = `JSON, or application/octet-stream: ${description}`;
+      body.content['application/octet-stream'] = { schema: { type: 'string', format: 'binary' } };
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        {
+          name: 'Inference-Header-Content-Length',
+          in: 'header',
+          required: false,
+          description: 'Binary tensor data extension: the byte length of the JSON part at the start of the body; absent for a JSON body',
+          schema: { type: 'integer', minimum: 0 },
+        },
+      ];
+    }
+  }
+  return document;
 }
 
 /** Swagger UI at /docs, the document at /docs-json. */

@@ -6,8 +6,12 @@ export type { components, operations, paths } from './schema.js';
 /** The API's request and response bodies by name, e.g. `Schemas['ModelDto']`. */
 export type Schemas = components['schemas'];
 
-/** `GET`, `POST`, ... typed by path from the API's OpenAPI document. */
-export type ApiClient = Client<paths>;
+/**
+ * `GET`, `POST`, ... typed by path from the API's OpenAPI document. The client reads answers as JSON
+ * (openapi-fetch's default), so they are typed by their `application/json` media type: a v2 infer
+ * answer is the JSON one. Binary tensor data and the ndjson job results are read with `fetch`.
+ */
+export type ApiClient = Client<paths, 'application/json'>;
 
 export interface ApiClientOptions {
   /** Where the API is, e.g. `http://localhost:8080`; '' (the default) is the page's own origin. */
@@ -23,7 +27,7 @@ export interface ApiClientOptions {
  * session cookie. Anything else passes a `baseUrl` and an API key in `headers`.
  */
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
-  return createClient<paths>({
+  return createClient<paths, 'application/json'>({
     baseUrl: options.baseUrl ?? '',
     credentials: 'same-origin',
     headers: options.headers,

@@ -1362,6 +1362,330 @@ export interface components {
             /** @description A new password set by an admin (ends the sessions of the account and unlocks it) */
             password?: string;
         };
+        /**
+         * @description The tensor's element type
+         * @enum {string}
+         */
+        V2Datatype: "BOOL" | "UINT8" | "UINT16" | "UINT32" | "UINT64" | "INT8" | "INT16" | "INT32" | "INT64" | "FP16" | "FP32" | "FP64" | "BYTES";
+        V2InputParametersDto: {
+            /**
+             * @description Binary tensor data extension: the tensor's bytes follow the JSON header (Inference-Header-Content-Length), this many, in input order
+             * @example 16
+             */
+            binary_data_size?: number;
+        };
+        V2ResponseOutputDto: {
+            /** @example probabilities */
+            name: string;
+            /**
+             * @example [
+             *       1,
+             *       3
+             *     ]
+             */
+            shape: number[];
+            /**
+             * @description The tensor's element type
+             * @example FP32
+             */
+            datatype: components["schemas"]["V2Datatype"];
+            /** @description binary_data_size where the output follows the JSON header as raw bytes */
+            parameters?: components["schemas"]["V2InputParametersDto"];
+            /**
+             * @description The elements, flat in row-major order or nested as the shape nests them: numbers (booleans for BOOL, strings for BYTES). Absent where the tensor travels as binary data (parameters.binary_data_size).
+             * @example [
+             *       0.96,
+             *       0.04,
+             *       0
+             *     ]
+             */
+            data?: unknown[];
+        };
+        V2InferenceResponseDto: {
+            /** @example iris */
+            model_name: string;
+            /**
+             * @description The version that answered (also the X-Model-Version header)
+             * @example 1
+             */
+            model_version: string;
+            /**
+             * @description The request's id, when it had one
+             * @example request-1
+             */
+            id?: string;
+            /** @description Response parameters, when there are any */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            outputs: components["schemas"]["V2ResponseOutputDto"][];
+        };
+        V2ServerMetadataDto: {
+            /** @example modelgate */
+            name: string;
+            /** @example 0.1.0 */
+            version: string;
+            /**
+             * @description The protocol extensions served, as Triton names them
+             * @example [
+             *       "binary_tensor_data",
+             *       "classification",
+             *       "statistics",
+             *       "model_configuration"
+             *     ]
+             */
+            extensions: string[];
+        };
+        V2TensorMetadataDto: {
+            /** @example features */
+            name: string;
+            /**
+             * @description The tensor's element type
+             * @example FP32
+             */
+            datatype: components["schemas"]["V2Datatype"];
+            /**
+             * @description -1 marks a free dimension
+             * @example [
+             *       -1,
+             *       4
+             *     ]
+             */
+            shape: number[];
+        };
+        V2ModelMetadataDto: {
+            /** @example iris */
+            name: string;
+            /**
+             * @description The versions ready to answer
+             * @example [
+             *       "1"
+             *     ]
+             */
+            versions: string[];
+            /**
+             * @description Triton's <framework>_<format> name (tfjs_graph_model and tfjs_layers_model for TF.js)
+             * @example onnxruntime_onnx
+             */
+            platform: string;
+            inputs: components["schemas"]["V2TensorMetadataDto"][];
+            outputs: components["schemas"]["V2TensorMetadataDto"][];
+        };
+        V2ModelReadyDto: {
+            /** @example iris */
+            name: string;
+            /**
+             * @description Present when the route names a version
+             * @example 1
+             */
+            version?: string;
+            /**
+             * @description A version can answer (the status is 503 when false)
+             * @example true
+             */
+            ready: boolean;
+        };
+        V2RequestParametersDto: {
+            /** @description Binary tensor data extension: every output as raw bytes after the JSON header */
+            binary_data_output?: boolean;
+            /**
+             * @description Deadline in microseconds (as Triton): it can only shorten the version's default; past it the answer is 504 and a queued request is not computed. Also the X-Request-Timeout-Ms header.
+             * @example 50000
+             */
+            timeout?: number;
+            /**
+             * @description "batch" waits while online requests are queued. Also the X-Request-Priority header.
+             * @enum {string}
+             */
+            priority?: "online" | "batch";
+        };
+        V2RequestInputDto: {
+            /**
+             * @description An input of the model's signature
+             * @example features
+             */
+            name: string;
+            /**
+             * @description The tensor's shape; the first dimension is usually the batch of rows
+             * @example [
+             *       1,
+             *       4
+             *     ]
+             */
+            shape: number[];
+            /**
+             * @description The tensor's element type
+             * @example FP32
+             */
+            datatype: components["schemas"]["V2Datatype"];
+            parameters?: components["schemas"]["V2InputParametersDto"];
+            /**
+             * @description The elements, flat in row-major order or nested as the shape nests them: numbers (booleans for BOOL, strings for BYTES). Absent where the tensor travels as binary data (parameters.binary_data_size).
+             * @example [
+             *       5.1,
+             *       3.5,
+             *       1.4,
+             *       0.2
+             *     ]
+             */
+            data?: unknown[];
+        };
+        V2OutputParametersDto: {
+            /** @description Binary tensor data extension: this output as raw bytes after the JSON header (overrides binary_data_output) */
+            binary_data?: boolean;
+            /**
+             * @description Classification extension: the top k classes of this output, as BYTES "<value>:<index>[:<label>]" (labels from the version's config.classLabels)
+             * @example 2
+             */
+            classification?: number;
+        };
+        V2RequestOutputDto: {
+            /**
+             * @description An output of the model's signature
+             * @example probabilities
+             */
+            name: string;
+            parameters?: components["schemas"]["V2OutputParametersDto"];
+        };
+        V2InferenceRequestDto: {
+            /**
+             * @description Echoed in the response
+             * @example request-1
+             */
+            id?: string;
+            parameters?: components["schemas"]["V2RequestParametersDto"];
+            /** @description Every input of the model's signature, once */
+            inputs: components["schemas"]["V2RequestInputDto"][];
+            /** @description The outputs wanted, and how; all of them when absent */
+            outputs?: components["schemas"]["V2RequestOutputDto"][];
+        };
+        TfDimDto: {
+            /**
+             * @description An int64 as protobuf JSON writes it; -1 is free
+             * @example -1
+             */
+            size: string;
+            /** @example  */
+            name: string;
+        };
+        TfTensorShapeDto: {
+            dim: components["schemas"]["TfDimDto"][];
+            /** @example false */
+            unknown_rank: boolean;
+        };
+        TfTensorInfoDto: {
+            /** @example DT_FLOAT */
+            dtype: string;
+            tensor_shape: components["schemas"]["TfTensorShapeDto"];
+            /** @example features:0 */
+            name: string;
+        };
+        TfSignatureDefDto: {
+            /** @description By input name */
+            inputs: {
+                [key: string]: components["schemas"]["TfTensorInfoDto"];
+            };
+            /** @description By output name */
+            outputs: {
+                [key: string]: components["schemas"]["TfTensorInfoDto"];
+            };
+            /** @example tensorflow/serving/predict */
+            method_name: string;
+        };
+        TfPredictRequestDto: {
+            /**
+             * @description Only serving_default (or empty) is served
+             * @example serving_default
+             */
+            signature_name?: string;
+            /**
+             * @description Row format: one instance per row, each a value nested as the input's shape without its batch dimension, or, for a model with several inputs, an object of them by input name. Send this or inputs.
+             * @example [
+             *       [
+             *         5.1,
+             *         3.5,
+             *         1.4,
+             *         0.2
+             *       ]
+             *     ]
+             */
+            instances?: unknown[];
+            /**
+             * @description Columnar format: the batch of a one-input model, or an object of batches by input name. Send this or instances.
+             * @example {
+             *       "features": [
+             *         [
+             *           5.1,
+             *           3.5,
+             *           1.4,
+             *           0.2
+             *         ]
+             *       ]
+             *     }
+             */
+            inputs?: unknown[] | {
+                [key: string]: unknown;
+            };
+        };
+        TfPredictResponseDto: {
+            /**
+             * @description Answer to the row format: one prediction per instance; an object by output name where the model has several outputs
+             * @example [
+             *       [
+             *         0.96,
+             *         0.04,
+             *         0
+             *       ]
+             *     ]
+             */
+            predictions?: unknown[];
+            /** @description Answer to the columnar format: the batch of a one-output model, or an object of batches by output name */
+            outputs?: unknown[] | {
+                [key: string]: unknown;
+            };
+        };
+        /** @enum {string} */
+        TfVersionState: "UNKNOWN" | "START" | "LOADING" | "AVAILABLE" | "UNLOADING" | "END";
+        TfStatusDto: {
+            /** @example OK */
+            error_code: string;
+            /**
+             * @description Why the version is not available, if it is not
+             * @example
+             */
+            error_message: string;
+        };
+        TfVersionStatusDto: {
+            /** @example 1 */
+            version: string;
+            /** @example AVAILABLE */
+            state: components["schemas"]["TfVersionState"];
+            status: components["schemas"]["TfStatusDto"];
+        };
+        TfModelStatusDto: {
+            model_version_status: components["schemas"]["TfVersionStatusDto"][];
+        };
+        TfModelSpecDto: {
+            /** @example iris */
+            name: string;
+            /** @example  */
+            signature_name: string;
+            /** @example 1 */
+            version: string;
+        };
+        TfSignatureDefMapDto: {
+            /** @description By signature name: serving_default */
+            signature_def: {
+                [key: string]: components["schemas"]["TfSignatureDefDto"];
+            };
+        };
+        TfMetadataBodyDto: {
+            signature_def: components["schemas"]["TfSignatureDefMapDto"];
+        };
+        TfModelMetadataDto: {
+            model_spec: components["schemas"]["TfModelSpecDto"];
+            metadata: components["schemas"]["TfMetadataBodyDto"];
+        };
         CreateModelDto: {
             /**
              * @description name must be 1-63 characters of lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit (e.g. "iris-classifier")
@@ -3079,12 +3403,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The server, its version and the protocol extensions it serves */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ServerMetadataDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -3340,12 +3665,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The signature: inputs and outputs with their datatypes and shapes */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ModelMetadataDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -3389,12 +3715,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The signature: inputs and outputs with their datatypes and shapes */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ModelMetadataDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3446,12 +3773,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready: a version can answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ModelReadyDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -3495,12 +3823,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready: a version can answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ModelReadyDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3551,24 +3880,30 @@ export interface operations {
                 "X-Request-Timeout-Ms"?: string;
                 /** @description "online" (the default), or "batch" for bulk work: a batch request waits while online requests for the same version are queued. */
                 "X-Request-Priority"?: "online" | "batch";
+                /** @description Binary tensor data extension: the byte length of the JSON part at the start of the body; absent for a JSON body */
+                "Inference-Header-Content-Length"?: number;
             };
             path: {
                 name: string;
             };
             cookie?: never;
         };
+        /** @description JSON, or application/octet-stream: Binary tensor data extension: the JSON (this operation's JSON schema), whose length the Inference-Header-Content-Length header gives, then the raw little-endian bytes of each tensor marked with parameters.binary_data_size, in order (BYTES elements each after a 4-byte length). */
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": components["schemas"]["V2InferenceRequestDto"];
+                "application/octet-stream": string;
             };
         };
         responses: {
+            /** @description JSON; or, where outputs were asked for as binary data, application/octet-stream: Binary tensor data extension: the JSON (this operation's JSON schema), whose length the Inference-Header-Content-Length header gives, then the raw little-endian bytes of each tensor marked with parameters.binary_data_size, in order (BYTES elements each after a 4-byte length). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["V2InferenceResponseDto"];
+                    "application/octet-stream": string;
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3644,6 +3979,8 @@ export interface operations {
                 "X-Request-Timeout-Ms"?: string;
                 /** @description "online" (the default), or "batch" for bulk work: a batch request waits while online requests for the same version are queued. */
                 "X-Request-Priority"?: "online" | "batch";
+                /** @description Binary tensor data extension: the byte length of the JSON part at the start of the body; absent for a JSON body */
+                "Inference-Header-Content-Length"?: number;
             };
             path: {
                 name: string;
@@ -3651,18 +3988,22 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description JSON, or application/octet-stream: Binary tensor data extension: the JSON (this operation's JSON schema), whose length the Inference-Header-Content-Length header gives, then the raw little-endian bytes of each tensor marked with parameters.binary_data_size, in order (BYTES elements each after a 4-byte length). */
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": components["schemas"]["V2InferenceRequestDto"];
+                "application/octet-stream": string;
             };
         };
         responses: {
+            /** @description JSON; or, where outputs were asked for as binary data, application/octet-stream: Binary tensor data extension: the JSON (this operation's JSON schema), whose length the Inference-Header-Content-Length header gives, then the raw little-endian bytes of each tensor marked with parameters.binary_data_size, in order (BYTES elements each after a 4-byte length). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["V2InferenceResponseDto"];
+                    "application/octet-stream": string;
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3748,16 +4089,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": components["schemas"]["TfPredictRequestDto"];
             };
         };
         responses: {
+            /** @description predictions for the row format, outputs for the columnar one */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TfPredictResponseDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3842,16 +4184,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": components["schemas"]["TfPredictRequestDto"];
             };
         };
         responses: {
+            /** @description predictions for the row format, outputs for the columnar one */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TfPredictResponseDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3936,16 +4279,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": unknown;
+                "application/json": components["schemas"]["TfPredictRequestDto"];
             };
         };
         responses: {
+            /** @description predictions for the row format, outputs for the columnar one */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TfPredictResponseDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -4264,12 +4608,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The state of each version, as TF Serving reports it */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TfModelStatusDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -4304,12 +4649,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The state of each version, as TF Serving reports it */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TfModelStatusDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -4352,6 +4698,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The serving_default signature, as TF Serving writes it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfModelMetadataDto"];
+                };
+            };
             /** @description No API key, or an unknown, revoked or expired one */
             401: {
                 headers: {
@@ -4393,6 +4748,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The serving_default signature, as TF Serving writes it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfModelMetadataDto"];
+                };
+            };
             /** @description No API key, or an unknown, revoked or expired one */
             401: {
                 headers: {
@@ -4434,6 +4798,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The serving_default signature, as TF Serving writes it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TfModelMetadataDto"];
+                };
+            };
             /** @description Bad input: the message names the field, what was expected and what came */
             400: {
                 headers: {

@@ -25,6 +25,12 @@ export class RawInferenceBody {
   ) {}
 }
 
+/**
+ * Marks, in the OpenAPI document, an operation that also takes the binary tensor data extension's
+ * body; its value describes that body (buildOpenApiDocument adds it beside the JSON one).
+ */
+export const BINARY_BODY_EXTENSION = 'x-binary-tensor-data';
+
 /** Route patterns (as Fastify registered them) whose bodies reach the handler raw. */
 const V2_INFER_ROUTE = /\/v2\/models\/:[^/]+(\/versions\/:[^/]+)?\/infer$/;
 

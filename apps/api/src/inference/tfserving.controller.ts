@@ -1,30 +1,29 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { BadRequestError } from '../common/errors';
 import { parseVersionNumber } from '../common/version-number.pipe';
+import { TF_EXTRA_MODELS, TfModelMetadataDto, TfModelStatusDto, TfPredictRequestDto, TfPredictResponseDto } from './dto/tfserving.dto';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { PREDICTION_HEADER_DOCS, ROUTING_KEY_DOC } from './v2.examples';
 import { JSON_CONTENT_TYPE, setPredictionHeaders } from './response-headers';
 
 const PREDICT_EXAMPLE = { instances: [[5.1, 3.5, 1.4, 0.2]] };
-const PREDICT_RESPONSE_EXAMPLE = { predictions: [[0.96, 0.04, 0.0]] };
+const COLUMNAR_EXAMPLE = { inputs: { features: [[5.1, 3.5, 1.4, 0.2]] } };
 /** What every predict route documents: its summary, the body and answer examples, its errors. */
 function PredictDocs(summary: string) {
   return applyDecorators(
     HttpCode(200),
     ApiOperation({ summary, description: 'X-Model-Version says which version answered and X-Route how it was chosen.' }),
-    ApiBody({ schema: { example: PREDICT_EXAMPLE } }),
-    ApiOkResponse({ schema: { example: PREDICT_RESPONSE_EXAMPLE } }),
+    ApiBody({ type: TfPredictRequestDto, examples: { rows: { summary: 'Row format', value: PREDICT_EXAMPLE }, columns: { summary: 'Columnar format', value: COLUMNAR_EXAMPLE } } }),
+    ApiOkResponse({ type: TfPredictResponseDto, description: 'predictions for the row format, outputs for the columnar one' }),
     ApiErrors(400, 401, 404, 413, 429, 503, 504),
     ...PREDICTION_HEADER_DOCS.map((header) => ApiHeader(header)),
   );
 }
-
-const STATUS_EXAMPLE = { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] };
 
 /**
  * TensorFlow Serving's REST API, so that a client or gateway written for TF Serving (port 8501)
@@ -33,6 +32,7 @@ const STATUS_EXAMPLE = { model_version_status: [{ version: '1', state: 'AVAILABL
  */
 @RequireScope('predict')
 @ApiTags('inference: TensorFlow Serving REST')
+@ApiExtraModels(...TF_EXTRA_MODELS)
 @Controller('v1/models')
 export class TfServingController {
   constructor(private readonly inference: InferenceService) {}
@@ -96,7 +96,7 @@ export class TfServingController {
 
   @Get(':name')
   @ApiOperation({ summary: 'Model status: the state of each version' })
-  @ApiOkResponse({ schema: { example: STATUS_EXAMPLE } })
+  @ApiOkResponse({ type: TfModelStatusDto, description: 'The state of each version, as TF Serving reports it' })
   @ApiErrors(401, 404)
   status(@Param('name') name: string) {
     return this.inference.tfStatus(name);
@@ -104,7 +104,7 @@ export class TfServingController {
 
   @Get(':name/versions/:version')
   @ApiOperation({ summary: 'Status of one version' })
-  @ApiOkResponse({ schema: { example: STATUS_EXAMPLE } })
+  @ApiOkResponse({ type: TfModelStatusDto, description: 'The state of each version, as TF Serving reports it' })
   @ApiErrors(400, 401, 404)
   versionStatus(@Param('name') name: string, @Param('version') version: string) {
     return this.inference.tfStatus(name, parseVersionNumber(version));
@@ -112,6 +112,7 @@ export class TfServingController {
 
   @Get(':name/metadata')
   @ApiOperation({ summary: 'Model metadata: the serving_default signature' })
+  @ApiOkResponse({ type: TfModelMetadataDto, description: 'The serving_default signature, as TF Serving writes it' })
   @ApiErrors(401, 404, 503)
   metadata(@Param('name') name: string) {
     return this.inference.tfMetadata(name);
@@ -119,6 +120,7 @@ export class TfServingController {
 
   @Get(':name/labels/:label/metadata')
   @ApiOperation({ summary: "Metadata of the version a label points to ('stable' or 'canary')" })
+  @ApiOkResponse({ type: TfModelMetadataDto, description: 'The serving_default signature, as TF Serving writes it' })
   @ApiErrors(401, 404, 503)
   labelMetadata(@Param('name') name: string, @Param('label') label: string) {
     return this.inference.tfMetadata(name, undefined, label);
@@ -126,6 +128,7 @@ export class TfServingController {
 
   @Get(':name/versions/:version/metadata')
   @ApiOperation({ summary: 'Metadata of one version' })
+  @ApiOkResponse({ type: TfModelMetadataDto, description: 'The serving_default signature, as TF Serving writes it' })
   @ApiErrors(400, 401, 404, 503)
   versionMetadata(@Param('name') name: string, @Param('version') version: string) {
     return this.inference.tfMetadata(name, parseVersionNumber(version));

@@ -1,17 +1,18 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtension, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScope } from '../auth/access.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseVersionNumber } from '../common/version-number.pipe';
-import { writeV2Body, type V2EncodedBody } from './binary-body';
+import { BINARY_BODY_EXTENSION, writeV2Body, type V2EncodedBody } from './binary-body';
 import { BINARY_TENSOR_DATA_EXTENSION } from './codecs/v2.binary';
 import { CLASSIFICATION_EXTENSION } from './codecs/classification';
 import { STATISTICS_EXTENSION, type V2StatisticsResponse } from './codecs/v2.statistics';
 import { MODEL_CONFIGURATION_EXTENSION, type V2ModelConfig } from './codecs/v2.model-config';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
+import { V2InferenceRequestDto, V2InferenceResponseDto, V2ModelMetadataDto, V2ModelReadyDto, V2ServerMetadataDto } from './dto/v2.dto';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { setPredictionHeaders } from './response-headers';
@@ -22,7 +23,6 @@ import {
   V2_CLASSIFY_RESPONSE_EXAMPLE,
   V2_INFER_REQUEST_EXAMPLE,
   V2_INFER_RESPONSE_EXAMPLE,
-  V2_METADATA_EXAMPLE,
   V2_MODEL_CONFIG_EXAMPLE,
   V2_STATISTICS_EXAMPLE,
 } from './v2.examples';
@@ -30,6 +30,11 @@ import {
 const SERVER_VERSION = '0.1.0';
 /** The Open Inference Protocol extensions this server speaks, as Triton names them. */
 const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION, MODEL_CONFIGURATION_EXTENSION];
+
+/** The binary tensor data extension's body, either way. */
+const BINARY_BODY_DOC =
+  'Binary tensor data extension: the JSON (this operation\'s JSON schema), whose length the Inference-Header-Content-Length header gives, ' +
+  'then the raw little-endian bytes of each tensor marked with parameters.binary_data_size, in order (BYTES elements each after a 4-byte length).';
 
 /** What both infer routes document: summary, examples, errors, and the response headers. */
 function InferDocs(summary: string) {
@@ -43,23 +48,27 @@ function InferDocs(summary: string) {
         'and classification (`"parameters": {"classification": k}` on a requested output answers its top k classes as BYTES `<value>:<index>[:<label>]`, labels from the version\'s config.classLabels).',
     }),
     ApiBody({
-      schema: { type: 'object' },
+      type: V2InferenceRequestDto,
       examples: {
         tensor: { summary: 'A tensor in, the output tensors back', value: V2_INFER_REQUEST_EXAMPLE },
         topClasses: { summary: 'The top 2 classes of an output (classification extension)', value: V2_CLASSIFY_REQUEST_EXAMPLE },
       },
     }),
     ApiOkResponse({
+      description: `JSON; or, where outputs were asked for as binary data, application/octet-stream: ${BINARY_BODY_DOC}`,
       content: {
         'application/json': {
-          schema: { type: 'object' },
+          schema: { $ref: getSchemaPath(V2InferenceResponseDto) },
           examples: {
             tensor: { summary: 'Output tensors', value: V2_INFER_RESPONSE_EXAMPLE },
             topClasses: { summary: 'Top classes as <value>:<index>:<label>', value: V2_CLASSIFY_RESPONSE_EXAMPLE },
           },
         },
+        'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
       },
     }),
+    // The request may be binary too: buildOpenApiDocument adds that body where it finds this mark.
+    ApiExtension(BINARY_BODY_EXTENSION, BINARY_BODY_DOC),
     ApiErrors(400, 401, 404, 413, 429, 503, 504),
     ...PREDICTION_HEADER_DOCS.map((header) => ApiHeader(header)),
   );
@@ -68,13 +77,14 @@ function InferDocs(summary: string) {
 /** Open Inference Protocol (KServe v2) REST. */
 @RequireScope('predict')
 @ApiTags('inference: Open Inference Protocol v2')
+@ApiExtraModels(V2InferenceResponseDto)
 @Controller('v2')
 export class V2Controller {
   constructor(private readonly inference: InferenceService) {}
 
   @Get()
   @ApiOperation({ summary: 'Server metadata' })
-  @ApiOkResponse({ schema: { example: { name: 'modelgate', version: SERVER_VERSION, extensions: SERVER_EXTENSIONS } } })
+  @ApiOkResponse({ type: V2ServerMetadataDto, description: 'The server, its version and the protocol extensions it serves' })
   @ApiErrors(401)
   serverMetadata(): V2ServerMetadata {
     return v2ServerMetadata(SERVER_VERSION, SERVER_EXTENSIONS);
@@ -135,7 +145,7 @@ export class V2Controller {
 
   @Get('models/:name')
   @ApiOperation({ summary: 'Model metadata (latest ready version), with the ready versions' })
-  @ApiOkResponse({ schema: { example: V2_METADATA_EXAMPLE } })
+  @ApiOkResponse({ type: V2ModelMetadataDto, description: 'The signature: inputs and outputs with their datatypes and shapes' })
   @ApiErrors(401, 404, 503)
   modelMetadata(@Param('name') name: string): V2ModelMetadata {
     return this.inference.v2Metadata(name);
@@ -144,7 +154,7 @@ export class V2Controller {
   @Get('models/:name/versions/:version')
   @ApiOperation({ summary: 'Model version metadata' })
   @ApiParam({ name: 'version', example: '1' })
-  @ApiOkResponse({ schema: { example: V2_METADATA_EXAMPLE } })
+  @ApiOkResponse({ type: V2ModelMetadataDto, description: 'The signature: inputs and outputs with their datatypes and shapes' })
   @ApiErrors(400, 401, 404, 503)
   versionMetadata(@Param('name') name: string, @Param('version') version: string): V2ModelMetadata {
     return this.inference.v2Metadata(name, parseVersionNumber(version));
@@ -152,7 +162,7 @@ export class V2Controller {
 
   @Get('models/:name/ready')
   @ApiOperation({ summary: 'Model ready: 200 when a version can answer, 503 when none is loaded' })
-  @ApiOkResponse({ schema: { example: { name: 'iris', ready: true } } })
+  @ApiOkResponse({ type: V2ModelReadyDto, description: 'Ready: a version can answer' })
   @ApiErrors(401, 404, 503)
   modelReady(@Param('name') name: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.readyAnswer(reply, name, undefined);
@@ -160,7 +170,7 @@ export class V2Controller {
 
   @Get('models/:name/versions/:version/ready')
   @ApiOperation({ summary: 'Model version ready' })
-  @ApiOkResponse({ schema: { example: { name: 'iris', version: '1', ready: true } } })
+  @ApiOkResponse({ type: V2ModelReadyDto, description: 'Ready: a version can answer' })
   @ApiErrors(400, 401, 404, 503)
   versionReady(@Param('name') name: string, @Param('version') version: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.readyAnswer(reply, name, parseVersionNumber(version));

@@ -68,14 +68,6 @@ export const V2_MODEL_CONFIG_EXAMPLE = {
   },
 };
 
-export const V2_METADATA_EXAMPLE = {
-  name: 'iris',
-  versions: ['1'],
-  platform: 'onnxruntime_onnx',
-  inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }],
-  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }],
-};
-
 /** The sticky-routing header, as the OpenAPI document describes it on the routed prediction routes. */
 export const ROUTING_KEY_DOC = {
   name: 'X-Routing-Key',
