@@ -139,6 +139,18 @@ describe('the API client (libs/api-client)', () => {
       fits('/v2/models/{name}/versions/{version}', 'get', unwrap(await api.GET('/v2/models/{name}/versions/{version}', version)));
       fits('/v2/models/{name}/ready', 'get', unwrap(await api.GET('/v2/models/{name}/ready', model)));
       fits('/v2/models/{name}/versions/{version}/ready', 'get', unwrap(await api.GET('/v2/models/{name}/versions/{version}/ready', version)));
+      // Triton's statistics and model configuration extensions, after the requests above.
+      const statistics = unwrap(await api.GET('/v2/models/{name}/stats', model));
+      fits('/v2/models/{name}/stats', 'get', statistics);
+      expect(statistics.model_stats[0]).toMatchObject({ name: 'typed', version: '1' });
+      expect(statistics.model_stats[0]!.inference_count).toBeGreaterThanOrEqual(4);
+      fits('/v2/models/stats', 'get', unwrap(await api.GET('/v2/models/stats')));
+      fits('/v2/models/{name}/versions/{version}/stats', 'get', unwrap(await api.GET('/v2/models/{name}/versions/{version}/stats', version)));
+      const config = unwrap(await api.GET('/v2/models/{name}/config', model));
+      fits('/v2/models/{name}/config', 'get', config);
+      expect(config).toMatchObject({ name: 'typed', platform: 'onnxruntime_onnx', input: [{ name: 'x', data_type: 'TYPE_FP32' }] });
+      fits('/v2/models/{name}/versions/{version}/config', 'get', unwrap(await api.GET('/v2/models/{name}/versions/{version}/config', version)));
+      for (const path of ['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready'] as const) fits(path, 'get', unwrap(await api.GET(path)));
 
       // TensorFlow Serving REST: both formats, the status and the metadata.
       const predicted = unwrap(await api.POST('/v1/models/{name}:predict', { ...model, body: { instances: rows } }));
@@ -155,16 +167,22 @@ describe('the API client (libs/api-client)', () => {
       expect(signature.metadata.signature_def.signature_def.serving_default!.inputs.x!.dtype).toBe('DT_FLOAT');
       fits('/v1/models/{name}/versions/{version}/metadata', 'get', unwrap(await api.GET('/v1/models/{name}/versions/{version}/metadata', version)));
 
-      // The request examples the document shows fit its request schemas.
+      // The examples the document shows, of requests and of answers, fit their schemas.
+      let examples = 0;
       for (const [path, item] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(item)) {
-          const json = operation.requestBody?.content['application/json'];
-          if (json?.schema === undefined) continue;
-          for (const [label, example] of Object.entries(json.examples ?? {})) {
-            expect(schemaProblems(example.value, json.schema, document), `${method.toUpperCase()} ${path} example ${label}`).toEqual([]);
+          const bodies = [operation.requestBody?.content['application/json'], ...Object.values(operation.responses).map((response) => response.content?.['application/json'])];
+          for (const json of bodies) {
+            if (json?.schema === undefined) continue;
+            const shown = [...(json.example === undefined ? [] : [['example', json.example] as const]), ...Object.entries(json.examples ?? {}).map(([label, { value }]) => [label, value] as const)];
+            for (const [label, value] of shown) {
+              examples++;
+              expect(schemaProblems(value, json.schema, document), `${method.toUpperCase()} ${path} example ${label}`).toEqual([]);
+            }
           }
         }
       }
+      expect(examples).toBeGreaterThanOrEqual(10);
     } finally {
       await rm(fixtures, { recursive: true, force: true });
     }

@@ -18,8 +18,14 @@ export interface SchemaObject {
   allOf?: SchemaObject[];
 }
 
+export interface MediaType {
+  schema?: SchemaObject;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema?: SchemaObject; examples?: Record<string, { value: unknown }> }> }; responses: Record<string, { content?: Record<string, { schema?: SchemaObject }> }> }>>;
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, MediaType> }; responses: Record<string, { content?: Record<string, MediaType> }> }>>;
   components: { schemas: Record<string, SchemaObject> };
 }
 

@@ -1436,6 +1436,158 @@ export interface components {
              */
             extensions: string[];
         };
+        V2DurationStatDto: {
+            /** @example 40 */
+            count: number;
+            /**
+             * @description Nanoseconds, summed
+             * @example 9800000
+             */
+            ns: number;
+        };
+        V2InferenceStatsDto: {
+            /** @description Completed requests, from the queue to the answer */
+            success: components["schemas"]["V2DurationStatDto"];
+            /** @description Failed requests: engine errors, full queue, deadline passed */
+            fail: components["schemas"]["V2DurationStatDto"];
+            /** @description Time completed requests waited in the queue */
+            queue: components["schemas"]["V2DurationStatDto"];
+            /** @description Always 0: inputs are copied as part of the engine call */
+            compute_input: components["schemas"]["V2DurationStatDto"];
+            /** @description Engine time; each request counts its batch's call */
+            compute_infer: components["schemas"]["V2DurationStatDto"];
+            /** @description Always 0, as compute_input */
+            compute_output: components["schemas"]["V2DurationStatDto"];
+            /** @description Always 0: no response cache */
+            cache_hit: components["schemas"]["V2DurationStatDto"];
+        };
+        V2BatchStatDto: {
+            /**
+             * @description Rows the engine calls joined
+             * @example 8
+             */
+            batch_size: number;
+            compute_input: components["schemas"]["V2DurationStatDto"];
+            compute_infer: components["schemas"]["V2DurationStatDto"];
+            compute_output: components["schemas"]["V2DurationStatDto"];
+        };
+        V2ModelStatDto: {
+            /** @example iris */
+            name: string;
+            /** @example 1 */
+            version: string;
+            /**
+             * @description When the last request completed, in ms since the epoch; 0 before the first
+             * @example 1796601600000
+             */
+            last_inference: number;
+            /**
+             * @description Rows of the completed requests
+             * @example 40
+             */
+            inference_count: number;
+            /**
+             * @description Engine calls
+             * @example 12
+             */
+            execution_count: number;
+            inference_stats: components["schemas"]["V2InferenceStatsDto"];
+            /** @description Engine calls by the rows they joined */
+            batch_stats: components["schemas"]["V2BatchStatDto"][];
+        };
+        V2StatisticsDto: {
+            /** @description Since each version was last loaded in this process */
+            model_stats: components["schemas"]["V2ModelStatDto"][];
+        };
+        V2SpecificVersionsDto: {
+            /**
+             * @example [
+             *       1
+             *     ]
+             */
+            versions: number[];
+        };
+        V2VersionPolicyDto: {
+            specific: components["schemas"]["V2SpecificVersionsDto"];
+        };
+        V2TensorConfigDto: {
+            /** @example features */
+            name: string;
+            /**
+             * @description Triton's type name (BYTES as TYPE_STRING)
+             * @example TYPE_FP32
+             */
+            data_type: string;
+            /**
+             * @description The shape without the batch dimension where requests are joined; -1 is free
+             * @example [
+             *       4
+             *     ]
+             */
+            dims: number[];
+        };
+        V2QueuePolicyDto: {
+            /** @enum {string} */
+            timeout_action: "REJECT";
+            /**
+             * @description The version's defaultTimeoutMs, in microseconds
+             * @example 30000000
+             */
+            default_timeout_microseconds: number;
+            /**
+             * @description A request may shorten it (parameters.timeout, X-Request-Timeout-Ms)
+             * @example true
+             */
+            allow_timeout_override: boolean;
+            /** @example 1024 */
+            max_queue_size: number;
+        };
+        V2DynamicBatchingDto: {
+            /** @example 1000 */
+            max_queue_delay_microseconds: number;
+            /** @example false */
+            preserve_ordering: boolean;
+            /**
+             * @description online (1) and batch (2)
+             * @example 2
+             */
+            priority_levels: number;
+            /** @example 1 */
+            default_priority_level: number;
+            default_queue_policy: components["schemas"]["V2QueuePolicyDto"];
+        };
+        V2InstanceGroupDto: {
+            /** @example iris_0 */
+            name: string;
+            /** @enum {string} */
+            kind: "KIND_CPU" | "KIND_GPU";
+            /** @example 1 */
+            count: number;
+            /**
+             * @description GPU indices, for KIND_GPU
+             * @example []
+             */
+            gpus: number[];
+        };
+        V2ModelConfigDto: {
+            /** @example iris */
+            name: string;
+            /** @example onnxruntime_onnx */
+            platform: string;
+            /** @example onnxruntime */
+            backend: string;
+            version_policy: components["schemas"]["V2VersionPolicyDto"];
+            /**
+             * @description 0 where requests are not joined along axis 0
+             * @example 32
+             */
+            max_batch_size: number;
+            input: components["schemas"]["V2TensorConfigDto"][];
+            output: components["schemas"]["V2TensorConfigDto"][];
+            /** @description Present where requests are joined */
+            dynamic_batching?: components["schemas"]["V2DynamicBatchingDto"];
+            instance_group: components["schemas"]["V2InstanceGroupDto"][];
+        };
         V2TensorMetadataDto: {
             /** @example features */
             name: string;
@@ -2522,6 +2674,43 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        LivenessDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+        };
+        ReadinessChecksDto: {
+            /**
+             * @description The database answers
+             * @example true
+             */
+            database: boolean;
+            /**
+             * @description No migration is pending
+             * @example true
+             */
+            migrations: boolean;
+            /**
+             * @description Every version that should serve here is loaded
+             * @example true
+             */
+            models: boolean;
+        };
+        ReadinessDto: {
+            /** @example true */
+            ready: boolean;
+            checks: components["schemas"]["ReadinessChecksDto"];
+        };
+        V2LiveDto: {
+            /** @example true */
+            live: boolean;
+        };
+        V2ReadyDto: {
+            /** @example true */
+            ready: boolean;
+        };
         SeriesPointDto: {
             /**
              * @description Start of the step
@@ -3432,12 +3621,88 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Counts and nanoseconds since each version was last loaded here */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "model_stats": [
+                     *         {
+                     *           "name": "iris",
+                     *           "version": "1",
+                     *           "last_inference": 1796601600000,
+                     *           "inference_count": 40,
+                     *           "execution_count": 12,
+                     *           "inference_stats": {
+                     *             "success": {
+                     *               "count": 40,
+                     *               "ns": 21400000
+                     *             },
+                     *             "fail": {
+                     *               "count": 0,
+                     *               "ns": 0
+                     *             },
+                     *             "queue": {
+                     *               "count": 40,
+                     *               "ns": 9800000
+                     *             },
+                     *             "compute_input": {
+                     *               "count": 40,
+                     *               "ns": 0
+                     *             },
+                     *             "compute_infer": {
+                     *               "count": 40,
+                     *               "ns": 11600000
+                     *             },
+                     *             "compute_output": {
+                     *               "count": 40,
+                     *               "ns": 0
+                     *             },
+                     *             "cache_hit": {
+                     *               "count": 0,
+                     *               "ns": 0
+                     *             }
+                     *           },
+                     *           "batch_stats": [
+                     *             {
+                     *               "batch_size": 1,
+                     *               "compute_input": {
+                     *                 "count": 8,
+                     *                 "ns": 0
+                     *               },
+                     *               "compute_infer": {
+                     *                 "count": 8,
+                     *                 "ns": 2000000
+                     *               },
+                     *               "compute_output": {
+                     *                 "count": 8,
+                     *                 "ns": 0
+                     *               }
+                     *             },
+                     *             {
+                     *               "batch_size": 8,
+                     *               "compute_input": {
+                     *                 "count": 4,
+                     *                 "ns": 0
+                     *               },
+                     *               "compute_infer": {
+                     *                 "count": 4,
+                     *                 "ns": 1200000
+                     *               },
+                     *               "compute_output": {
+                     *                 "count": 4,
+                     *                 "ns": 0
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V2StatisticsDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -3462,12 +3727,88 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Counts and nanoseconds since each version was last loaded here */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "model_stats": [
+                     *         {
+                     *           "name": "iris",
+                     *           "version": "1",
+                     *           "last_inference": 1796601600000,
+                     *           "inference_count": 40,
+                     *           "execution_count": 12,
+                     *           "inference_stats": {
+                     *             "success": {
+                     *               "count": 40,
+                     *               "ns": 21400000
+                     *             },
+                     *             "fail": {
+                     *               "count": 0,
+                     *               "ns": 0
+                     *             },
+                     *             "queue": {
+                     *               "count": 40,
+                     *               "ns": 9800000
+                     *             },
+                     *             "compute_input": {
+                     *               "count": 40,
+                     *               "ns": 0
+                     *             },
+                     *             "compute_infer": {
+                     *               "count": 40,
+                     *               "ns": 11600000
+                     *             },
+                     *             "compute_output": {
+                     *               "count": 40,
+                     *               "ns": 0
+                     *             },
+                     *             "cache_hit": {
+                     *               "count": 0,
+                     *               "ns": 0
+                     *             }
+                     *           },
+                     *           "batch_stats": [
+                     *             {
+                     *               "batch_size": 1,
+                     *               "compute_input": {
+                     *                 "count": 8,
+                     *                 "ns": 0
+                     *               },
+                     *               "compute_infer": {
+                     *                 "count": 8,
+                     *                 "ns": 2000000
+                     *               },
+                     *               "compute_output": {
+                     *                 "count": 8,
+                     *                 "ns": 0
+                     *               }
+                     *             },
+                     *             {
+                     *               "batch_size": 8,
+                     *               "compute_input": {
+                     *                 "count": 4,
+                     *                 "ns": 0
+                     *               },
+                     *               "compute_infer": {
+                     *                 "count": 4,
+                     *                 "ns": 1200000
+                     *               },
+                     *               "compute_output": {
+                     *                 "count": 4,
+                     *                 "ns": 0
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V2StatisticsDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -3502,12 +3843,88 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Counts and nanoseconds since each version was last loaded here */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "model_stats": [
+                     *         {
+                     *           "name": "iris",
+                     *           "version": "1",
+                     *           "last_inference": 1796601600000,
+                     *           "inference_count": 40,
+                     *           "execution_count": 12,
+                     *           "inference_stats": {
+                     *             "success": {
+                     *               "count": 40,
+                     *               "ns": 21400000
+                     *             },
+                     *             "fail": {
+                     *               "count": 0,
+                     *               "ns": 0
+                     *             },
+                     *             "queue": {
+                     *               "count": 40,
+                     *               "ns": 9800000
+                     *             },
+                     *             "compute_input": {
+                     *               "count": 40,
+                     *               "ns": 0
+                     *             },
+                     *             "compute_infer": {
+                     *               "count": 40,
+                     *               "ns": 11600000
+                     *             },
+                     *             "compute_output": {
+                     *               "count": 40,
+                     *               "ns": 0
+                     *             },
+                     *             "cache_hit": {
+                     *               "count": 0,
+                     *               "ns": 0
+                     *             }
+                     *           },
+                     *           "batch_stats": [
+                     *             {
+                     *               "batch_size": 1,
+                     *               "compute_input": {
+                     *                 "count": 8,
+                     *                 "ns": 0
+                     *               },
+                     *               "compute_infer": {
+                     *                 "count": 8,
+                     *                 "ns": 2000000
+                     *               },
+                     *               "compute_output": {
+                     *                 "count": 8,
+                     *                 "ns": 0
+                     *               }
+                     *             },
+                     *             {
+                     *               "batch_size": 8,
+                     *               "compute_input": {
+                     *                 "count": 4,
+                     *                 "ns": 0
+                     *               },
+                     *               "compute_infer": {
+                     *                 "count": 4,
+                     *                 "ns": 1200000
+                     *               },
+                     *               "compute_output": {
+                     *                 "count": 4,
+                     *                 "ns": 0
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V2StatisticsDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -3559,12 +3976,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The configuration in Triton's shape */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "name": "iris",
+                     *       "platform": "onnxruntime_onnx",
+                     *       "backend": "onnxruntime",
+                     *       "version_policy": {
+                     *         "specific": {
+                     *           "versions": [
+                     *             1
+                     *           ]
+                     *         }
+                     *       },
+                     *       "max_batch_size": 32,
+                     *       "input": [
+                     *         {
+                     *           "name": "features",
+                     *           "data_type": "TYPE_FP32",
+                     *           "dims": [
+                     *             4
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "output": [
+                     *         {
+                     *           "name": "probabilities",
+                     *           "data_type": "TYPE_FP32",
+                     *           "dims": [
+                     *             3
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "instance_group": [
+                     *         {
+                     *           "name": "iris_0",
+                     *           "kind": "KIND_CPU",
+                     *           "count": 1,
+                     *           "gpus": []
+                     *         }
+                     *       ],
+                     *       "dynamic_batching": {
+                     *         "max_queue_delay_microseconds": 1000,
+                     *         "preserve_ordering": false,
+                     *         "priority_levels": 2,
+                     *         "default_priority_level": 1,
+                     *         "default_queue_policy": {
+                     *           "timeout_action": "REJECT",
+                     *           "default_timeout_microseconds": 30000000,
+                     *           "allow_timeout_override": true,
+                     *           "max_queue_size": 1024
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V2ModelConfigDto"];
                 };
             };
             /** @description No API key, or an unknown, revoked or expired one */
@@ -3608,12 +4079,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The configuration in Triton's shape */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    /**
+                     * @example {
+                     *       "name": "iris",
+                     *       "platform": "onnxruntime_onnx",
+                     *       "backend": "onnxruntime",
+                     *       "version_policy": {
+                     *         "specific": {
+                     *           "versions": [
+                     *             1
+                     *           ]
+                     *         }
+                     *       },
+                     *       "max_batch_size": 32,
+                     *       "input": [
+                     *         {
+                     *           "name": "features",
+                     *           "data_type": "TYPE_FP32",
+                     *           "dims": [
+                     *             4
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "output": [
+                     *         {
+                     *           "name": "probabilities",
+                     *           "data_type": "TYPE_FP32",
+                     *           "dims": [
+                     *             3
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "instance_group": [
+                     *         {
+                     *           "name": "iris_0",
+                     *           "kind": "KIND_CPU",
+                     *           "count": 1,
+                     *           "gpus": []
+                     *         }
+                     *       ],
+                     *       "dynamic_batching": {
+                     *         "max_queue_delay_microseconds": 1000,
+                     *         "preserve_ordering": false,
+                     *         "priority_levels": 2,
+                     *         "default_priority_level": 1,
+                     *         "default_queue_policy": {
+                     *           "timeout_action": "REJECT",
+                     *           "default_timeout_microseconds": 30000000,
+                     *           "allow_timeout_override": true,
+                     *           "max_queue_size": 1024
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["V2ModelConfigDto"];
                 };
             };
             /** @description Bad input: the message names the field, what was expected and what came */
@@ -6342,12 +6867,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process answers */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["LivenessDto"];
                 };
             };
         };
@@ -6361,12 +6887,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
             /** @description Not ready; `checks` says which part is not */
@@ -6374,7 +6901,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessDto"];
+                };
             };
         };
     };
@@ -6387,12 +6916,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Live */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2LiveDto"];
                 };
             };
         };
@@ -6406,20 +6936,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Ready */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ReadyDto"];
                 };
             };
+            /** @description Not ready */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["V2ReadyDto"];
                 };
             };
         };

@@ -12,7 +12,15 @@ import { CLASSIFICATION_EXTENSION } from './codecs/classification';
 import { STATISTICS_EXTENSION, type V2StatisticsResponse } from './codecs/v2.statistics';
 import { MODEL_CONFIGURATION_EXTENSION, type V2ModelConfig } from './codecs/v2.model-config';
 import { v2ServerMetadata, type V2ModelMetadata, type V2ServerMetadata } from './codecs/v2.metadata';
-import { V2InferenceRequestDto, V2InferenceResponseDto, V2ModelMetadataDto, V2ModelReadyDto, V2ServerMetadataDto } from './dto/v2.dto';
+import {
+  V2InferenceRequestDto,
+  V2InferenceResponseDto,
+  V2ModelConfigDto,
+  V2ModelMetadataDto,
+  V2ModelReadyDto,
+  V2ServerMetadataDto,
+  V2StatisticsDto,
+} from './dto/v2.dto';
 import { InferenceService, type Answer } from './inference.service';
 import { PredictionRequest, type PredictionCall } from './request-options';
 import { setPredictionHeaders } from './response-headers';
@@ -30,6 +38,11 @@ import {
 const SERVER_VERSION = '0.1.0';
 /** The Open Inference Protocol extensions this server speaks, as Triton names them. */
 const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION, MODEL_CONFIGURATION_EXTENSION];
+
+/** A 200 whose JSON schema is `type`'s, with a whole example (a type alone shows its properties' examples). */
+function JsonAnswer(type: new () => object, example: object, description: string) {
+  return applyDecorators(ApiExtraModels(type), ApiOkResponse({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(type) }, example } } }));
+}
 
 /** The binary tensor data extension's body, either way. */
 const BINARY_BODY_DOC =
@@ -98,7 +111,7 @@ export class V2Controller {
       'queued and computing, with engine calls by the rows they joined (batch_stats). A key limited to some models sees only those. ' +
       'A model named "stats" has its metadata at /v2/models/stats/versions/{v} instead.',
   })
-  @ApiOkResponse({ schema: { example: V2_STATISTICS_EXAMPLE } })
+  @JsonAnswer(V2StatisticsDto, V2_STATISTICS_EXAMPLE, 'Counts and nanoseconds since each version was last loaded here')
   @ApiErrors(401)
   statistics(@CurrentPrincipal() caller: Principal): V2StatisticsResponse {
     return this.inference.v2Statistics(caller.models);
@@ -106,7 +119,7 @@ export class V2Controller {
 
   @Get('models/:name/stats')
   @ApiOperation({ summary: 'Statistics of the loaded versions of a model (Triton\'s statistics extension)' })
-  @ApiOkResponse({ schema: { example: V2_STATISTICS_EXAMPLE } })
+  @JsonAnswer(V2StatisticsDto, V2_STATISTICS_EXAMPLE, 'Counts and nanoseconds since each version was last loaded here')
   @ApiErrors(401, 404)
   modelStatistics(@Param('name') name: string, @CurrentPrincipal() caller: Principal): V2StatisticsResponse {
     return this.inference.v2Statistics(caller.models, name);
@@ -115,7 +128,7 @@ export class V2Controller {
   @Get('models/:name/versions/:version/stats')
   @ApiOperation({ summary: 'Statistics of one version (Triton\'s statistics extension)' })
   @ApiParam({ name: 'version', example: '1' })
-  @ApiOkResponse({ schema: { example: V2_STATISTICS_EXAMPLE } })
+  @JsonAnswer(V2StatisticsDto, V2_STATISTICS_EXAMPLE, 'Counts and nanoseconds since each version was last loaded here')
   @ApiErrors(400, 401, 404, 503)
   versionStatistics(@Param('name') name: string, @Param('version') version: string, @CurrentPrincipal() caller: Principal): V2StatisticsResponse {
     return this.inference.v2Statistics(caller.models, name, parseVersionNumber(version));
@@ -128,7 +141,7 @@ export class V2Controller {
       'max_batch_size, input and output dims (without the batch axis where max_batch_size > 0), dynamic_batching and instance_group, ' +
       'as Triton\'s tools (perf_analyzer, Model Analyzer) read them. Read-only: change settings with PATCH /api/models/{name}/versions/{v}.',
   })
-  @ApiOkResponse({ schema: { example: V2_MODEL_CONFIG_EXAMPLE } })
+  @JsonAnswer(V2ModelConfigDto, V2_MODEL_CONFIG_EXAMPLE, 'The configuration in Triton\'s shape')
   @ApiErrors(401, 404, 503)
   modelConfig(@Param('name') name: string): V2ModelConfig {
     return this.inference.v2ModelConfig(name);
@@ -137,7 +150,7 @@ export class V2Controller {
   @Get('models/:name/versions/:version/config')
   @ApiOperation({ summary: 'Model configuration of one version in Triton\'s shape (model configuration extension)' })
   @ApiParam({ name: 'version', example: '1' })
-  @ApiOkResponse({ schema: { example: V2_MODEL_CONFIG_EXAMPLE } })
+  @JsonAnswer(V2ModelConfigDto, V2_MODEL_CONFIG_EXAMPLE, 'The configuration in Triton\'s shape')
   @ApiErrors(400, 401, 404, 503)
   versionConfig(@Param('name') name: string, @Param('version') version: string): V2ModelConfig {
     return this.inference.v2ModelConfig(name, parseVersionNumber(version));

@@ -175,3 +175,173 @@ export class V2ModelReadyDto {
   @ApiProperty({ type: Boolean, example: true, description: 'A version can answer (the status is 503 when false)' })
   ready!: boolean;
 }
+
+/** Triton's statistics extension (codecs/v2.statistics.ts). */
+export class V2DurationStatDto {
+  @ApiProperty({ type: Number, example: 40 })
+  count!: number;
+
+  @ApiProperty({ type: Number, example: 9_800_000, description: 'Nanoseconds, summed' })
+  ns!: number;
+}
+
+export class V2InferenceStatsDto {
+  @ApiProperty({ type: V2DurationStatDto, description: 'Completed requests, from the queue to the answer' })
+  success!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto, description: 'Failed requests: engine errors, full queue, deadline passed' })
+  fail!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto, description: 'Time completed requests waited in the queue' })
+  queue!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto, description: 'Always 0: inputs are copied as part of the engine call' })
+  compute_input!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto, description: 'Engine time; each request counts its batch\'s call' })
+  compute_infer!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto, description: 'Always 0, as compute_input' })
+  compute_output!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto, description: 'Always 0: no response cache' })
+  cache_hit!: V2DurationStatDto;
+}
+
+export class V2BatchStatDto {
+  @ApiProperty({ type: Number, example: 8, description: 'Rows the engine calls joined' })
+  batch_size!: number;
+
+  @ApiProperty({ type: V2DurationStatDto })
+  compute_input!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto })
+  compute_infer!: V2DurationStatDto;
+
+  @ApiProperty({ type: V2DurationStatDto })
+  compute_output!: V2DurationStatDto;
+}
+
+export class V2ModelStatDto {
+  @ApiProperty({ type: String, example: 'iris' })
+  name!: string;
+
+  @ApiProperty({ type: String, example: '1' })
+  version!: string;
+
+  @ApiProperty({ type: Number, example: 1796601600000, description: 'When the last request completed, in ms since the epoch; 0 before the first' })
+  last_inference!: number;
+
+  @ApiProperty({ type: Number, example: 40, description: 'Rows of the completed requests' })
+  inference_count!: number;
+
+  @ApiProperty({ type: Number, example: 12, description: 'Engine calls' })
+  execution_count!: number;
+
+  @ApiProperty({ type: V2InferenceStatsDto })
+  inference_stats!: V2InferenceStatsDto;
+
+  @ApiProperty({ type: [V2BatchStatDto], description: 'Engine calls by the rows they joined' })
+  batch_stats!: V2BatchStatDto[];
+}
+
+export class V2StatisticsDto {
+  @ApiProperty({ type: [V2ModelStatDto], description: 'Since each version was last loaded in this process' })
+  model_stats!: V2ModelStatDto[];
+}
+
+/** Triton's model configuration extension (codecs/v2.model-config.ts). */
+export class V2TensorConfigDto {
+  @ApiProperty({ type: String, example: 'features' })
+  name!: string;
+
+  @ApiProperty({ type: String, example: 'TYPE_FP32', description: 'Triton\'s type name (BYTES as TYPE_STRING)' })
+  data_type!: string;
+
+  @ApiProperty({ type: [Number], example: [4], description: 'The shape without the batch dimension where requests are joined; -1 is free' })
+  dims!: number[];
+}
+
+export class V2SpecificVersionsDto {
+  @ApiProperty({ type: [Number], example: [1] })
+  versions!: number[];
+}
+
+export class V2VersionPolicyDto {
+  @ApiProperty({ type: V2SpecificVersionsDto })
+  specific!: V2SpecificVersionsDto;
+}
+
+export class V2QueuePolicyDto {
+  @ApiProperty({ enum: ['REJECT'] })
+  timeout_action!: string;
+
+  @ApiProperty({ type: Number, example: 30_000_000, description: 'The version\'s defaultTimeoutMs, in microseconds' })
+  default_timeout_microseconds!: number;
+
+  @ApiProperty({ type: Boolean, example: true, description: 'A request may shorten it (parameters.timeout, X-Request-Timeout-Ms)' })
+  allow_timeout_override!: boolean;
+
+  @ApiProperty({ type: Number, example: 1024 })
+  max_queue_size!: number;
+}
+
+export class V2DynamicBatchingDto {
+  @ApiProperty({ type: Number, example: 1000 })
+  max_queue_delay_microseconds!: number;
+
+  @ApiProperty({ type: Boolean, example: false })
+  preserve_ordering!: boolean;
+
+  @ApiProperty({ type: Number, example: 2, description: 'online (1) and batch (2)' })
+  priority_levels!: number;
+
+  @ApiProperty({ type: Number, example: 1 })
+  default_priority_level!: number;
+
+  @ApiProperty({ type: V2QueuePolicyDto })
+  default_queue_policy!: V2QueuePolicyDto;
+}
+
+export class V2InstanceGroupDto {
+  @ApiProperty({ type: String, example: 'iris_0' })
+  name!: string;
+
+  @ApiProperty({ enum: ['KIND_CPU', 'KIND_GPU'] })
+  kind!: string;
+
+  @ApiProperty({ type: Number, example: 1 })
+  count!: number;
+
+  @ApiProperty({ type: [Number], example: [], description: 'GPU indices, for KIND_GPU' })
+  gpus!: number[];
+}
+
+export class V2ModelConfigDto {
+  @ApiProperty({ type: String, example: 'iris' })
+  name!: string;
+
+  @ApiProperty({ type: String, example: 'onnxruntime_onnx' })
+  platform!: string;
+
+  @ApiProperty({ type: String, example: 'onnxruntime' })
+  backend!: string;
+
+  @ApiProperty({ type: V2VersionPolicyDto })
+  version_policy!: V2VersionPolicyDto;
+
+  @ApiProperty({ type: Number, example: 32, description: '0 where requests are not joined along axis 0' })
+  max_batch_size!: number;
+
+  @ApiProperty({ type: [V2TensorConfigDto] })
+  input!: V2TensorConfigDto[];
+
+  @ApiProperty({ type: [V2TensorConfigDto] })
+  output!: V2TensorConfigDto[];
+
+  @ApiPropertyOptional({ type: V2DynamicBatchingDto, description: 'Present where requests are joined' })
+  dynamic_batching?: V2DynamicBatchingDto;
+
+  @ApiProperty({ type: [V2InstanceGroupDto] })
+  instance_group!: V2InstanceGroupDto[];
+}
