@@ -24,6 +24,8 @@ interface Job {
   id: string;
   status: string;
   resultsUrl: string | null;
+  finishedAt: string | null;
+  expiresAt: string | null;
 }
 
 interface Deployment {
@@ -287,6 +289,9 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     const link = listed.getByRole('link', { name: 'Download results' });
     expect(await link.getAttribute('href')).toBe(job.resultsUrl);
     expect(await link.getAttribute('download')).not.toBeNull();
+    // Finished jobs are deleted after MODELGATE_JOB_RETENTION_DAYS (30): the row says until when.
+    expect(Date.parse(job.expiresAt!) - Date.parse(job.finishedAt!)).toBe(30 * 86_400_000);
+    expect(await listed.locator('.expires').textContent()).toMatch(/^kept until \S/);
 
     // The link works with the operator's session cookie alone, as a click on it would.
     const download = await page.evaluate(async (url) => {

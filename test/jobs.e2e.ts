@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { Schemas } from '../libs/api-client/src/index';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { JobsRepository } from '../apps/api/src/jobs/jobs.repository';
@@ -362,6 +363,42 @@ describe('batch jobs', () => {
     expect((await job(submitted.body.id)).status).toBe(404);
     await server.restart();
     expect(await jobFolders()).not.toContain(submitted.body.id);
+  });
+
+  it('deletes finished jobs with their files MODELGATE_JOB_RETENTION_DAYS after they finished, each recorded in the audit log', async () => {
+    const old = await submit('mlp', jsonl(featureRows(3)), 'old.jsonl');
+    const recent = await submit('mlp', jsonl(featureRows(3)), 'recent.jsonl');
+    const done = await finished(old.body.id);
+    await finished(recent.body.id);
+    // 30 days by default.
+    expect(Date.parse(done.expiresAt!) - Date.parse(done.finishedAt!)).toBe(30 * 86_400_000);
+    // The first finished 31 days ago, as the database records it.
+    const client = new Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`UPDATE "inference_jobs" SET "finished_at" = now() - interval '31 days' WHERE "id" = $1`, [old.body.id]);
+    } finally {
+      await client.end();
+    }
+
+    // 0 keeps finished jobs: the sweep at start leaves it.
+    await server.restart({ MODELGATE_JOB_RETENTION_DAYS: '0' });
+    const kept = await job(old.body.id);
+    expect(kept.status).toBe(200);
+    expect(kept.body.expiresAt).toBeNull();
+    expect(await jobFolders()).toContain(old.body.id);
+
+    await server.restart({ MODELGATE_JOB_RETENTION_DAYS: '30' });
+    expect((await job(old.body.id)).status).toBe(404);
+    expect(await jobFolders()).not.toContain(old.body.id);
+    expect((await job(recent.body.id)).body).toMatchObject({ status: 'succeeded', expiresAt: expect.any(String) });
+    expect(await jobFolders()).toContain(recent.body.id);
+    const audit = await server.json<{ items: Array<{ action: string; actor: string; changes: Record<string, unknown> }> }>(`/api/audit?target=job:${old.body.id}`);
+    expect(audit.body.items.map((entry) => [entry.action, entry.actor])).toEqual([
+      ['job.expire', 'system:retention'],
+      ['job.submit', 'key:testadmin01'],
+    ]);
+    expect(audit.body.items[0].changes).toMatchObject({ model: 'mlp', status: 'succeeded', createdBy: 'key:testadmin01', retentionDays: 30 });
   });
 
   it('refuses a file over the upload limit with 413, keeping nothing of it', async () => {

@@ -33,8 +33,13 @@ describe('loadConfig', () => {
   });
 
   it('runs one batch job at a time, looking for queued ones every second, unless MODELGATE_JOB_CONCURRENCY and MODELGATE_JOB_POLL_MS say otherwise', () => {
-    expect(loadConfig({}).jobs).toEqual({ concurrency: 1, pollMs: 1000 });
-    expect(loadConfig({ MODELGATE_JOB_CONCURRENCY: '0', MODELGATE_JOB_POLL_MS: '100' }).jobs).toEqual({ concurrency: 0, pollMs: 100 });
+    expect(loadConfig({}).jobs).toEqual({ concurrency: 1, pollMs: 1000, retentionDays: 30 });
+    expect(loadConfig({ MODELGATE_JOB_CONCURRENCY: '0', MODELGATE_JOB_POLL_MS: '100', MODELGATE_JOB_RETENTION_DAYS: '0' }).jobs).toEqual({
+      concurrency: 0,
+      pollMs: 100,
+      retentionDays: 0,
+    });
+    expect(() => loadConfig({ MODELGATE_JOB_RETENTION_DAYS: '-1' })).toThrow(/MODELGATE_JOB_RETENTION_DAYS/);
     expect(() => loadConfig({ MODELGATE_JOB_CONCURRENCY: '-1' })).toThrow('MODELGATE_JOB_CONCURRENCY');
   });
 

@@ -80,6 +80,11 @@ export interface JobsConfig {
   concurrency: number;
   /** MODELGATE_JOB_POLL_MS: how often it looks for queued jobs (a job submitted to this process starts at once). */
   pollMs: number;
+  /**
+   * MODELGATE_JOB_RETENTION_DAYS: a finished job (succeeded, failed or cancelled) is deleted, with its
+   * files, this many days after it finished; 0 keeps finished jobs until someone deletes them.
+   */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs: {
       concurrency: read.integer('MODELGATE_JOB_CONCURRENCY', 1, 0, 64),
       pollMs: read.integer('MODELGATE_JOB_POLL_MS', 1000, 50, HOUR),
+      retentionDays: read.integer('MODELGATE_JOB_RETENTION_DAYS', 30, 0, 3650),
     },
     dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
     idleSpinMs: read.integer('MODELGATE_IDLE_SPIN_MS', 1, 0, 100),

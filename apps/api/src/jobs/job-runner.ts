@@ -3,7 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { copyTensors, RuntimeError, type InferResult, type NamedTensors, QueueFullError } from '@modelgate/runtime';
+import { AuditService } from '../audit/audit.service';
+import { systemOrigin } from '../audit/request-origin';
 import type { AppConfig } from '../config/config';
+import { Transactions } from '../database/transaction';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelServer } from '../inference/model-server.service';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
@@ -21,7 +24,7 @@ const LEASE_RENEW_MS = 2_000;
 const VERSION_WAIT_MS = 60_000;
 /** A job interrupted this many times (its process died each time) is failed rather than tried again. */
 const MAX_ATTEMPTS = 5;
-/** How often the files of jobs deleted with their model are removed. */
+/** How often finished jobs past MODELGATE_JOB_RETENTION_DAYS are deleted, and the files of deleted jobs removed. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 interface RunningJob {
@@ -63,6 +66,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly files: JobFiles,
     private readonly modelServer: ModelServer,
     private readonly metrics: ServingMetrics,
+    private readonly audit: AuditService,
+    private readonly transactions: Transactions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -106,12 +111,29 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.running.get(id)?.progress;
   }
 
-  /** Removes the files of jobs deleted with their model. */
+  /**
+   * Deletes the finished jobs past MODELGATE_JOB_RETENTION_DAYS (each recorded in the audit log as
+   * `job.expire`), then removes the files of every job that is gone: expired, deleted with its model,
+   * or deleted by another replica.
+   */
   private async sweep(): Promise<void> {
+    const days = this.config.jobs.retentionDays;
     try {
+      if (days > 0) {
+        // The jobs and their audit entries commit together.
+        const expired = await this.transactions.run(async (transaction) => {
+          const jobs = await this.repository.deleteFinishedBefore(days, transaction);
+          for (const job of jobs) {
+            const changes = { model: job.modelName, status: job.status, createdBy: job.createdBy, finishedAt: job.finishedAt.toISOString(), retentionDays: days };
+            await this.audit.record(systemOrigin('retention'), { action: 'job.expire', target: `job:${job.id}`, changes }, transaction);
+          }
+          return jobs;
+        });
+        if (expired.length > 0) this.logger.log(`deleted ${expired.length} batch job(s) that finished more than ${days} days ago (MODELGATE_JOB_RETENTION_DAYS)`);
+      }
       await this.files.sweep(() => this.repository.allIds());
     } catch (error) {
-      this.logger.warn(`could not remove the files of deleted batch jobs: ${(error as Error).message}`);
+      this.logger.warn(`could not remove expired or deleted batch jobs: ${(error as Error).message}`);
     }
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { Transactions } from '../database/transaction';
 import { InferenceModule } from '../inference/inference.module';
 import { TelemetryCoreModule } from '../telemetry/telemetry-core.module';
 import { JobFiles } from './job-files';
@@ -17,6 +18,7 @@ import { JobsService } from './jobs.service';
     JobsRepository,
     JobsService,
     JobRunner,
+    Transactions,
     { provide: JobFiles, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new JobFiles(config.dataDir) },
   ],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Transaction } from '../database/transaction';
 import type { JobInputFormat } from './job-input';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -208,6 +209,26 @@ export class JobsRepository {
   async deleteUnlessRunning(id: string): Promise<boolean> {
     const [rows] = (await this.dataSource.query(`DELETE FROM "inference_jobs" WHERE "id" = $1 AND "status" <> 'running' RETURNING "id"`, [id])) as UpdatedRows;
     return rows.length > 0;
+  }
+
+  /**
+   * Deletes the jobs that finished (succeeded, failed or cancelled) more than `days` days ago, and
+   * answers them: their files are swept next (JobFiles.sweep).
+   */
+  async deleteFinishedBefore(
+    days: number,
+    transaction: Transaction,
+  ): Promise<Array<{ id: string; modelName: string | null; status: string; createdBy: string; finishedAt: Date }>> {
+    const rows = (await transaction.query(
+      `WITH expired AS (
+         DELETE FROM "inference_jobs"
+         WHERE "status" IN ('succeeded', 'failed', 'cancelled') AND "finished_at" < now() - make_interval(days => $1)
+         RETURNING "id", "model_id", "status", "created_by", "finished_at"
+       )
+       SELECT e."id", m."name" AS model_name, e."status", e."created_by", e."finished_at" FROM expired e LEFT JOIN "models" m ON m."id" = e."model_id"`,
+      [days],
+    )) as Array<{ id: string; model_name: string | null; status: string; created_by: string; finished_at: Date | string }>;
+    return rows.map((row) => ({ id: row.id, modelName: row.model_name, status: row.status, createdBy: row.created_by, finishedAt: new Date(row.finished_at) }));
   }
 
   /** Every job id, to tell which folders under <data>/jobs belong to no job (their model was deleted). */

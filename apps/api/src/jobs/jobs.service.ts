@@ -205,9 +205,16 @@ export class JobsService {
       createdAt: record.createdAt.toISOString(),
       startedAt: record.startedAt?.toISOString() ?? null,
       finishedAt: record.finishedAt?.toISOString() ?? null,
+      expiresAt: expiryOf(record.finishedAt, this.config.jobs.retentionDays),
       resultsUrl: ended ? `/api/jobs/${record.id}/results` : null,
     };
   }
+}
+
+/** When a finished job is deleted (MODELGATE_JOB_RETENTION_DAYS; 0 keeps it): null while it runs, or kept. */
+function expiryOf(finishedAt: Date | null, retentionDays: number): string | null {
+  if (finishedAt === null || retentionDays === 0) return null;
+  return new Date(finishedAt.getTime() + retentionDays * 86_400_000).toISOString();
 }
 
 function mayUseModel(principal: Principal, modelName: string): boolean {

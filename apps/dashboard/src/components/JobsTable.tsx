@@ -65,6 +65,7 @@ export function JobsTable({ jobs, showModel }: { jobs: Jobs; showModel: boolean 
                   <div className="muted small">by {job.createdBy}</div>
                 </td>
                 <td>
+                  {job.expiresAt && <div className="muted small expires">kept until {formatTime(job.expiresAt)}</div>}
                   <span className="row">
                     {job.resultsUrl && (
                       <a href={job.resultsUrl} download>

@@ -65,6 +65,14 @@ export class JobDto {
   @ApiProperty({ type: String, nullable: true, example: null })
   finishedAt!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'When the finished job and its results are deleted (MODELGATE_JOB_RETENTION_DAYS after it finished); null while it runs, or where finished jobs are kept',
+  })
+  expiresAt!: string | null;
+
   @ApiProperty({ type: String, nullable: true, example: '/api/jobs/0b9c6f1e-4c1a-4f5e-9a57-3c2d1e0f9a8b/results', description: 'Where the results are, once the job has ended' })
   resultsUrl!: string | null;
 }
