@@ -6,8 +6,8 @@ import { copyTensors, RuntimeError, type InferResult, type NamedTensors, QueueFu
 import { AuditService } from '../audit/audit.service';
 import { systemOrigin } from '../audit/request-origin';
 import type { AppConfig } from '../config/config';
-import { Transactions } from '../database/transaction';
 import { APP_CONFIG } from '../config/config.module';
+import { Transactions } from '../database/transaction';
 import { ModelServer } from '../inference/model-server.service';
 import { ServingMetrics } from '../telemetry/metrics/serving-metrics';
 import { JobFiles } from './job-files';
