@@ -341,6 +341,27 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect((await server.fetch(job.resultsUrl!)).status).toBe(404);
   });
 
+  it('submits a file whose name says no format with the format chosen in the form', async () => {
+    // CSV rows in a .txt file: the API cannot tell the format from the name, so the form says it.
+    const rows = [ROW, [6.7, 3.0, 5.2, 2.3]];
+    await writeFile(join(fixtures, 'export.txt'), `a,b,c,d\n${rows.map((row) => row.join(',')).join('\n')}\n`);
+    await page.goto('/models/iris-web');
+    const panel = page.getByRole('region', { name: 'Batch jobs' });
+    await panel.getByRole('button', { name: 'New batch job' }).click();
+    const form = panel.getByRole('form', { name: 'New batch job' });
+    await form.getByLabel('Input file').setInputFiles(join(fixtures, 'export.txt'));
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent(), { timeout: 20_000 }).toContain('cannot tell the format of "export.txt"');
+    await form.getByLabel('Format').selectOption('csv');
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await expect.poll(() => form.count(), { timeout: 20_000 }).toBe(0);
+    const listed = panel.getByRole('table', { name: 'Batch jobs' }).locator('tr[data-job-id]');
+    await expect.poll(() => listed.locator('.badge').textContent(), { timeout: 30_000 }).toBe('succeeded');
+    const [job] = (await server.json<{ items: Array<Job & { format: string; totalRows: number }> }>('/api/jobs?model=iris-web')).body.items;
+    expect(job).toMatchObject({ status: 'succeeded', format: 'csv', totalRows: 2 });
+    expect((await server.fetch(`/api/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
   it('keeps a client route on reload', async () => {
     await page.goto('/models/iris-web');
     await page.getByRole('heading', { name: 'iris-web' }).waitFor();

@@ -41,6 +41,8 @@ export function JobsPanel({ name, versions }: { name: string; versions: Array<Sc
 function SubmitForm({ name, ready, onDone }: { name: string; ready: number[]; onDone(submitted: boolean): Promise<void> }) {
   const file = useRef<HTMLInputElement>(null);
   const [version, setVersion] = useState<number>();
+  /** '' leaves the format to the file name's extension. */
+  const [format, setFormat] = useState<'' | 'jsonl' | 'csv'>('');
   const submit = useUpload((form, onProgress) => submitJob(name, form, onProgress));
 
   const send = async (event: FormEvent) => {
@@ -49,6 +51,7 @@ function SubmitForm({ name, ready, onDone }: { name: string; ready: number[]; on
     if (!chosen) return;
     const form = new FormData();
     if (version !== undefined) form.append('version', String(version));
+    if (format !== '') form.append('format', format);
     form.append('file', chosen, chosen.name);
     if (await submit.run(form)) await onDone(true);
   };
@@ -63,6 +66,14 @@ function SubmitForm({ name, ready, onDone }: { name: string; ready: number[]; on
           JSON Lines (.jsonl, .ndjson), one instance per line, e.g. <code>[5.1, 3.5, 1.4, 0.2]</code>; or CSV (.csv), one row of numbers per instance, for a model with one input.
           Every row is checked against the model before the job is queued.
         </span>
+      </label>
+      <label className="inline">
+        Format{' '}
+        <select value={format} onChange={(event) => setFormat(event.target.value as typeof format)} aria-label="Format">
+          <option value="">from the file name (.jsonl, .ndjson, .csv)</option>
+          <option value="jsonl">JSON Lines</option>
+          <option value="csv">CSV</option>
+        </select>
       </label>
       <label className="inline">
         Version <VersionSelect versions={ready} value={version} onChange={setVersion} none="where the traffic goes (stable)" label="Version" />
