@@ -183,6 +183,15 @@ describe('the API client (libs/api-client)', () => {
         }
       }
       expect(examples).toBeGreaterThanOrEqual(10);
+      // Every answer of every route says what it is.
+      const undescribed = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.entries(item).flatMap(([method, operation]) =>
+          Object.entries(operation.responses)
+            .filter(([, response]) => !response.description)
+            .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+        ),
+      );
+      expect(undescribed).toEqual([]);
     } finally {
       await rm(fixtures, { recursive: true, force: true });
     }

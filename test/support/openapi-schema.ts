@@ -25,7 +25,7 @@ export interface MediaType {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, MediaType> }; responses: Record<string, { content?: Record<string, MediaType> }> }>>;
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, MediaType> }; responses: Record<string, { description?: string; content?: Record<string, MediaType> }> }>>;
   components: { schemas: Record<string, SchemaObject> };
 }
 

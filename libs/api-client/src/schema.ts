@@ -2943,6 +2943,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of entries, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2992,6 +2993,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The keys, never their secrets */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3051,6 +3053,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The key: its secret is shown this once */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3108,6 +3111,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3167,6 +3171,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The key with its new secret, shown this once */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3244,6 +3249,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Logged in: the session cookie is set */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3290,6 +3296,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Logged out: the cookie is cleared */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3325,6 +3332,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3366,6 +3374,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Changed; your other sessions have ended */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3422,6 +3431,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The accounts */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3472,6 +3482,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The account, created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3533,6 +3544,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The account as changed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5387,6 +5399,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The models */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5428,6 +5441,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The model, created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5476,6 +5490,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The model */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5515,6 +5530,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted, with its versions and their files */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -5556,6 +5572,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The model as changed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5604,6 +5621,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The versions */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5647,6 +5665,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The version, with its status and signature */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -5723,6 +5742,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5772,6 +5792,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -5823,6 +5844,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The version as changed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5880,6 +5902,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The deployment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5932,6 +5955,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The deployment as set */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6002,6 +6026,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The deployment after the promotion */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6072,6 +6097,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The deployment after the rollback */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6142,6 +6168,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The deployment, its plan paused */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6212,6 +6239,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The deployment, its plan running again */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6282,6 +6310,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The deployment, its plan aborted */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6351,6 +6380,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The changes, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6413,6 +6443,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Per pair of versions: totals over the range and a point per minute */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6474,6 +6505,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The job, queued: every row was checked against the version */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6572,6 +6604,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of jobs; nextCursor reads the next */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6620,6 +6653,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The job, with its progress (live while it runs here) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6677,6 +6711,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted, with its input and results */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -6808,6 +6843,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The job, cancelled, with the rows scored before */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7015,6 +7051,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The series, one point per step */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7075,6 +7112,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Each version's watched features and their PSI */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7134,6 +7172,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The requests kept, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;

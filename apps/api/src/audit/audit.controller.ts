@@ -16,7 +16,7 @@ export class AuditController {
     summary: 'The audit log, newest first (admin only)',
     description: 'Filters combine; page with `cursor` = the previous answer\'s `nextCursor`.',
   })
-  @ApiOkResponse({ type: AuditPageDto })
+  @ApiOkResponse({ type: AuditPageDto, description: 'A page of entries, newest first' })
   @ApiErrors(400, 401, 403)
   list(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
     return this.audit.page({

@@ -25,7 +25,7 @@ export class AuthController {
     summary: 'Operator login: sets an HttpOnly, SameSite=Strict session cookie',
     description: 'Repeated failures slow down (429 with Retry-After) and then lock the account for a while.',
   })
-  @ApiOkResponse({ type: SessionDto })
+  @ApiOkResponse({ type: SessionDto, description: 'Logged in: the session cookie is set' })
   @ApiErrors(400, 401, 429)
   async logIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionDto> {
     const { cookie, body } = await this.login.login(dto, { ip: request.ip, userAgent: request.headers['user-agent'] }, originOf(request));
@@ -37,7 +37,7 @@ export class AuthController {
   @RequireSession()
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session (server-side) and clear the cookie' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Logged out: the cookie is cleared' })
   @ApiErrors(401, 403)
   async logOut(@CurrentPrincipal() caller: Principal, @CurrentOrigin() origin: RequestOrigin, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     void reply.header('Set-Cookie', await this.login.logout(caller, origin));
@@ -46,7 +46,7 @@ export class AuthController {
   @Get('session')
   @RequireSession()
   @ApiOperation({ summary: 'Who is logged in, with what scopes, until when' })
-  @ApiOkResponse({ type: SessionDto })
+  @ApiOkResponse({ type: SessionDto, description: 'The session' })
   @ApiErrors(401, 403)
   session(@CurrentPrincipal() caller: Principal): Promise<SessionDto> {
     return this.operators.session(caller);
@@ -56,7 +56,7 @@ export class AuthController {
   @RequireSession()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your own password; your other sessions end' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Changed; your other sessions have ended' })
   @ApiErrors(400, 401, 403, 429)
   changePassword(@CurrentPrincipal() caller: Principal, @Body() dto: ChangePasswordDto, @CurrentOrigin() origin: RequestOrigin): Promise<void> {
     return this.operators.changeOwnPassword(caller, dto, origin);

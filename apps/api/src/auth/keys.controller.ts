@@ -21,7 +21,7 @@ export class KeysController {
     summary: 'Create an API key; the answer holds the full key, shown this once',
     description: 'Needs `keys` (or `admin`). A key can only be given scopes, models, an expiry and a rate limit within those of its creator.',
   })
-  @ApiCreatedResponse({ type: CreatedKeyDto })
+  @ApiCreatedResponse({ type: CreatedKeyDto, description: 'The key: its secret is shown this once' })
   @ApiErrors(400, 401, 403, 429)
   create(@Body() dto: CreateKeyDto, @CurrentPrincipal() caller: Principal, @CurrentOrigin() origin: RequestOrigin): Promise<CreatedKeyDto> {
     return this.keys.create(dto, caller, origin);
@@ -29,7 +29,7 @@ export class KeysController {
 
   @Get()
   @ApiOperation({ summary: 'List keys, newest first (admin: all; otherwise the keys the caller created); never the secret' })
-  @ApiOkResponse({ type: KeyListDto })
+  @ApiOkResponse({ type: KeyListDto, description: 'The keys, never their secrets' })
   @ApiErrors(400, 401, 403, 429)
   list(@Query() query: PageQueryDto, @CurrentPrincipal() caller: Principal): Promise<KeyListDto> {
     const { limit, offset } = pageOf(query);
@@ -39,7 +39,7 @@ export class KeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key: refused everywhere within a second' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(401, 403, 404, 429)
   revoke(@Param('id') id: string, @CurrentPrincipal() caller: Principal, @CurrentOrigin() origin: RequestOrigin): Promise<void> {
     return this.keys.revoke(id, caller, origin);
@@ -50,7 +50,7 @@ export class KeysController {
   @ApiOperation({
     summary: 'Rotate a key: a new secret for the same id; the old one works for graceSeconds more (default 24 hours)',
   })
-  @ApiOkResponse({ type: CreatedKeyDto })
+  @ApiOkResponse({ type: CreatedKeyDto, description: 'The key with its new secret, shown this once' })
   @ApiErrors(400, 401, 403, 404, 409, 429)
   rotate(
     @Param('id') id: string,

@@ -17,7 +17,7 @@ export class OperatorsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a dashboard account (admin only)' })
-  @ApiCreatedResponse({ type: OperatorDto })
+  @ApiCreatedResponse({ type: OperatorDto, description: 'The account, created' })
   @ApiErrors(400, 401, 403, 409)
   create(@Body() dto: CreateOperatorDto, @CurrentPrincipal() caller: Principal, @CurrentOrigin() origin: RequestOrigin): Promise<OperatorDto> {
     return this.operators.create(dto, caller, origin);
@@ -25,7 +25,7 @@ export class OperatorsController {
 
   @Get()
   @ApiOperation({ summary: 'List dashboard accounts (admin only); never the password hash' })
-  @ApiOkResponse({ type: OperatorListDto })
+  @ApiOkResponse({ type: OperatorListDto, description: 'The accounts' })
   @ApiErrors(400, 401, 403)
   list(@Query() query: PageQueryDto): Promise<OperatorListDto> {
     const { limit, offset } = pageOf(query);
@@ -34,7 +34,7 @@ export class OperatorsController {
 
   @Patch(':username')
   @ApiOperation({ summary: "Change an account's role, disable or enable it, or set its password (admin only)" })
-  @ApiOkResponse({ type: OperatorDto })
+  @ApiOkResponse({ type: OperatorDto, description: 'The account as changed' })
   @ApiErrors(400, 401, 403, 404, 409)
   update(@Param('username') username: string, @Body() dto: UpdateOperatorDto, @CurrentOrigin() origin: RequestOrigin): Promise<OperatorDto> {
     return this.operators.update(username, dto, origin);

@@ -33,7 +33,7 @@ export class JobsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: SubmitJobBodyDto })
-  @ApiCreatedResponse({ type: JobDto })
+  @ApiCreatedResponse({ type: JobDto, description: 'The job, queued: every row was checked against the version' })
   @ApiErrors(400, 401, 403, 404, 413, 415, 429, 503)
   submit(@Param('name') name: string, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal): Promise<JobDto> {
     return this.jobs.submit(name, multipartParts(request, 'the rows'), principal);
@@ -41,7 +41,7 @@ export class JobsController {
 
   @Get('api/jobs')
   @ApiOperation({ summary: 'Your batch jobs, newest first (admins: everyone\'s)', description: 'Page with `cursor` = the previous answer\'s `nextCursor`.' })
-  @ApiOkResponse({ type: JobPageDto })
+  @ApiOkResponse({ type: JobPageDto, description: 'A page of jobs; nextCursor reads the next' })
   @ApiErrors(400, 401, 403)
   list(@Query() query: JobQueryDto, @CurrentPrincipal() principal: Principal): Promise<JobPageDto> {
     return this.jobs.list({ model: query.model, status: query.status, cursor: query.cursor, limit: Number(query.limit ?? 50) }, principal);
@@ -49,7 +49,7 @@ export class JobsController {
 
   @Get('api/jobs/:id')
   @ApiOperation({ summary: "A batch job's status and progress" })
-  @ApiOkResponse({ type: JobDto })
+  @ApiOkResponse({ type: JobDto, description: 'The job, with its progress (live while it runs here)' })
   @ApiErrors(400, 401, 403, 404)
   get(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobDto> {
     return this.jobs.get(id, principal);
@@ -74,7 +74,7 @@ export class JobsController {
   @HttpCode(200)
   @Audited('job.cancel', JOBS_AUDIT.jobCancelled)
   @ApiOperation({ summary: 'Cancel a queued or running job; the rows scored before stay in its results' })
-  @ApiOkResponse({ type: JobDto })
+  @ApiOkResponse({ type: JobDto, description: 'The job, cancelled, with the rows scored before' })
   @ApiErrors(400, 401, 403, 404, 409)
   cancel(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<JobDto> {
     return this.jobs.cancel(id, principal);
@@ -84,7 +84,7 @@ export class JobsController {
   @HttpCode(204)
   @Audited('job.delete', JOBS_AUDIT.jobDeleted)
   @ApiOperation({ summary: 'Delete a job that is not running, with its input and results' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Deleted, with its input and results' })
   @ApiErrors(400, 401, 403, 404, 409)
   remove(@Param('id', jobId) id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.jobs.delete(id, principal);

@@ -21,7 +21,7 @@ export class ModelsController {
   @RequireScope('models:write', { modelInBody: 'name' })
   @Audited('model.create', REGISTRY_AUDIT.modelCreated)
   @ApiOperation({ summary: 'Create a model (a name under which versions are uploaded)' })
-  @ApiCreatedResponse({ type: ModelDto })
+  @ApiCreatedResponse({ type: ModelDto, description: 'The model, created' })
   @ApiErrors(400, 401, 409)
   create(@Body() dto: CreateModelDto): Promise<ModelDto> {
     return this.registry.createModel(dto);
@@ -30,7 +30,7 @@ export class ModelsController {
   @Get()
   @RequireScope('models:read')
   @ApiOperation({ summary: 'List models, by name (a key limited to some models sees only those)' })
-  @ApiOkResponse({ type: ModelListDto })
+  @ApiOkResponse({ type: ModelListDto, description: 'The models' })
   @ApiErrors(400, 401)
   list(@Query() query: PageQueryDto, @CurrentPrincipal() caller: Principal): Promise<ModelListDto> {
     const { limit, offset } = pageOf(query);
@@ -40,7 +40,7 @@ export class ModelsController {
   @Get(':name')
   @RequireScope('models:read')
   @ApiOperation({ summary: 'Get a model' })
-  @ApiOkResponse({ type: ModelDto })
+  @ApiOkResponse({ type: ModelDto, description: 'The model' })
   @ApiErrors(401, 404)
   get(@Param('name') name: string): Promise<ModelDto> {
     return this.registry.getModel(name);
@@ -50,7 +50,7 @@ export class ModelsController {
   @RequireScope('models:write')
   @Audited('model.update', REGISTRY_AUDIT.modelUpdated)
   @ApiOperation({ summary: "Change a model's description, task or labels" })
-  @ApiOkResponse({ type: ModelDto })
+  @ApiOkResponse({ type: ModelDto, description: 'The model as changed' })
   @ApiErrors(400, 401, 404)
   update(@Param('name') name: string, @Body() dto: UpdateModelDto): Promise<ModelDto> {
     return this.registry.updateModel(name, dto);
@@ -61,7 +61,7 @@ export class ModelsController {
   @Audited('model.delete', REGISTRY_AUDIT.modelDeleted)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a model with all its versions; their workers are stopped and files removed' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Deleted, with its versions and their files' })
   @ApiErrors(401, 404)
   remove(@Param('name') name: string): Promise<void> {
     return this.registry.deleteModel(name);

@@ -28,7 +28,7 @@ export class VersionsController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadVersionBodyDto })
-  @ApiCreatedResponse({ type: VersionDto })
+  @ApiCreatedResponse({ type: VersionDto, description: 'The version, with its status and signature' })
   @ApiErrors(400, 401, 404, 413, 415, 422)
   upload(@Param('name') name: string, @Req() request: FastifyRequest): Promise<VersionDto> {
     return this.registry.uploadVersion(name, multipartParts(request), request.principal?.name ?? null);
@@ -37,7 +37,7 @@ export class VersionsController {
   @Get()
   @RequireScope('models:read')
   @ApiOperation({ summary: "List a model's versions" })
-  @ApiOkResponse({ type: [VersionDto] })
+  @ApiOkResponse({ type: [VersionDto], description: 'The versions' })
   @ApiErrors(401, 404)
   list(@Param('name') name: string): Promise<VersionDto[]> {
     return this.registry.listVersions(name);
@@ -46,7 +46,7 @@ export class VersionsController {
   @Get(':version')
   @RequireScope('models:read')
   @ApiOperation({ summary: 'Get a version: status, signature, serving settings' })
-  @ApiOkResponse({ type: VersionDto })
+  @ApiOkResponse({ type: VersionDto, description: 'The version' })
   @ApiErrors(400, 401, 404)
   get(@Param('name') name: string, @Param('version', versionNumberPipe) version: number): Promise<VersionDto> {
     return this.registry.getVersion(name, version);
@@ -56,7 +56,7 @@ export class VersionsController {
   @RequireScope('models:write')
   @Audited('version.update', REGISTRY_AUDIT.versionUpdated)
   @ApiOperation({ summary: "Change a version's description, serving settings (applied without restart) or status (ready / retired)" })
-  @ApiOkResponse({ type: VersionDto })
+  @ApiOkResponse({ type: VersionDto, description: 'The version as changed' })
   @ApiErrors(400, 401, 404, 422)
   update(@Param('name') name: string, @Param('version', versionNumberPipe) version: number, @Body() dto: UpdateVersionDto): Promise<VersionDto> {
     return this.registry.updateVersion(name, version, dto);
@@ -67,7 +67,7 @@ export class VersionsController {
   @Audited('version.delete', REGISTRY_AUDIT.versionDeleted)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a version; its workers stop and its file is removed when no other version shares it' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 401, 404)
   remove(@Param('name') name: string, @Param('version', versionNumberPipe) version: number): Promise<void> {
     return this.registry.deleteVersion(name, version);

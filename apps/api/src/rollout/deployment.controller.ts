@@ -27,7 +27,7 @@ export class DeploymentController {
     summary: 'The deployment: routes with their weights and readiness here, labels, shadow, fallback, plan and its progress',
     description: "With a running plan, `evaluation` holds its latest look at the canary against stable on this server, and what the step still needs.",
   })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment' })
   @ApiErrors(401, 403, 404)
   async get(@Param('name') name: string): Promise<DeploymentDto> {
     const deployment = await this.deployments.get(name);
@@ -44,7 +44,7 @@ export class DeploymentController {
       'optionally with a plan that moves it through its steps and rolls it back when a gate is breached. Versions that get traffic must be ' +
       'ready and loaded; traffic moves to them only then, and nothing in flight fails.',
   })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment as set' })
   @ApiErrors(400, 401, 403, 404, 409)
   put(@Param('name') name: string, @Body() dto: PutDeploymentDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.put(name, dto, origin);
@@ -54,7 +54,7 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireScope('deploy')
   @ApiOperation({ summary: 'Promote: the canary becomes stable and takes 100% of traffic' })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment after the promotion' })
   @ApiErrors(400, 401, 403, 404, 409)
   promote(@Param('name') name: string, @Body() dto: RolloutActionDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.promote(name, dto.reason, origin);
@@ -64,7 +64,7 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireScope('deploy')
   @ApiOperation({ summary: 'Roll back to the previous stable at 100%: drops a routed canary, or else restores the stable before the last promotion or switch' })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment after the rollback' })
   @ApiErrors(400, 401, 403, 404, 409)
   rollback(@Param('name') name: string, @Body() dto: RolloutActionDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.rollback(name, dto.reason, origin);
@@ -74,7 +74,7 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireScope('deploy')
   @ApiOperation({ summary: 'Pause the progressive plan: the weights stay where they are until resumed' })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment, its plan paused' })
   @ApiErrors(400, 401, 403, 404, 409)
   pause(@Param('name') name: string, @Body() dto: RolloutActionDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.pausePlan(name, dto.reason, origin);
@@ -84,7 +84,7 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireScope('deploy')
   @ApiOperation({ summary: 'Resume a paused plan; the current step starts over' })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment, its plan running again' })
   @ApiErrors(400, 401, 403, 404, 409)
   resume(@Param('name') name: string, @Body() dto: RolloutActionDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.resumePlan(name, dto.reason, origin);
@@ -94,7 +94,7 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireScope('deploy')
   @ApiOperation({ summary: 'Abort the plan: the canary goes back to 0% and stable serves everything' })
-  @ApiOkResponse({ type: DeploymentDto })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment, its plan aborted' })
   @ApiErrors(400, 401, 403, 404, 409)
   abort(@Param('name') name: string, @Body() dto: RolloutActionDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.abortPlan(name, dto.reason, origin);
@@ -103,7 +103,7 @@ export class DeploymentController {
   @Get('history')
   @RequireScope('models:read')
   @ApiOperation({ summary: 'Every change of the deployment, newest first: who, when, why, and the deployment it left' })
-  @ApiOkResponse({ type: RolloutHistoryDto })
+  @ApiOkResponse({ type: RolloutHistoryDto, description: 'The changes, newest first' })
   @ApiErrors(400, 401, 403, 404)
   history(@Param('name') name: string, @Query() query: PageQueryDto): Promise<RolloutHistoryDto> {
     const { limit, offset } = pageOf(query);

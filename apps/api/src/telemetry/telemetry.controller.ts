@@ -18,7 +18,7 @@ export class TelemetryController {
   @ApiOperation({
     summary: 'Request rate, error rate and p50/p95/p99 latency per version, one point per step (from per-minute rollups of every replica)',
   })
-  @ApiOkResponse({ type: ModelSeriesDto })
+  @ApiOkResponse({ type: ModelSeriesDto, description: 'The series, one point per step' })
   @ApiErrors(400, 401, 403, 404)
   series(@Param('name') name: string, @Query() query: SeriesQueryDto): Promise<ModelSeriesDto> {
     return this.telemetry.chart(name, {
@@ -31,7 +31,7 @@ export class TelemetryController {
   @Get('drift')
   @RequireScope('models:read')
   @ApiOperation({ summary: "Drift per version: each watched feature's population stability index against the version's baseline, flagged past the threshold" })
-  @ApiOkResponse({ type: ModelDriftDto })
+  @ApiOkResponse({ type: ModelDriftDto, description: 'Each version\'s watched features and their PSI' })
   @ApiErrors(400, 401, 403, 404)
   drift(@Param('name') name: string, @Query() query: DriftQueryDto): Promise<ModelDriftDto> {
     return this.telemetry.driftReport(name, query.hours === undefined ? undefined : Number(query.hours));
@@ -42,7 +42,7 @@ export class TelemetryController {
   @ApiOperation({
     summary: 'Requests kept by payload logging (off unless MODELGATE_PAYLOAD_LOG_MODELS names the model), newest first; admin only, as they hold client data',
   })
-  @ApiOkResponse({ type: ModelPayloadsDto })
+  @ApiOkResponse({ type: ModelPayloadsDto, description: 'The requests kept, newest first' })
   @ApiErrors(400, 401, 403, 404)
   payloads(@Param('name') name: string, @Query() query: PayloadsQueryDto): Promise<ModelPayloadsDto> {
     return this.telemetry.loggedPayloads(name, query.limit === undefined ? undefined : Number(query.limit));

@@ -16,7 +16,7 @@ export class ShadowController {
   @ApiOperation({
     summary: "Shadow comparisons per (primary, shadow) pair: top-1 agreement of classifier outputs, mean and max absolute difference of numeric outputs, errors and dropped copies; totals over the range and one point per minute",
   })
-  @ApiOkResponse({ type: ShadowComparisonsDto })
+  @ApiOkResponse({ type: ShadowComparisonsDto, description: 'Per pair of versions: totals over the range and a point per minute' })
   @ApiErrors(400, 401, 403, 404)
   comparisons(@Param('name') name: string, @Query() query: ShadowQueryDto): Promise<ShadowComparisonsDto> {
     return this.shadowComparisons.report(name, {
