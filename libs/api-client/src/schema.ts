@@ -1367,7 +1367,7 @@ export interface components {
          * @enum {string}
          */
         V2Datatype: "BOOL" | "UINT8" | "UINT16" | "UINT32" | "UINT64" | "INT8" | "INT16" | "INT32" | "INT64" | "FP16" | "FP32" | "FP64" | "BYTES";
-        V2InputParametersDto: {
+        V2TensorParametersDto: {
             /**
              * @description Binary tensor data extension: the tensor's bytes follow the JSON header (Inference-Header-Content-Length), this many, in input order
              * @example 16
@@ -1390,7 +1390,7 @@ export interface components {
              */
             datatype: components["schemas"]["V2Datatype"];
             /** @description binary_data_size where the output follows the JSON header as raw bytes */
-            parameters?: components["schemas"]["V2InputParametersDto"];
+            parameters?: components["schemas"]["V2TensorParametersDto"];
             /**
              * @description The elements, flat in row-major order or nested as the shape nests them: numbers (booleans for BOOL, strings for BYTES). Absent where the tensor travels as binary data (parameters.binary_data_size).
              * @example [
@@ -1670,7 +1670,7 @@ export interface components {
              * @example FP32
              */
             datatype: components["schemas"]["V2Datatype"];
-            parameters?: components["schemas"]["V2InputParametersDto"];
+            parameters?: components["schemas"]["V2TensorParametersDto"];
             /**
              * @description The elements, flat in row-major order or nested as the shape nests them: numbers (booleans for BOOL, strings for BYTES). Absent where the tensor travels as binary data (parameters.binary_data_size).
              * @example [

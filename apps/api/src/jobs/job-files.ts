@@ -72,9 +72,9 @@ export class JobFiles {
   }
 
   /**
-   * Removes job folders whose job is gone (deleted with its model) and stale staged uploads. The
-   * folders are listed before the jobs are read: a folder is adopted only once its job's row is
-   * committed, so one listed here is in `jobIds()` unless its job was deleted.
+   * Removes job folders whose job is gone (expired, or deleted with its model) and stale staged
+   * uploads. The folders are listed before the jobs are read: a folder is adopted only once its
+   * job's row is committed, so one listed here is in `jobIds()` unless its job was deleted.
    */
   async sweep(jobIds: () => Promise<ReadonlySet<string>>, now = Date.now()): Promise<void> {
     const folders = (await readdir(this.root, { withFileTypes: true })).filter((entry) => entry.isDirectory() && entry.name !== '.incoming');

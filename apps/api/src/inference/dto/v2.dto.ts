@@ -17,7 +17,8 @@ const TENSOR_DATA = {
     'Absent where the tensor travels as binary data (parameters.binary_data_size).',
 } as const;
 
-export class V2InputParametersDto {
+/** A tensor's parameters, in a request's inputs and a response's outputs alike. */
+export class V2TensorParametersDto {
   @ApiPropertyOptional({
     type: Number,
     example: 16,
@@ -36,8 +37,8 @@ export class V2RequestInputDto {
   @ApiProperty(DATATYPE)
   datatype!: string;
 
-  @ApiPropertyOptional({ type: V2InputParametersDto })
-  parameters?: V2InputParametersDto;
+  @ApiPropertyOptional({ type: V2TensorParametersDto })
+  parameters?: V2TensorParametersDto;
 
   @ApiPropertyOptional({ ...TENSOR_DATA, example: [5.1, 3.5, 1.4, 0.2] })
   data?: unknown[];
@@ -102,8 +103,8 @@ export class V2ResponseOutputDto {
   @ApiProperty(DATATYPE)
   datatype!: string;
 
-  @ApiPropertyOptional({ type: V2InputParametersDto, description: 'binary_data_size where the output follows the JSON header as raw bytes' })
-  parameters?: V2InputParametersDto;
+  @ApiPropertyOptional({ type: V2TensorParametersDto, description: 'binary_data_size where the output follows the JSON header as raw bytes' })
+  parameters?: V2TensorParametersDto;
 
   @ApiPropertyOptional({ ...TENSOR_DATA, example: [0.96, 0.04, 0] })
   data?: unknown[];
