@@ -2130,6 +2130,11 @@ export interface components {
              */
             deadlineExceededComputing: number;
             /**
+             * @description Answered 504 while they waited to be retried apart (see retriedApart): the batch they were joined in ran and failed, and their deadline passed before they were run again
+             * @example 0
+             */
+            deadlineExceededRetrying: number;
+            /**
              * @description Times a request was queued again, in a smaller group, because the engine failed the batch it was joined in: the request at fault then fails alone and the others are answered (each halving counts its members again)
              * @example 0
              */

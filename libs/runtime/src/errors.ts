@@ -58,13 +58,15 @@ export class QueueFullError extends RuntimeError {
 
 /**
  * The request's deadline passed (504). `stage` says where: still `queued` (it was dropped and never
- * computed) or `computing` (its batch was running; the result is discarded when it arrives).
+ * computed), `computing` (its batch was running; the result is discarded when it arrives), or
+ * `retrying` (the batch it was joined in failed, and it was dropped while it waited to be run
+ * again apart from the others: computed once, in a batch that failed, and not again).
  */
 export class DeadlineExceededError extends RuntimeError {
   readonly kind = 'deadline-exceeded';
   constructor(
     message: string,
-    readonly stage: 'queued' | 'computing',
+    readonly stage: 'queued' | 'computing' | 'retrying',
   ) {
     super(message);
   }

@@ -27,7 +27,22 @@ export class QueuedRequest {
     readonly timeoutMs: number,
     readonly deadline: number,
   ) {}
+
+  /**
+   * Waiting to be run again apart, after the engine failed a batch it was joined in: the group key
+   * that VersionQueue.retryApart gave it says so, and costs a request that never fails nothing.
+   */
+  get retryingApart(): boolean {
+    return this.shapeKey.charCodeAt(0) === APART_KEY_MARK;
+  }
 }
+
+/**
+ * First character of the shape key of a group a failed batch is split into (NUL): no shape key
+ * of inputs starts with it (shapeKey), so a group joins no other request.
+ */
+export const APART_KEY_PREFIX = '\u0000';
+const APART_KEY_MARK = 0;
 
 /** Compact the backing array once this many slots at its front are spent. */
 const COMPACT_AFTER = 1_024;

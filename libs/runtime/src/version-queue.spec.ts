@@ -403,6 +403,52 @@ describe('dynamic batching', () => {
         expect(stats.queueDepth).toEqual({ online: 0, batch: 0 });
         expect(stats.inFlight.batches).toBe(0);
       });
+
+      it(`says so when a request passes its deadline while it waits to be retried apart ${inline ? 'inline' : 'on a worker'}`, async () => {
+        const failing = await onnxMlpFailingOnLargeInputs(freshFolder('failing'));
+        // maxBatchSize 2: the pair below fills the instance's second slot at once, behind the blocker.
+        await runtime.load('flaky:1', { format: 'onnx', artifactPath: failing.path, batching: { maxBatchSize: 2, maxQueueDelayMs: 10_000 }, inline });
+        const deadlineMs = STALL_MS * 2;
+        runtime.simulateWorkerStall('flaky:1', 0, STALL_MS);
+        // Once the blocker is answered the joined pair is already running (it was sent behind it), and
+        // its retry is not sent yet: a second stall then holds the retry's first half.
+        const blocker = runtime.infer('flaky:1', single(GOOD[0])).then((result) => {
+          runtime.simulateWorkerStall('flaky:1', 0, STALL_MS * 4);
+          return result;
+        });
+        const good = runtime.infer('flaky:1', single(GOOD[1]));
+        const bad = runtime.infer('flaky:1', single(BAD), { deadlineMs });
+        const others = Promise.allSettled([blocker, good]);
+        // The pair fails; the good half is sent again and stalled, the bad half waits behind it.
+        const error = await bad.catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(DeadlineExceededError);
+        expect((error as DeadlineExceededError).kind).toBe('deadline-exceeded');
+        expect((error as DeadlineExceededError).stage).toBe('retrying');
+        expect((error as Error).message).toMatch(
+          new RegExp(
+            `^the request passed its deadline of ${deadlineMs} ms \\(after \\d+ ms\\) while it waited in the queue of model "flaky:1" to be retried apart: ` +
+              'the batch it was joined in failed, and this request may be one the model cannot run; ' +
+              'send it again with a longer deadline, and if it then fails alone, check its inputs$',
+          ),
+        );
+        const [first, second] = await others;
+        expect(first.status).toBe('fulfilled');
+        // Answered alone once the second stall ends, as if never joined.
+        expect((second as PromiseFulfilledResult<InferResult>).value?.batchSize).toBe(1);
+
+        const stats = statsOf('flaky:1');
+        expect(stats.batches.sizes).toEqual({ 1: 2, 2: 1 });
+        expect(stats.requests).toMatchObject({
+          accepted: 3,
+          completed: 2,
+          failed: 0,
+          retriedApart: 2,
+          deadlineExceededQueued: 0,
+          deadlineExceededComputing: 0,
+          deadlineExceededRetrying: 1,
+        });
+        expect(stats.queueDepth).toEqual({ online: 0, batch: 0 });
+      });
     }
 
     it('does not retry a request that fails alone, nor a batch of requests that are all at fault', async () => {

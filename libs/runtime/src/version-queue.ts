@@ -11,7 +11,7 @@ import {
   StackedInputs,
 } from './batching';
 import { DeadlineExceededError, InferenceError, QueueFullError } from './errors';
-import { QueuedRequest, RequestLane } from './request-lane';
+import { APART_KEY_PREFIX, QueuedRequest, RequestLane } from './request-lane';
 import type { ModelSignature } from './signature';
 import type { NamedTensors } from './tensor';
 import type { ActivityGauge } from './worker/idle-spin';
@@ -22,7 +22,8 @@ export interface InferOptions {
   /**
    * Relative: milliseconds from this call until the request is answered or dropped. It can only
    * shorten the version's `defaultTimeoutMs`; zero or less fails at once. Past it, a waiting request
-   * is removed from the queue without being computed, and one being computed is answered with
+   * is removed from the queue without being computed (one waiting to be retried apart after its
+   * joined batch failed: without being computed again), and one being computed is answered with
    * DeadlineExceededError at the deadline (its result is discarded when it arrives).
    */
   deadlineMs?: number;
@@ -46,6 +47,11 @@ export interface QueueStats {
     deadlineExceededQueued: number;
     /** Answered 504 while their batch ran; the result was discarded. */
     deadlineExceededComputing: number;
+    /**
+     * Answered 504 while they waited to be run again apart (see retriedApart): the batch they were
+     * joined in had run and failed, and they were dropped from the queue without a second run.
+     */
+    deadlineExceededRetrying: number;
     /**
      * Times a request went back to the queue because the engine failed the batch it was joined in
      * (see VersionQueue, "A failed batch"): each halving counts its members again.
@@ -179,7 +185,9 @@ function captureSettlers(resolve: (result: InferResult) => void, reject: (error:
  * go back to the front of their lane in two halves, each of which joins only itself, and run again;
  * a half that fails is halved again, and a request that fails alone fails with the engine's error.
  * A request at fault in a batch of n costs about 2 log2(n) more engine calls, and every other member
- * is answered as if it had never been joined. Crashes and unloads are not retried.
+ * is answered as if it had never been joined. Crashes and unloads are not retried. A member whose
+ * deadline passes while it waits for its retry gets a DeadlineExceededError of stage `retrying`
+ * (counted in deadlineExceededRetrying), not the queued one's "it was not computed".
  */
 export class VersionQueue {
   private readonly online = new RequestLane();
@@ -204,6 +212,7 @@ export class VersionQueue {
     refusedQueueFull: 0,
     deadlineExceededQueued: 0,
     deadlineExceededComputing: 0,
+    deadlineExceededRetrying: 0,
     retriedApart: 0,
   };
   private readonly batchCounts = { count: 0, computedRequests: 0, dispatchedIdle: 0, dispatchedFull: 0, dispatchedAfterDelay: 0, delayWaits: 0, handedOver: 0 };
@@ -486,8 +495,8 @@ export class VersionQueue {
     const half = Math.ceil(waiting.length / 2);
     const first = this.nextApartGroup;
     this.nextApartGroup += 2;
-    // No shape key starts with NUL (shapeKey), so a group joins no other request.
-    for (let index = 0; index < waiting.length; index++) waiting[index].shapeKey = `\u0000${index < half ? first : first + 1}`;
+    // A group joins no other request; its key also marks its members as retried (QueuedRequest.retryingApart).
+    for (let index = 0; index < waiting.length; index++) waiting[index].shapeKey = `${APART_KEY_PREFIX}${index < half ? first : first + 1}`;
     this.requestCounts.retriedApart += waiting.length;
     (waiting[0].priority === 'online' ? this.online : this.background).pushFront(waiting);
     this.dispatch();
@@ -585,7 +594,18 @@ export class VersionQueue {
     const elapsedMs = performance.now() - request.enqueuedAt;
     this.timing.failedMs += elapsedMs;
     const waitedMs = Math.round(elapsedMs);
-    if (stage === 'queued') {
+    if (stage === 'queued' && request.retryingApart) {
+      // Its first batch ran and failed: "not computed" would mislead, and so might "too slow".
+      this.requestCounts.deadlineExceededRetrying++;
+      request.reject(
+        new DeadlineExceededError(
+          `the request passed its deadline of ${request.timeoutMs} ms (after ${waitedMs} ms) while it waited in the queue of ${this.label} to be retried apart: ` +
+            'the batch it was joined in failed, and this request may be one the model cannot run; ' +
+            'send it again with a longer deadline, and if it then fails alone, check its inputs',
+          'retrying',
+        ),
+      );
+    } else if (stage === 'queued') {
       this.requestCounts.deadlineExceededQueued++;
       request.reject(
         new DeadlineExceededError(

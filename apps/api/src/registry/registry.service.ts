@@ -462,6 +462,7 @@ function toObservedDto(stats: VersionStats): ObservedServingDto {
       refusedQueueFull: requests.refusedQueueFull,
       deadlineExceededQueued: requests.deadlineExceededQueued,
       deadlineExceededComputing: requests.deadlineExceededComputing,
+      deadlineExceededRetrying: requests.deadlineExceededRetrying,
       retriedApart: requests.retriedApart,
     },
     engineCalls: batches.count,

@@ -3,7 +3,16 @@ import { v2ModelStat } from './v2.statistics';
 describe('v2ModelStat', () => {
   it("maps a version's counts and milliseconds onto Triton's counts and nanoseconds", () => {
     const stat = v2ModelStat('iris', 2, {
-      requests: { accepted: 44, completed: 40, failed: 1, refusedQueueFull: 2, deadlineExceededQueued: 1, deadlineExceededComputing: 0, retriedApart: 3 },
+      requests: {
+        accepted: 45,
+        completed: 40,
+        failed: 1,
+        refusedQueueFull: 2,
+        deadlineExceededQueued: 1,
+        deadlineExceededComputing: 0,
+        deadlineExceededRetrying: 1,
+        retriedApart: 3,
+      },
       batches: {
         count: 12,
         computedRequests: 40,
@@ -26,7 +35,7 @@ describe('v2ModelStat', () => {
       execution_count: 12,
       inference_stats: {
         success: { count: 40, ns: 21_400_000 },
-        fail: { count: 4, ns: 30_250_000 },
+        fail: { count: 5, ns: 30_250_000 },
         queue: { count: 40, ns: 9_800_000 },
         compute_input: { count: 40, ns: 0 },
         compute_infer: { count: 40, ns: 11_600_000 },

@@ -56,7 +56,10 @@ export function v2ModelStat(name: string, version: number, stats: Pick<VersionSt
   const requests = stats?.requests;
   const timing = stats?.timing;
   const completed = requests?.completed ?? 0;
-  const failed = requests === undefined ? 0 : requests.failed + requests.refusedQueueFull + requests.deadlineExceededQueued + requests.deadlineExceededComputing;
+  const failed =
+    requests === undefined
+      ? 0
+      : requests.failed + requests.refusedQueueFull + requests.deadlineExceededQueued + requests.deadlineExceededComputing + requests.deadlineExceededRetrying;
   const batchStats: V2ModelStat['batch_stats'] = [];
   let executions = 0;
   for (const [rows, calls] of Object.entries(stats?.batches.byRows ?? {}).sort(([a], [b]) => Number(a) - Number(b))) {

@@ -130,6 +130,13 @@ export class ObservedRequestsDto {
   @ApiProperty({
     example: 0,
     description:
+      'Answered 504 while they waited to be retried apart (see retriedApart): the batch they were joined in ran and failed, and their deadline passed before they were run again',
+  })
+  deadlineExceededRetrying!: number;
+
+  @ApiProperty({
+    example: 0,
+    description:
       'Times a request was queued again, in a smaller group, because the engine failed the batch it was joined in: the request at fault then fails alone and the others are answered (each halving counts its members again)',
   })
   retriedApart!: number;
