@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import {
   corruptOnnx,
   hostileArchives,
@@ -56,6 +57,16 @@ describe('registry', () => {
     await rm(fixtures, { recursive: true, force: true });
   });
 
+  async function withDatabase<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ connectionString: server.databaseUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
   const createModel = (name: string) => server.json('/api/models', { method: 'POST', body: JSON.stringify({ name }) });
   const upload = (model: string, file: Buffer, filename: string, fields?: Record<string, string>) =>
     server.json<VersionBody>(`/api/models/${model}/versions`, { method: 'POST', body: uploadForm(file, filename, fields) });
@@ -102,9 +113,36 @@ describe('registry', () => {
         expect(bad.status, name).toBe(400);
         expect((bad.body as { error: string }).error).toContain('name must be 1-63 characters');
       }
+      // GET /v2/models/stats is the protocol's statistics of all models: a model of that name would have no metadata route.
+      const modelsBefore = (await server.json<{ total: number }>('/api/models')).body.total;
+      const reserved = await createModel('stats');
+      expect(reserved.status).toBe(400);
+      expect((reserved.body as { error: string }).error).toBe(
+        'name "stats" is reserved: GET /v2/models/stats is the Open Inference Protocol\'s statistics route for all models, ' +
+          'where this model\'s metadata would be; choose another name (e.g. "stats-model")',
+      );
+      expect((await server.json('/api/models/stats')).status).toBe(404);
+      expect((await server.json<{ total: number }>('/api/models')).body.total).toBe(modelsBefore);
+      const rows = await withDatabase((client) => client.query(`SELECT count(*)::int AS count FROM "models" WHERE "name" = 'stats'`));
+      expect(rows.rows[0].count).toBe(0);
       const unknownField = await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'ok-name', colour: 'red' }) });
       expect(unknownField.status).toBe(400);
       expect((unknownField.body as { error: string }).error).toContain('property colour should not exist');
+    });
+
+    it('keeps serving a model named "stats" that was created before the name was reserved', async () => {
+      await withDatabase((client) => client.query(`INSERT INTO "models" ("name", "description") VALUES ('stats', 'from before')`));
+      expect((await server.json('/api/models/stats')).body).toMatchObject({ name: 'stats', description: 'from before' });
+      expect((await upload('stats', mlpFile, 'mlp.onnx')).status).toBe(201);
+      const metadata = await server.json<{ name: string; versions: string[] }>('/v2/models/stats/versions/1');
+      expect(metadata.status).toBe(200);
+      expect(metadata.body).toMatchObject({ name: 'stats', versions: ['1'] });
+      expect((await server.json('/v2/models/stats/ready')).status).toBe(200);
+      // The route stays the protocol's statistics of all models, this one's among them.
+      const all = await server.json<{ model_stats: Array<{ name: string }> }>('/v2/models/stats');
+      expect(all.body.model_stats.map((stat) => stat.name)).toContain('stats');
+      expect((await server.json('/api/models/stats', { method: 'PATCH', body: JSON.stringify({ description: 'still here' }) })).status).toBe(200);
+      expect((await server.fetch('/api/models/stats', { method: 'DELETE' })).status).toBe(204);
     });
   });
 

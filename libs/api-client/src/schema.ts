@@ -211,7 +211,7 @@ export interface paths {
         };
         /**
          * Statistics of every loaded version (Triton's statistics extension)
-         * @description What this process has served of each loaded version since it was last loaded: requests, rows, engine calls, and the time spent queued and computing, with engine calls by the rows they joined (batch_stats). A key limited to some models sees only those. A model named "stats" has its metadata at /v2/models/stats/versions/{v} instead.
+         * @description What this process has served of each loaded version since it was last loaded: requests, rows, engine calls, and the time spent queued and computing, with engine calls by the rows they joined (batch_stats). A key limited to some models sees only those. POST /api/models refuses the name "stats", which this route takes; a model so named before that has its metadata at /v2/models/stats/versions/{v} instead.
          */
         get: operations["V2Controller_statistics"];
         put?: never;
@@ -1840,7 +1840,7 @@ export interface components {
         };
         CreateModelDto: {
             /**
-             * @description name must be 1-63 characters of lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit (e.g. "iris-classifier")
+             * @description name must be 1-63 characters of lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit (e.g. "iris-classifier"); not "stats", which GET /v2/models/stats (statistics of all models) takes
              * @example iris
              */
             name: string;

@@ -109,7 +109,8 @@ export class V2Controller {
     description:
       'What this process has served of each loaded version since it was last loaded: requests, rows, engine calls, and the time spent ' +
       'queued and computing, with engine calls by the rows they joined (batch_stats). A key limited to some models sees only those. ' +
-      'A model named "stats" has its metadata at /v2/models/stats/versions/{v} instead.',
+      'POST /api/models refuses the name "stats", which this route takes; a model so named before that has its metadata at ' +
+      '/v2/models/stats/versions/{v} instead.',
   })
   @JsonAnswer(V2StatisticsDto, V2_STATISTICS_EXAMPLE, 'Counts and nanoseconds since each version was last loaded here')
   @ApiErrors(401)

@@ -6,6 +6,35 @@ export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?$/;
 export const MODEL_NAME_RULE =
   'name must be 1-63 characters of lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit (e.g. "iris-classifier")';
 
+/**
+ * Names that a fixed route of the inference protocols takes from a model's own route, with why.
+ * GET /v2/models/stats is the Open Inference Protocol's statistics of every model (Triton's
+ * statistics extension), so a model named "stats" would have no GET /v2/models/{name} metadata.
+ * No other name collides: every other /v2/models/... route has the name followed by more segments,
+ * and every /v1/models/... route (TF Serving's) starts with the name. Only creation checks this (a
+ * name cannot change), so a model so named before keeps working, its metadata at
+ * /v2/models/stats/versions/{v}.
+ */
+export const RESERVED_MODEL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['stats', "GET /v2/models/stats is the Open Inference Protocol's statistics route for all models, where this model's metadata would be"],
+]);
+
+/** The 400's message for a reserved name: what is wrong and what to do instead. */
+export function reservedModelNameMessage(name: string): string | undefined {
+  const why = RESERVED_MODEL_NAMES.get(name);
+  return why === undefined ? undefined : `name "${name}" is reserved: ${why}; choose another name (e.g. "${name}-model")`;
+}
+
+/** Not one of RESERVED_MODEL_NAMES (anything else is left to the pattern). */
+const IsUnreservedModelName = () =>
+  ValidateBy({
+    name: 'isUnreservedModelName',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !RESERVED_MODEL_NAMES.has(value),
+      defaultMessage: (args) => reservedModelNameMessage(String(args?.value)) ?? 'name is reserved',
+    },
+  });
+
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
 const MAX_LABELS = 64;
 
@@ -26,9 +55,10 @@ const IsLabelMap = () =>
   });
 
 export class CreateModelDto {
-  @ApiProperty({ example: 'iris', description: MODEL_NAME_RULE })
+  @ApiProperty({ example: 'iris', description: `${MODEL_NAME_RULE}; not "stats", which GET /v2/models/stats (statistics of all models) takes` })
   @IsString()
   @Matches(MODEL_NAME_PATTERN, { message: MODEL_NAME_RULE })
+  @IsUnreservedModelName()
   name!: string;
 
   @ApiPropertyOptional({ example: 'Iris species from sepal and petal sizes' })
