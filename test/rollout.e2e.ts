@@ -330,6 +330,75 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
     expect(await metrics.text()).toMatch(/modelgate_fallback_total\{model="fallback",version="1",reason="circuit-open"\} [1-9]/);
   });
 
+  it('PATCH changes the shadow, fallback and sticky routing and leaves the routes and a running plan as they are', async () => {
+    await modelWithVersions('options', 3);
+    const patch = (body: unknown) => server.json<Deployment & { shadow: { version: number; percent: number } | null; plan: unknown; planState: { status: string; step: number } | null }>(
+      '/api/models/options/deployment',
+      { method: 'PATCH', body: JSON.stringify(body) },
+    );
+    const noDeployment = await patch({ sticky: 'none' });
+    expect(noDeployment.status).toBe(404);
+    expect(noDeployment.body.error).toMatch(/no deployment; PUT/);
+
+    // A plan that cannot advance while the test runs: it must still be at its first step, running, afterwards.
+    const plan = { steps: [10, 100], minRequests: 1_000_000, minDurationSeconds: 3600 };
+    expect((await put('options', { routes: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }], plan })).status).toBe(200);
+    const before = (await get('options')).body as Deployment & { plan: unknown; planState: unknown };
+
+    const changed = await patch({ shadow: { version: 3, percent: 100 }, fallback: { version: 1 }, sticky: 'key', reason: 'compare v3 before its canary' });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      revision: before.revision + 1,
+      routes: before.routes,
+      stable: 1,
+      canary: 2,
+      shadow: { version: 3, percent: 100 },
+      fallback: { version: 1, errorThreshold: 5, openSeconds: 30 },
+      sticky: 'key',
+      plan: before.plan,
+      planState: { status: 'running', step: 0 },
+    });
+    // The router follows: every unpinned request is copied to version 3 and compared.
+    for (let index = 0; index < 4; index++) expect((await infer('options')).status).toBe(200);
+    await eventually(async () => {
+      const report = await server.json<{ comparisons: Array<{ shadowVersion: number; totals: { requests: number } }> }>('/api/models/options/deployment/shadow');
+      return (report.body.comparisons.find((pair) => pair.shadowVersion === 3)?.totals.requests ?? 0) >= 4;
+    }, 5000);
+
+    // Left out stays; null removes.
+    const cleared = await patch({ shadow: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ shadow: null, fallback: { version: 1 }, sticky: 'key', planState: { status: 'running', step: 0 } });
+    expect((await patch({ fallback: null, sticky: 'header' })).body).toMatchObject({ shadow: null, fallback: null, sticky: 'header' });
+
+    const unchanged = (await get('options')).body;
+    const cases: Array<[unknown, number, RegExp]> = [
+      [{}, 400, /at least one of shadow, fallback or sticky/],
+      [{ reason: 'nothing else' }, 400, /at least one of shadow, fallback or sticky/],
+      [{ shadow: { version: 2, percent: 10 } }, 400, /shadow \(version 2\) already receives traffic/],
+      [{ shadow: { version: 9, percent: 10 } }, 400, /shadow.version: model "options" has no version 9 \(versions: 1, 2, 3\)/],
+      [{ shadow: { version: 3, percent: 0 } }, 400, /percent/],
+      [{ shadow: 3 }, 400, /shadow must be an object/],
+      [{ fallback: 'v1' }, 400, /fallback must be an object/],
+      [{ fallback: { version: 1, openSeconds: 0 } }, 400, /openSeconds/],
+      [{ sticky: 'cookie' }, 400, /sticky must be one of header, key, none/],
+      [{ routes: [{ version: 3, weight: 100 }] }, 400, /routes/],
+    ];
+    for (const [body, status, message] of cases) {
+      const answer = await patch(body);
+      expect({ body, status: answer.status }).toEqual({ body, status });
+      expect(answer.body.error).toMatch(message);
+    }
+    expect((await get('options')).body).toEqual(unchanged);
+
+    const history = await server.json<{ items: Array<{ action: string; reason: string | null; actor: string }> }>('/api/models/options/deployment/history');
+    expect(history.body.items.map((item) => item.action)).toEqual(['deployment.options', 'deployment.options', 'deployment.options', 'deployment.update']);
+    expect(history.body.items[2].reason).toBe('compare v3 before its canary');
+
+    const reader = await createKey(server, { name: 'options-reader', scopes: ['models:read'] });
+    expect((await server.json('/api/models/options/deployment', { method: 'PATCH', key: reader.key, body: JSON.stringify({ sticky: 'none' }) })).status).toBe(403);
+  });
+
   it('refuses to change a deployment without the deploy scope, and lets models:read look', async () => {
     const reader = await createKey(server, { name: 'reader', scopes: ['models:read', 'predict'] });
     const refused = await server.json<{ error: string }>('/api/models/split/deployment', {

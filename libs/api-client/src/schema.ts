@@ -764,7 +764,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the shadow, the fallback or sticky routing, and leave the routes, labels and a running plan as they are
+         * @description A field left out stays as it is; `null` removes a shadow or a fallback. The same checks as PUT apply: a shadow must be loaded here and not routed, a fallback loaded here. The change is kept in the history as `deployment.options`.
+         */
+        patch: operations["DeploymentController_patch"];
         trace?: never;
     };
     "/api/models/{name}/deployment/promote": {
@@ -2435,6 +2439,22 @@ export interface components {
              */
             reason?: string;
         };
+        PatchDeploymentDto: {
+            /** @description Copy a share of unpinned requests to a version that is not routed; null stops shadowing */
+            shadow?: components["schemas"]["ShadowDto"] | null;
+            /** @description The version that answers when a routed one is failing or overloaded; null removes it */
+            fallback?: components["schemas"]["FallbackDto"] | null;
+            /**
+             * @description header: clients sending X-Routing-Key keep their version; key: that header or else the calling key; none: never sticky
+             * @enum {string}
+             */
+            sticky?: "header" | "key" | "none";
+            /**
+             * @description Why, kept in the history
+             * @example compare v3 on live traffic before its canary
+             */
+            reason?: string;
+        };
         RolloutActionDto: {
             /**
              * @description Why, kept in the history
@@ -2452,7 +2472,7 @@ export interface components {
              */
             actor: string;
             /**
-             * @description deployment.update, deployment.promote, deployment.rollback, plan.advance, plan.promote, plan.rollback, plan.pause, plan.resume, plan.abort
+             * @description deployment.update, deployment.options, deployment.promote, deployment.rollback, plan.advance, plan.promote, plan.rollback, plan.pause, plan.resume, plan.abort
              * @example deployment.update
              */
             action: string;
@@ -5961,6 +5981,77 @@ export interface operations {
         };
         responses: {
             /** @description The deployment as set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentDto"];
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No such model or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict, e.g. a name already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DeploymentController_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchDeploymentDto"];
+            };
+        };
+        responses: {
+            /** @description The deployment as changed */
             200: {
                 headers: {
                     [name: string]: unknown;

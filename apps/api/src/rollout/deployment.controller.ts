@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOrigin, type RequestOrigin } from '../audit/request-origin';
 import { RequireScope } from '../auth/access.decorator';
@@ -6,7 +6,7 @@ import { ApiErrors } from '../common/api-errors.decorator';
 import { PageQueryDto, pageOf } from '../common/dto/page-query.dto';
 import { DeploymentService } from './deployment.service';
 import { PlanRunner } from './plan/plan-runner';
-import { DeploymentDto, PutDeploymentDto, RolloutActionDto, RolloutHistoryDto } from './dto/deployment.dto';
+import { DeploymentDto, PatchDeploymentDto, PutDeploymentDto, RolloutActionDto, RolloutHistoryDto } from './dto/deployment.dto';
 
 /**
  * A model's deployment: which versions answer its unpinned requests and with what share, and the
@@ -48,6 +48,20 @@ export class DeploymentController {
   @ApiErrors(400, 401, 403, 404, 409)
   put(@Param('name') name: string, @Body() dto: PutDeploymentDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
     return this.deployments.put(name, dto, origin);
+  }
+
+  @Patch()
+  @RequireScope('deploy')
+  @ApiOperation({
+    summary: 'Change the shadow, the fallback or sticky routing, and leave the routes, labels and a running plan as they are',
+    description:
+      'A field left out stays as it is; `null` removes a shadow or a fallback. The same checks as PUT apply: a shadow must be loaded here and not routed, ' +
+      'a fallback loaded here. The change is kept in the history as `deployment.options`.',
+  })
+  @ApiOkResponse({ type: DeploymentDto, description: 'The deployment as changed' })
+  @ApiErrors(400, 401, 403, 404, 409)
+  patch(@Param('name') name: string, @Body() dto: PatchDeploymentDto, @CurrentOrigin() origin: RequestOrigin): Promise<DeploymentDto> {
+    return this.deployments.patch(name, dto, origin);
   }
 
   @Post('promote')

@@ -9,7 +9,7 @@ import type { VersionDto } from '../registry/dto/version.dto';
 import { RegistryService } from '../registry/registry.service';
 import { weightOf, type DeploymentState, type PlanSpec, type TrafficRoute } from './deployment-state';
 import { DeploymentsRepository, type RolloutEventRow } from './deployments.repository';
-import type { DeploymentDto, PutDeploymentDto, RolloutHistoryDto } from './dto/deployment.dto';
+import type { DeploymentDto, FallbackDto, PatchDeploymentDto, PutDeploymentDto, RolloutHistoryDto, ShadowDto } from './dto/deployment.dto';
 
 /** The parts of a deployment a change sets; revision, time and author are added when it is stored. */
 export type DeploymentFields = Omit<DeploymentState, 'modelName' | 'revision' | 'updatedAt' | 'updatedBy'>;
@@ -59,6 +59,23 @@ export class DeploymentService {
     const state = await this.transition(modelName, origin, undefined, (current) => ({
       next: decidePut(modelName, dto, current, versions),
       action: 'deployment.update',
+      reason: dto.reason ?? null,
+    }));
+    return this.toDto(state);
+  }
+
+  /**
+   * Changes the shadow, the fallback or sticky routing and nothing else: the routes, labels and a
+   * plan in progress stay as they are.
+   */
+  async patch(modelName: string, dto: PatchDeploymentDto, origin: RequestOrigin): Promise<DeploymentDto> {
+    if (dto.shadow === undefined && dto.fallback === undefined && dto.sticky === undefined) {
+      throw new BadRequestError('give at least one of shadow, fallback or sticky to change (null removes a shadow or a fallback); PUT sets the routes');
+    }
+    const versions = await this.versionsOf(modelName);
+    const state = await this.transition(modelName, origin, undefined, (current) => ({
+      next: decidePatch(modelName, dto, this.require(modelName, current), versions),
+      action: 'deployment.options',
       reason: dto.reason ?? null,
     }));
     return this.toDto(state);
@@ -358,30 +375,45 @@ export function decidePut(modelName: string, dto: PutDeploymentDto, current: Dep
     };
   }
 
-  if (dto.shadow !== undefined) {
-    requireLoaded(modelName, versions, dto.shadow.version, 'shadow.version');
-    if (weightOf({ routes }, dto.shadow.version) > 0) {
-      throw new BadRequestError(`the shadow (version ${dto.shadow.version}) already receives traffic; shadow a version that is not routed`);
-    }
-  }
-  if (dto.fallback !== undefined) requireLoaded(modelName, versions, dto.fallback.version, 'fallback.version');
-
   const stableChanged = current !== undefined && current.stable !== null && current.stable !== stable;
   return {
     routes,
     stable,
     canary,
     previousStable: stableChanged ? current.stable : (current?.previousStable ?? null),
-    shadow: dto.shadow ? { version: dto.shadow.version, percent: dto.shadow.percent } : null,
-    fallback: dto.fallback
-      ? {
-          version: dto.fallback.version,
-          errorThreshold: dto.fallback.errorThreshold ?? DEFAULT_FALLBACK.errorThreshold,
-          openSeconds: dto.fallback.openSeconds ?? DEFAULT_FALLBACK.openSeconds,
-        }
-      : null,
+    shadow: dto.shadow ? checkedShadow(modelName, dto.shadow, routes, versions) : null,
+    fallback: dto.fallback ? checkedFallback(modelName, dto.fallback, versions) : null,
     sticky: dto.sticky ?? current?.sticky ?? 'header',
     plan,
     planState: plan === null ? null : { status: 'running', step: 0, stepStartedAt: new Date().toISOString() },
+  };
+}
+
+/** The deployment a PATCH asks for: the options it names changed, everything else as stored. */
+export function decidePatch(modelName: string, dto: PatchDeploymentDto, current: DeploymentState, versions: Map<number, VersionDto>): DeploymentFields {
+  const fields = fieldsOf(current);
+  return {
+    ...fields,
+    shadow: dto.shadow === undefined ? fields.shadow : dto.shadow === null ? null : checkedShadow(modelName, dto.shadow, fields.routes, versions),
+    fallback: dto.fallback === undefined ? fields.fallback : dto.fallback === null ? null : checkedFallback(modelName, dto.fallback, versions),
+    sticky: dto.sticky ?? fields.sticky,
+  };
+}
+
+/** A shadow must be loaded here and must not be routed: its copies are compared with another version's answers. */
+function checkedShadow(modelName: string, shadow: ShadowDto, routes: TrafficRoute[], versions: Map<number, VersionDto>): DeploymentState['shadow'] {
+  requireLoaded(modelName, versions, shadow.version, 'shadow.version');
+  if (weightOf({ routes }, shadow.version) > 0) {
+    throw new BadRequestError(`the shadow (version ${shadow.version}) already receives traffic; shadow a version that is not routed`);
+  }
+  return { version: shadow.version, percent: shadow.percent };
+}
+
+function checkedFallback(modelName: string, fallback: FallbackDto, versions: Map<number, VersionDto>): DeploymentState['fallback'] {
+  requireLoaded(modelName, versions, fallback.version, 'fallback.version');
+  return {
+    version: fallback.version,
+    errorThreshold: fallback.errorThreshold ?? DEFAULT_FALLBACK.errorThreshold,
+    openSeconds: fallback.openSeconds ?? DEFAULT_FALLBACK.openSeconds,
   };
 }

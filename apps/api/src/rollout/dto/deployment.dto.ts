@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { STICKY_MODES, type PlanStatus, type StickyBy } from '../deployment-state';
 
 const NUMBER = { allowNaN: false, allowInfinity: false } as const;
@@ -178,6 +178,37 @@ export class PutDeploymentDto {
   reason?: string;
 }
 
+/**
+ * A change of the deployment's options that leaves its routes, labels and plan as they are: a
+ * running plan keeps running. A field left out stays as it is; null removes it.
+ */
+export class PatchDeploymentDto {
+  @ApiPropertyOptional({ type: ShadowDto, nullable: true, description: 'Copy a share of unpinned requests to a version that is not routed; null stops shadowing' })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsObject({ message: 'shadow must be an object { "version", "percent" }, or null to stop shadowing' })
+  @ValidateNested()
+  @Type(() => ShadowDto)
+  shadow?: ShadowDto | null;
+
+  @ApiPropertyOptional({ type: FallbackDto, nullable: true, description: 'The version that answers when a routed one is failing or overloaded; null removes it' })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsObject({ message: 'fallback must be an object { "version", "errorThreshold"?, "openSeconds"? }, or null to remove it' })
+  @ValidateNested()
+  @Type(() => FallbackDto)
+  fallback?: FallbackDto | null;
+
+  @ApiPropertyOptional({ enum: STICKY_MODES, description: 'header: clients sending X-Routing-Key keep their version; key: that header or else the calling key; none: never sticky' })
+  @IsOptional()
+  @IsIn(STICKY_MODES, { message: `sticky must be one of ${STICKY_MODES.join(', ')}` })
+  sticky?: StickyBy;
+
+  @ApiPropertyOptional({ example: 'compare v3 on live traffic before its canary', description: 'Why, kept in the history' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  reason?: string;
+}
+
 export class RolloutActionDto {
   @ApiPropertyOptional({ example: 'p99 regression seen on the dashboard', description: 'Why, kept in the history' })
   @IsOptional()
@@ -254,7 +285,7 @@ export class RolloutEventDto {
   @ApiProperty() revision!: number;
   @ApiProperty({ example: 'operator:alice', description: 'Who: key:<id>, operator:<name>, or system:plan (the progressive plan itself)' })
   actor!: string;
-  @ApiProperty({ example: 'deployment.update', description: 'deployment.update, deployment.promote, deployment.rollback, plan.advance, plan.promote, plan.rollback, plan.pause, plan.resume, plan.abort' })
+  @ApiProperty({ example: 'deployment.update', description: 'deployment.update, deployment.options, deployment.promote, deployment.rollback, plan.advance, plan.promote, plan.rollback, plan.pause, plan.resume, plan.abort' })
   action!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
   @ApiProperty({ type: DeploymentDto, description: 'The deployment as this change left it' }) deployment!: DeploymentDto;
