@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { formatMs } from '../apps/dashboard/src/format';
+import { formatMs, formatPercent } from '../apps/dashboard/src/format';
 import { onnxMlp, onnxMlpVariant } from './fixtures/models';
 import { ADMIN_PASSWORD, startServer, type TestServer } from './support/server';
 
@@ -187,6 +187,56 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect((await deployment('iris-web')).routes.find((route) => route.version === 1)?.weight).toBe(100);
     await page.locator('.history summary').click();
     await expect.poll(() => page.locator('.history').textContent()).toContain('p99 regression');
+  });
+
+  it('shadows v2 with a fallback and no stickiness, shows how its answers compare, then removes them', async () => {
+    const form = page.getByRole('form', { name: 'Shadow and fallback' });
+    // v1 takes all the traffic, so only v2 can be a shadow.
+    expect(await form.getByLabel('Shadow version').locator('option').allTextContents()).toEqual(['none', 'v2']);
+    expect(await form.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    await form.getByLabel('Shadow version').selectOption('2');
+    await form.getByLabel('Shadow percent').fill('100');
+    await form.getByLabel('Fallback version').selectOption('1');
+    await form.getByLabel('Fallback open seconds').fill('45');
+    await form.getByLabel('Sticky routing').selectOption('none');
+    await form.getByLabel('Reason for the change').fill('compare v2 on live traffic');
+    const revision = (await deployment('iris-web')).revision;
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(async () => (await deployment('iris-web')).revision).toBe(revision + 1);
+    const shadowed = (await server.json<Deployment & { shadow: unknown; fallback: unknown; sticky: string }>('/api/models/iris-web/deployment')).body;
+    expect(shadowed).toMatchObject({ shadow: { version: 2, percent: 100 }, fallback: { version: 1, errorThreshold: 5, openSeconds: 45 }, sticky: 'none', stable: 1 });
+    expect(shadowed.routes.map(({ version, weight }) => ({ version, weight }))).toEqual([
+      { version: 1, weight: 100 },
+      { version: 2, weight: 0 },
+    ]);
+    await expect.poll(() => page.getByRole('table', { name: 'Routes' }).locator('..').textContent()).toContain('Shadow: 100% of requests are also sent to v2');
+
+    // Every prediction is copied to v2; the comparison shows them as the API counts them.
+    for (let index = 0; index < 12; index++) {
+      const answer = await predict('iris-web');
+      expect(answer.headers.get('x-model-version')).toBe('1');
+      await answer.arrayBuffer();
+    }
+    type Report = { comparisons: Array<{ primaryVersion: number; shadowVersion: number; totals: { requests: number; agreementRate: number | null } }> };
+    await expect.poll(async () => (await server.json<Report>('/api/models/iris-web/deployment/shadow')).body.comparisons[0]?.totals.requests ?? 0).toBeGreaterThanOrEqual(12);
+    await page.reload();
+    const pair = page.getByRole('table', { name: 'Shadow pairs' }).locator('tr[data-pair="1-2"]');
+    await pair.waitFor();
+    const totals = (await server.json<Report>('/api/models/iris-web/deployment/shadow')).body.comparisons[0].totals;
+    const cells = await pair.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['v1', 'v2', String(totals.requests)]);
+    expect(cells[3]).toBe(formatPercent(totals.agreementRate));
+    expect(await page.getByRole('region', { name: 'Shadow comparison' }).locator('[data-series="v1 vs shadow v2"]').count()).toBe(1);
+
+    // Back to none: null goes to the API, and the history keeps both changes with the reason.
+    await form.getByLabel('Shadow version').selectOption('');
+    await form.getByLabel('Fallback version').selectOption('');
+    await form.getByLabel('Sticky routing').selectOption('header');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(async () => (await server.json<{ shadow: unknown }>('/api/models/iris-web/deployment')).body.shadow).toBeNull();
+    expect((await server.json<{ fallback: unknown; sticky: string }>('/api/models/iris-web/deployment')).body).toMatchObject({ fallback: null, sticky: 'header' });
+    await page.locator('.history summary').click();
+    await expect.poll(() => page.locator('.history').textContent()).toContain('deployment.options by operator:admin: v1 100%, v2 0%; shadow v2 100%; fallback v1; sticky by none — compare v2 on live traffic');
   });
 
   it('starts a progressive rollout that promotes v2 once its steps pass their gates', async () => {
@@ -417,6 +467,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       await view.getByRole('table', { name: 'Versions' }).waitFor();
       expect(await view.getByRole('button', { name: 'Upload version' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Canary' }).count()).toBe(0);
+      expect(await view.getByRole('form', { name: 'Shadow and fallback' }).count()).toBe(0);
       expect(await view.getByRole('button', { name: 'Retire' }).count()).toBe(0);
       expect(await view.getByRole('button', { name: 'Delete' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Delete model' }).count()).toBe(0);

@@ -5,7 +5,9 @@ import { useSession } from '../session';
 import { useAction, useResource } from '../use-resource';
 import { ErrorNote, StatusBadge } from './Notice';
 import { canarySplit } from './deployment-change';
+import { DeploymentOptions } from './DeploymentOptions';
 import { PlanForm } from './PlanForm';
+import { ShadowReport } from './ShadowReport';
 import { VersionSelect } from './VersionSelect';
 
 type Deployment = Schemas['DeploymentDto'];
@@ -16,7 +18,8 @@ const REFRESH_MS = 5_000;
 
 /**
  * Where a model's traffic goes, and the operator's controls over it: the canary's share, promote,
- * roll back, and a progressive plan's pause, resume and abort. Every change goes through the
+ * roll back, a progressive plan's pause, resume and abort, and the shadow, fallback and sticky
+ * routing (with how the shadow's answers compare). Every change goes through the
  * deployment API, which checks it (versions ready, weights summing to 100) and records it.
  */
 export function DeploymentPanel({ name, versions, onChanged }: { name: string; versions: Version[]; onChanged(): void }) {
@@ -44,6 +47,8 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
           <Routes deployment={deployment.data} />
           {deployment.data.planState && <PlanControls name={name} deployment={deployment.data} canDeploy={can('deploy')} onChanged={changed} />}
           {can('deploy') && <CanaryControls name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
+          {can('deploy') && <DeploymentOptions name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
+          <ShadowReport name={name} revision={deployment.data.revision} />
           {can('deploy') && stable !== undefined && candidates.length > 0 && !planActive && !planning && (
             <p>
               <button type="button" className="secondary" onClick={() => setPlanning(true)}>
@@ -93,8 +98,13 @@ async function deploymentOf(name: string): Promise<Deployment | null> {
   }
 }
 
+/** A history line's deployment: its routes, and its shadow, fallback and sticky routing where set. */
 function describeRoutes(deployment: Deployment): string {
-  return deployment.routes.map((route) => `v${route.version} ${route.weight}%`).join(', ');
+  const parts = [deployment.routes.map((route) => `v${route.version} ${route.weight}%`).join(', ')];
+  if (deployment.shadow) parts.push(`shadow v${deployment.shadow.version} ${deployment.shadow.percent}%`);
+  if (deployment.fallback) parts.push(`fallback v${deployment.fallback.version}`);
+  if (deployment.sticky !== 'header') parts.push(`sticky by ${deployment.sticky}`);
+  return parts.join('; ');
 }
 
 function Routes({ deployment }: { deployment: Deployment }) {
@@ -131,6 +141,7 @@ function Routes({ deployment }: { deployment: Deployment }) {
         {deployment.updatedBy ? ` by ${deployment.updatedBy}` : ''}.
         {deployment.shadow && ` Shadow: ${deployment.shadow.percent}% of requests are also sent to v${deployment.shadow.version}, its answers compared and never returned.`}
         {deployment.fallback && ` Fallback: v${deployment.fallback.version} answers when a routed version fails or is overloaded.`}
+        {deployment.sticky === 'none' ? ' Requests are not sticky.' : ` Sticky by ${deployment.sticky === 'key' ? 'X-Routing-Key or the API key' : 'X-Routing-Key'}.`}
       </p>
     </>
   );

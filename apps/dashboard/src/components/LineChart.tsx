@@ -16,14 +16,29 @@ const PAD = { left: 58, right: 12, top: 12, bottom: 26 };
  * A line chart drawn as SVG: the series share the time axis, gaps stay gaps (a step without
  * requests has no latency, and drawing it as 0 would lie), and the y axis starts at zero.
  */
-export function LineChart({ title, times, series, format, unit = '' }: { title: string; times: number[]; series: ChartSeries[]; format(value: number): string; unit?: string }) {
+export function LineChart({
+  title,
+  times,
+  series,
+  format,
+  unit = '',
+  ceiling,
+}: {
+  title: string;
+  times: number[];
+  series: ChartSeries[];
+  format(value: number): string;
+  unit?: string;
+  /** The top of the y axis where the values have one (a share in percent: 100); otherwise a round number above the largest value. */
+  ceiling?: number;
+}) {
   const titleId = useId();
   // Drawn at the size it is shown, so that its text stays the page's size whatever the width.
   const frame = useRef<HTMLDivElement>(null);
   const width = useWidth(frame);
   const drawn = series.filter((line) => line.values.some((value) => value !== null));
   const max = Math.max(0, ...drawn.flatMap((line) => line.values.filter((value): value is number => value !== null)));
-  const top = niceCeiling(max);
+  const top = ceiling ?? niceCeiling(max);
   const first = times[0] ?? 0;
   const last = times[times.length - 1] ?? first + 1;
   const x = (time: number) => PAD.left + ((time - first) / Math.max(1, last - first)) * (width - PAD.left - PAD.right);

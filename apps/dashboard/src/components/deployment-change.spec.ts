@@ -1,5 +1,5 @@
 import type { Schemas } from '../api';
-import { canarySplit } from './deployment-change';
+import { canarySplit, optionsChange, optionsFormOf } from './deployment-change';
 
 const DEPLOYMENT = {
   model: 'iris',
@@ -43,6 +43,29 @@ describe('canarySplit', () => {
       canary: 2,
       sticky: 'header',
       plan: { steps: [5, 100] },
+    });
+  });
+});
+
+describe('optionsChange', () => {
+  it('sends nothing when the form is the deployment as it stands', () => {
+    expect(optionsChange(DEPLOYMENT, optionsFormOf(DEPLOYMENT))).toBeUndefined();
+    expect(optionsChange(DEPLOYMENT, { ...optionsFormOf(DEPLOYMENT), reason: 'no change' })).toBeUndefined();
+  });
+  it('sends only what differs, with the reason', () => {
+    const form = optionsFormOf(DEPLOYMENT);
+    expect(optionsChange(DEPLOYMENT, { ...form, shadowPercent: 25, reason: ' more copies ' })).toEqual({ shadow: { version: 3, percent: 25 }, reason: 'more copies' });
+    expect(optionsChange(DEPLOYMENT, { ...form, openSeconds: 60 })).toEqual({ fallback: { version: 1, errorThreshold: 5, openSeconds: 60 } });
+    expect(optionsChange(DEPLOYMENT, { ...form, sticky: 'none' })).toEqual({ sticky: 'none' });
+  });
+  it('removes a shadow or a fallback with null, and adds them with the defaults shown', () => {
+    const form = optionsFormOf(DEPLOYMENT);
+    expect(optionsChange(DEPLOYMENT, { ...form, shadowVersion: undefined, fallbackVersion: undefined })).toEqual({ shadow: null, fallback: null });
+    const bare = { ...DEPLOYMENT, shadow: null, fallback: null } as Schemas['DeploymentDto'];
+    expect(optionsFormOf(bare)).toMatchObject({ shadowVersion: undefined, shadowPercent: 10, fallbackVersion: undefined, errorThreshold: 5, openSeconds: 30 });
+    expect(optionsChange(bare, { ...optionsFormOf(bare), shadowVersion: 2, fallbackVersion: 1 })).toEqual({
+      shadow: { version: 2, percent: 10 },
+      fallback: { version: 1, errorThreshold: 5, openSeconds: 30 },
     });
   });
 });
