@@ -239,6 +239,39 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await expect.poll(() => page.locator('.history').textContent()).toContain('deployment.options by operator:admin: v1 100%, v2 0%; shadow v2 100%; fallback v1; sticky by none — compare v2 on live traffic');
   });
 
+  it('splits the traffic 60/40 between both versions, refusing weights that do not add up, then switches it all back', async () => {
+    await page.getByRole('button', { name: 'Split traffic among versions' }).click();
+    const form = page.getByRole('form', { name: 'Traffic split' });
+    expect(await form.getByLabel('Weight of v1').inputValue()).toBe('100');
+    expect(await form.getByLabel('Weight of v2').inputValue()).toBe('0');
+    await form.getByLabel('Weight of v2').fill('40');
+    await expect.poll(() => form.textContent()).toContain('the weights add up to 140%; they must add up to 100%');
+    expect(await form.getByRole('button', { name: 'Apply split' }).isDisabled()).toBe(true);
+    await form.getByLabel('Weight of v1').fill('60');
+    await form.getByLabel('Reason for the split').fill('A/B of v1 and v2');
+    await form.getByRole('button', { name: 'Apply split' }).click();
+    await expect.poll(() => form.count()).toBe(0);
+    const split = await deployment('iris-web');
+    expect(split.routes.map(({ version, weight }) => ({ version, weight }))).toEqual([
+      { version: 1, weight: 60 },
+      { version: 2, weight: 40 },
+    ]);
+    expect(split).toMatchObject({ stable: 1, canary: 2 });
+    await expect.poll(() => page.getByRole('table', { name: 'Routes' }).locator('tr[data-version="2"]').textContent()).toContain('40%');
+
+    // A blue-green switch back: v2 stays a route at 0.
+    await page.getByRole('button', { name: 'Split traffic among versions' }).click();
+    await form.getByLabel('Weight of v1').fill('100');
+    await form.getByLabel('Weight of v2').fill('0');
+    await form.getByRole('button', { name: 'Apply split' }).click();
+    await expect.poll(async () => (await deployment('iris-web')).routes.map(({ version, weight }) => ({ version, weight }))).toEqual([
+      { version: 1, weight: 100 },
+      { version: 2, weight: 0 },
+    ]);
+    await page.locator('.history summary').click();
+    await expect.poll(() => page.locator('.history').textContent()).toContain('v1 60%, v2 40% — A/B of v1 and v2');
+  });
+
   it('starts a progressive rollout that promotes v2 once its steps pass their gates', async () => {
     await page.getByRole('button', { name: 'Start a progressive rollout' }).click();
     const form = page.getByRole('form', { name: 'Progressive rollout' });
@@ -468,6 +501,7 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       expect(await view.getByRole('button', { name: 'Upload version' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Canary' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Shadow and fallback' }).count()).toBe(0);
+      expect(await view.getByRole('button', { name: 'Split traffic among versions' }).count()).toBe(0);
       expect(await view.getByRole('button', { name: 'Retire' }).count()).toBe(0);
       expect(await view.getByRole('button', { name: 'Delete' }).count()).toBe(0);
       expect(await view.getByRole('form', { name: 'Delete model' }).count()).toBe(0);

@@ -8,6 +8,7 @@ import { canarySplit } from './deployment-change';
 import { DeploymentOptions } from './DeploymentOptions';
 import { PlanForm } from './PlanForm';
 import { ShadowReport } from './ShadowReport';
+import { SplitForm } from './SplitForm';
 import { VersionSelect } from './VersionSelect';
 
 type Deployment = Schemas['DeploymentDto'];
@@ -28,6 +29,7 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
   const history = useResource(() => call(api.GET('/api/models/{name}/deployment/history', { params: { path: { name } } })), [name, deployment.data?.revision]);
   const ready = versions.filter((version) => version.status === 'ready').map((version) => version.version);
   const [planning, setPlanning] = useState(false);
+  const [splitting, setSplitting] = useState(false);
   const changed = async () => {
     await deployment.reload();
     onChanged();
@@ -49,12 +51,31 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
           {can('deploy') && <CanaryControls name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
           {can('deploy') && <DeploymentOptions name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
           <ShadowReport name={name} revision={deployment.data.revision} />
-          {can('deploy') && stable !== undefined && candidates.length > 0 && !planActive && !planning && (
-            <p>
-              <button type="button" className="secondary" onClick={() => setPlanning(true)}>
-                Start a progressive rollout…
-              </button>
+          {can('deploy') && !planning && !splitting && (
+            <p className="actions">
+              {stable !== undefined && candidates.length > 0 && !planActive && (
+                <button type="button" className="secondary" onClick={() => setPlanning(true)}>
+                  Start a progressive rollout…
+                </button>
+              )}
+              {ready.length > 0 && (
+                <button type="button" className="secondary" onClick={() => setSplitting(true)}>
+                  Split traffic among versions…
+                </button>
+              )}
             </p>
+          )}
+          {splitting && (
+            <SplitForm
+              name={name}
+              deployment={deployment.data}
+              ready={ready}
+              onCancel={() => setSplitting(false)}
+              onDone={async () => {
+                setSplitting(false);
+                await changed();
+              }}
+            />
           )}
           {planning && stable !== undefined && (
             <PlanForm
@@ -213,6 +234,8 @@ function CanaryControls({ name, deployment, ready, onChanged }: { name: string; 
     void split.run().then(after);
   };
   const planRunning = deployment.planState?.status === 'running' || deployment.planState?.status === 'paused';
+  // Versions with traffic that a stable/canary split would take it from (an A/B test among three, say).
+  const others = deployment.routes.filter((route) => route.weight > 0 && route.version !== stable && route.version !== canary).map((route) => route.version);
   // Where a rollback without a canary goes, while that version can still serve (it may be retired or deleted since).
   const previous = deployment.previousStable != null && ready.includes(deployment.previousStable) ? deployment.previousStable : undefined;
 
@@ -248,6 +271,12 @@ function CanaryControls({ name, deployment, ready, onChanged }: { name: string; 
         <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)} placeholder="v3 passed offline evaluation" maxLength={1000} />
       </label>
       {planRunning && <p className="notice">A progressive plan is moving this canary. Applying a split by hand replaces the plan.</p>}
+      {others.length > 0 && (
+        <p className="notice">
+          {others.map((version) => `v${version}`).join(', ')} also {others.length === 1 ? 'takes' : 'take'} traffic now: a canary split sends everything to v{stable} and the canary. Use
+          &quot;Split traffic among versions&quot; to keep them.
+        </p>
+      )}
       <ErrorNote>{split.error ?? promote.error ?? rollback.error}</ErrorNote>
       <div className="actions">
         {stable !== undefined && candidates.length > 0 && (

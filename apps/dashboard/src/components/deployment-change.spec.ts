@@ -1,5 +1,5 @@
 import type { Schemas } from '../api';
-import { canarySplit, optionsChange, optionsFormOf } from './deployment-change';
+import { canarySplit, optionsChange, optionsFormOf, weightedSplit, weightsProblem } from './deployment-change';
 
 const DEPLOYMENT = {
   model: 'iris',
@@ -67,5 +67,54 @@ describe('optionsChange', () => {
       shadow: { version: 2, percent: 10 },
       fallback: { version: 1, errorThreshold: 5, openSeconds: 30 },
     });
+  });
+});
+
+describe('weightedSplit', () => {
+  const canaried = {
+    ...DEPLOYMENT,
+    routes: [
+      { version: 1, weight: 90, serving: 'ready' },
+      { version: 2, weight: 10, serving: 'ready' },
+    ],
+    stable: 1,
+    canary: 2,
+    shadow: null,
+  } as Schemas['DeploymentDto'];
+  it('splits among three versions, keeping the labels, fallback and sticky routing', () => {
+    expect(weightedSplit(canaried, new Map([[1, 50], [2, 30], [4, 20]]), ' A/B/C ')).toEqual({
+      routes: [
+        { version: 1, weight: 50 },
+        { version: 2, weight: 30 },
+        { version: 4, weight: 20 },
+      ],
+      stable: 1,
+      canary: 2,
+      sticky: 'key',
+      fallback: { version: 1, errorThreshold: 5, openSeconds: 30 },
+      reason: 'A/B/C',
+    });
+  });
+  it('keeps a routed version at 0 as a route, leaves out the others at 0, and lets the API label a stable without traffic anew', () => {
+    expect(weightedSplit(canaried, new Map([[1, 0], [2, 100], [3, 0]]))).toEqual({
+      routes: [
+        { version: 1, weight: 0 },
+        { version: 2, weight: 100 },
+      ],
+      sticky: 'key',
+      fallback: { version: 1, errorThreshold: 5, openSeconds: 30 },
+    });
+  });
+  it('sends the shadow back as it is', () => {
+    expect(weightedSplit(DEPLOYMENT, new Map([[1, 100]])).shadow).toEqual({ version: 3, percent: 10 });
+  });
+});
+
+describe('weightsProblem', () => {
+  it('wants whole percents that sum to 100', () => {
+    expect(weightsProblem(new Map([[1, 60], [2, 40]]))).toBeUndefined();
+    expect(weightsProblem(new Map([[1, 60], [2, 30]]))).toBe('the weights add up to 90%; they must add up to 100%');
+    expect(weightsProblem(new Map([[1, 60.5], [2, 39.5]]))).toBe("v1's weight must be a whole percent from 0 to 100");
+    expect(weightsProblem(new Map([[1, 120], [2, -20]]))).toBe("v1's weight must be a whole percent from 0 to 100");
   });
 });

@@ -67,3 +67,40 @@ export function optionsChange(deployment: Deployment, form: OptionsForm): Schema
   if (Object.keys(change).length === 0) return undefined;
   return form.reason.trim() ? { ...change, reason: form.reason.trim() } : change;
 }
+
+/**
+ * The PUT body that splits the traffic among versions by the weights given (A/B, or blue-green
+ * with one at 100). Versions at 0 that were routed stay as routes of weight 0; others at 0 are left
+ * out. Stable stays stable while it keeps traffic (otherwise the API labels the heaviest route), and
+ * the canary stays labelled while it is routed; the shadow (unless it now takes traffic, which the
+ * API refuses), the fallback and sticky routing are sent back as they are. A plan is not: a split
+ * set by hand replaces it.
+ */
+export function weightedSplit(deployment: Deployment, weights: ReadonlyMap<number, number>, reason?: string): PutDeployment {
+  const routed = new Set(deployment.routes.map((route) => route.version));
+  const routes = [...weights]
+    .filter(([version, weight]) => weight > 0 || routed.has(version))
+    .sort(([a], [b]) => a - b)
+    .map(([version, weight]) => ({ version, weight }));
+  const weightOf = (version: number | null | undefined) => routes.find((route) => route.version === version)?.weight ?? 0;
+  const stable = deployment.stable !== null && weightOf(deployment.stable) > 0 ? deployment.stable : undefined;
+  const canary = deployment.canary !== null && stable !== undefined && deployment.canary !== stable && routes.some((route) => route.version === deployment.canary) ? deployment.canary : undefined;
+  return {
+    routes,
+    ...(stable !== undefined ? { stable } : {}),
+    ...(canary !== undefined ? { canary } : {}),
+    sticky: deployment.sticky,
+    ...(deployment.shadow ? { shadow: deployment.shadow } : {}),
+    ...(deployment.fallback ? { fallback: deployment.fallback } : {}),
+    ...(reason?.trim() ? { reason: reason.trim() } : {}),
+  };
+}
+
+/** The versions' weights, or why they cannot be sent: whole percents from 0 to 100 that sum to 100. */
+export function weightsProblem(weights: ReadonlyMap<number, number>): string | undefined {
+  for (const [version, weight] of weights) {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) return `v${version}'s weight must be a whole percent from 0 to 100`;
+  }
+  const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
+  return total === 100 ? undefined : `the weights add up to ${total}%; they must add up to 100%`;
+}
