@@ -116,6 +116,41 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it("edits the model's description and labels, refusing a label the API does not take, and lists the labels", async () => {
+    type Model = { description: string; task: string | null; labels: Record<string, string> };
+    await page.getByRole('button', { name: 'Edit details' }).click();
+    const form = page.getByRole('form', { name: 'Model details' });
+    const labels = form.getByLabel('Labels');
+    await labels.fill('team=botany\nbotany');
+    await expect.poll(() => form.textContent()).toContain('line 2 of the labels is "botany": write each label as key=value');
+    expect(await form.getByRole('button', { name: 'Save details' }).isDisabled()).toBe(true);
+    // A key the API refuses: its own rule is shown, and the model is unchanged.
+    await labels.fill('team=botany\nbad key=x');
+    await form.getByRole('button', { name: 'Save details' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('labels must be an object of at most 64 string values');
+    expect((await server.json<Model>('/api/models/iris-web')).body.labels).toEqual({});
+
+    await labels.fill('team=botany\nstage = prod');
+    await form.getByLabel('Description').fill('Iris species, retrained monthly');
+    await form.getByLabel('Task').fill('classification');
+    await form.getByRole('button', { name: 'Save details' }).click();
+    await expect.poll(() => form.count()).toBe(0);
+    expect((await server.json<Model>('/api/models/iris-web')).body).toMatchObject({
+      description: 'Iris species, retrained monthly',
+      task: 'classification',
+      labels: { team: 'botany', stage: 'prod' },
+    });
+    // The page reads the model again once the form has closed.
+    await expect.poll(() => page.locator('p.lead').textContent()).toBe('Iris species, retrained monthly');
+    await expect.poll(() => page.getByRole('list', { name: 'Labels' }).getByRole('listitem').allTextContents()).toEqual(['team=botany', 'stage=prod']);
+
+    await page.getByRole('link', { name: '← Models' }).click();
+    const row = page.getByRole('table', { name: 'Models' }).getByRole('row', { name: /iris-web/ });
+    await expect.poll(() => row.getByRole('listitem').allTextContents()).toEqual(['team=botany', 'stage=prod']);
+    await row.getByRole('link', { name: 'iris-web' }).click();
+    await page.getByRole('heading', { name: 'iris-web' }).waitFor();
+  });
+
   it('uploads a version with serving settings, and lists it ready', async () => {
     await page.getByRole('button', { name: 'Upload version' }).click();
     const form = page.getByRole('form', { name: 'Upload version' });

@@ -2,6 +2,7 @@ import { api, call } from '../api';
 import { DeleteModel } from '../components/DeleteModel';
 import { DeploymentPanel } from '../components/DeploymentPanel';
 import { JobsPanel } from '../components/JobsPanel';
+import { ModelDetails } from '../components/ModelDetails';
 import { ErrorNote } from '../components/Notice';
 import { TrafficCharts } from '../components/TrafficCharts';
 import { VersionsPanel } from '../components/VersionsPanel';
@@ -34,7 +35,7 @@ export function ModelPage({ name }: { name: string }) {
         <Link href="/">← Models</Link>
       </p>
       <h1>{name}</h1>
-      {model.data?.description && <p className="lead">{model.data.description}</p>}
+      {model.data && <ModelDetails model={model.data} canEdit={can('models:write')} onChanged={model.reload} />}
       <p className="muted small">
         Predict with <code>POST /v2/models/{name}/infer</code> (Open Inference Protocol) or <code>POST /v1/models/{name}:predict</code> (TensorFlow Serving REST).
       </p>

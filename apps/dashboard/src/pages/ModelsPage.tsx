@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { allPages, api, call } from '../api';
+import { LabelChips } from '../components/ModelDetails';
 import { ErrorNote } from '../components/Notice';
 import { FormFooter } from '../components/FormFooter';
 import { formatTime } from '../format';
@@ -34,6 +35,7 @@ export function ModelsPage() {
               <th>Name</th>
               <th>Description</th>
               <th>Task</th>
+              <th>Labels</th>
               <th className="number">Latest version</th>
               <th>Updated</th>
             </tr>
@@ -46,6 +48,9 @@ export function ModelsPage() {
                 </td>
                 <td>{model.description}</td>
                 <td>{model.task ?? '—'}</td>
+                <td>
+                  <LabelChips labels={model.labels} />
+                </td>
                 <td className="number">{model.latestVersion || '—'}</td>
                 <td>{formatTime(model.updatedAt)}</td>
               </tr>
