@@ -12,7 +12,7 @@ COPY . .
 RUN npx nx run-many -t build --projects=runtime,migrations,api,dashboard && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8080 MODELGATE_DATA_DIR=/data
+ENV NODE_ENV=production PORT=8080 MODELGATE_GRPC_PORT=8081 MODELGATE_DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/package.json ./
@@ -26,6 +26,6 @@ COPY --from=build /app/migrations/dist migrations/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
-EXPOSE 8080
+EXPOSE 8080 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "apps/api/dist/main.js"]

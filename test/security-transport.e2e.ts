@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
@@ -6,22 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../apps/api/src/config/config';
 import { ADMIN_KEY, ADMIN_PASSWORD, startServer, type TestServer } from './support/server';
-
-/** A self-signed certificate for 127.0.0.1, made with openssl (Node's crypto cannot write X.509 certificates). */
-function selfSignedCertificate(dir: string, name: string): { cert: string; key: string } | undefined {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert],
-      { stdio: 'ignore' },
-    );
-    return { cert, key };
-  } catch {
-    return undefined;
-  }
-}
+import { selfSignedCertificate } from './support/tls';
 
 interface Answer {
   status: number;

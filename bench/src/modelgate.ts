@@ -129,6 +129,8 @@ export async function startModelgate(checkout: string, settings: Record<string, 
       LOG_LEVEL: 'warn',
       DATABASE_URL: undefined,
       REDIS_URL: undefined,
+      // The bench speaks HTTP; without this, two servers at once (paced targets) would both claim gRPC's 8081.
+      MODELGATE_GRPC_PORT: 'off',
       ...settings,
     },
   });

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 /** The server as `npm start` runs it: the built entry point, in a process of its own. */
 export const BUILT_MAIN = join(__dirname, '..', '..', 'apps', 'api', 'dist', 'main.js');
 
+/** Test servers run no gRPC server (its default port, 8081, would be shared by every test) unless `env` asks for one. */
+const NO_GRPC = { MODELGATE_GRPC_PORT: 'off' };
+
 export interface BuiltServer {
   child: ChildProcessWithoutNullStreams;
   /** Everything the process printed so far, stdout and stderr together. */
@@ -19,7 +22,7 @@ export interface BuiltServer {
 
 /** Starts the built server with `env` and waits for its "serving" line. */
 export function startBuiltServer(env: Record<string, string>): Promise<BuiltServer> {
-  const child = spawn(process.execPath, [BUILT_MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [BUILT_MAIN], { env: { ...process.env, ...NO_GRPC, ...env }, stdio: 'pipe' });
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let output = '';
   return new Promise((resolve, reject) => {
@@ -50,7 +53,7 @@ export async function stopBuiltServer(server: BuiltServer): Promise<void> {
 
 /** Runs the built server until it exits by itself (e.g. refusing a bad setting). */
 export function runBuiltServerToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [BUILT_MAIN], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [BUILT_MAIN], { env: { ...process.env, ...NO_GRPC, ...env }, stdio: 'pipe' });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

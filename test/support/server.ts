@@ -48,6 +48,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     MODELGATE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     MODELGATE_DEMO: 'false',
     LOG_LEVEL: 'error',
+    // No gRPC server unless a test asks for one (MODELGATE_GRPC_PORT: '0'; GrpcServer.port gives it).
+    MODELGATE_GRPC_PORT: 'off',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   };

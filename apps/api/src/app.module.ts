@@ -5,6 +5,7 @@ import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
+import { GrpcModule } from './inference/grpc/grpc.module';
 import { InferenceModule } from './inference/inference.module';
 import { JobsModule } from './jobs/jobs.module';
 import { RegistryModule } from './registry/registry.module';
@@ -22,6 +23,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         InferenceModule,
+        GrpcModule,
         RegistryModule,
         RolloutModule,
         JobsModule,

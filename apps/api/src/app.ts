@@ -17,6 +17,7 @@ import { DemoService } from './demo/demo.service';
 import { registerInferenceBodyParsers } from './inference/binary-body';
 import { DataPlaneSwitch, InferenceDataPlane } from './inference/data-plane';
 import { InferenceService } from './inference/inference.service';
+import { GrpcServer } from './inference/grpc/grpc-server.service';
 import { ModelServer } from './inference/model-server.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { RateLimitService } from './auth/rate-limit/rate-limit.service';
@@ -40,6 +41,7 @@ export interface Modelgate {
   databaseUrl: string;
   /** The inference data plane, when it runs (MODELGATE_DATA_PLANE, no CORS_ORIGINS). */
   dataPlane: InferenceDataPlane | undefined;
+  /** Starts the HTTP server, then the gRPC server (MODELGATE_GRPC_PORT; GrpcServer.address); resolves with the HTTP URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -108,6 +110,8 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
     dataPlane: plane,
     async listen() {
       await started.listen(config.port, config.host);
+      // After HTTP, so that a port taken stops the start with HTTP's own error first.
+      await started.get(GrpcServer).listen();
       return started.getUrl();
     },
     async close() {

@@ -34,6 +34,6 @@ import { SessionsService } from './sessions.service';
     Transactions,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [ApiKeysService],
+  exports: [ApiKeysService, RateLimitService],
 })
 export class AuthModule {}

@@ -2,10 +2,9 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from '../common/error-response';
-import { TooManyRequestsError } from '../common/errors';
 import { ROUTE_CONFIG_ACCESS, type RouteAccess } from './access.decorator';
 import { Authenticator } from './authenticator';
-import { RateLimitService, rateLimitHeaders } from './rate-limit/rate-limit.service';
+import { RateLimitService, rateLimitHeaders, rateLimitRefusal } from './rate-limit/rate-limit.service';
 
 /**
  * Checks the credential and the key's rate limit as soon as a request's headers arrive, before
@@ -37,13 +36,7 @@ export class RequestGate implements OnModuleInit {
       const decision = await this.rateLimits.forPrincipal(principal);
       if (decision && principal.rateLimit) {
         void reply.headers(rateLimitHeaders(decision, principal.rateLimit));
-        if (!decision.allowed) {
-          const { perSecond, burst } = principal.rateLimit;
-          throw new TooManyRequestsError(
-            `key ${principal.id} is over its rate limit (${perSecond} per second, bursts of ${burst}); retry after ${decision.retryAfterSeconds} s`,
-            decision.retryAfterSeconds,
-          );
-        }
+        if (!decision.allowed) throw rateLimitRefusal(principal, decision);
       }
       return undefined;
     } catch (error) {

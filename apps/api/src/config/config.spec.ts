@@ -55,6 +55,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ MODELGATE_HEAP_GROWING_PERCENT: '50' }).heapGrowingPercent).toBe(50);
   });
 
+  it('serves gRPC on port 8081 unless MODELGATE_GRPC_PORT says otherwise (0: any free port, off: none)', () => {
+    expect(loadConfig({}).grpcPort).toBe(8081);
+    expect(loadConfig({ MODELGATE_GRPC_PORT: '9001' }).grpcPort).toBe(9001);
+    expect(loadConfig({ MODELGATE_GRPC_PORT: '0' }).grpcPort).toBe(0);
+    expect(loadConfig({ MODELGATE_GRPC_PORT: 'off' }).grpcPort).toBeUndefined();
+    expect(loadConfig({ MODELGATE_GRPC_PORT: 'OFF' }).grpcPort).toBeUndefined();
+    expect(loadConfig({ PORT: '0', MODELGATE_GRPC_PORT: '0' }).grpcPort).toBe(0);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535, got "eighty"'],
     [{ PORT: '70000' }, 'PORT must be a whole number'],
@@ -68,6 +77,9 @@ describe('loadConfig', () => {
     [{ MODELGATE_ROLLOUT_INTERVAL_MS: '10' }, 'MODELGATE_ROLLOUT_INTERVAL_MS must be a whole number from 50 to 3600000, got "10"'],
     [{ MODELGATE_SHADOW_MAX_IN_FLIGHT: '0' }, 'MODELGATE_SHADOW_MAX_IN_FLIGHT must be a whole number from 1 to 10000, got "0"'],
     [{ MODELGATE_IDLE_SPIN_MS: '0.5' }, 'MODELGATE_IDLE_SPIN_MS must be a whole number from 0 to 100, got "0.5"'],
+    [{ MODELGATE_GRPC_PORT: 'grpc' }, 'MODELGATE_GRPC_PORT must be a port number from 0 to 65535 (0: any free port) or "off", got "grpc"'],
+    [{ MODELGATE_GRPC_PORT: '70000' }, 'MODELGATE_GRPC_PORT must be a whole number from 0 to 65535, got "70000"'],
+    [{ PORT: '9000', MODELGATE_GRPC_PORT: '9000' }, 'MODELGATE_GRPC_PORT must differ from PORT (both are 9000)'],
     [{ MODELGATE_HEAP_GROWING_PERCENT: '1000' }, 'MODELGATE_HEAP_GROWING_PERCENT must be a whole number from 0 to 400, got "1000"'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -11,6 +11,11 @@ import { readTelemetryConfig, type TelemetryConfig } from './telemetry-config';
 export interface AppConfig {
   host: string;
   port: number;
+  /**
+   * MODELGATE_GRPC_PORT: the Open Inference Protocol's gRPC service (inference/grpc/), on `host` too;
+   * 0: any free port; undefined (`off`): no gRPC server. Default 8081, beside PORT's 8080.
+   */
+  grpcPort: number | undefined;
   /** Unset: the embedded PGlite database under `<dataDir>/pgdata`. */
   databaseUrl: string | undefined;
   dataDir: string;
@@ -159,6 +164,19 @@ export class Reader {
   }
 }
 
+/** MODELGATE_GRPC_PORT: a port (0: any free one), or `off`; never PORT's own. */
+function readGrpcPort(read: Reader, httpPort: number): number | undefined {
+  const value = read.raw('MODELGATE_GRPC_PORT');
+  if (value?.toLowerCase() === 'off') return undefined;
+  if (value !== undefined && !/^\d{1,5}$/.test(value)) {
+    read.problems.push(`MODELGATE_GRPC_PORT must be a port number from 0 to 65535 (0: any free port) or "off", got "${value}"`);
+    return undefined;
+  }
+  const port = read.integer('MODELGATE_GRPC_PORT', 8081, 0, 65535);
+  if (port !== 0 && port === httpPort) read.problems.push(`MODELGATE_GRPC_PORT must differ from PORT (both are ${port}); pick another port, or "off"`);
+  return port;
+}
+
 /** Hides the password of a URL so that it never reaches a log line. */
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
@@ -180,6 +198,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     host: read.raw('HOST') ?? '0.0.0.0',
     port: read.integer('PORT', 8080, 0, 65535),
+    grpcPort: undefined,
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: resolve(read.raw('MODELGATE_DATA_DIR') ?? './data'),
     adminKey,
@@ -216,6 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dashboard: readDashboard(read),
   };
   config.cookieSecure = read.boolean('MODELGATE_COOKIE_SECURE', config.tls !== undefined);
+  config.grpcPort = readGrpcPort(read, config.port);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -10,6 +10,6 @@ import { V2Controller } from './v2.controller';
   imports: [TelemetryCoreModule],
   controllers: [V2Controller, TfServingController],
   providers: [ModelServer, TrafficRouter, InferenceService],
-  exports: [ModelServer, TrafficRouter],
+  exports: [ModelServer, TrafficRouter, InferenceService],
 })
 export class InferenceModule {}

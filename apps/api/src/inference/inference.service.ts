@@ -7,6 +7,7 @@ import { platformFor, v2ModelMetadata, type V2ModelMetadata } from './codecs/v2.
 import { decodePredictRequest, encodePredictResponse } from './codecs/tfserving.codec';
 import { tfServingMetadata, tfServingModelStatus } from './codecs/tfserving.metadata';
 import { decodeV2InferBody, encodeV2InferBody, type V2EncodedBody } from './binary-body';
+import { decodeGrpcInferRequest, encodeGrpcInferResponse, type ModelInferRequestMessage, type ModelInferResponseMessage } from './grpc/grpc-tensors';
 import { withTensorMemory, type TensorMemory } from './codecs/tensor-storage';
 import { ModelServer, type ServedVersion } from './model-server.service';
 import { TrafficRouter, type Routed, type RouteKind } from './traffic-router';
@@ -83,6 +84,33 @@ export class InferenceService {
         },
         request,
       );
+      return { served, route: answered.route, timing: answered.result, fallbackReason: answered.fallbackReason, body: encoded };
+    } catch (error) {
+      throw attributeFailure(error, served, answered.route);
+    }
+  }
+
+  /**
+   * The gRPC service's ModelInfer (grpc/grpc-inference.ts): as v2Infer, with the request decoded from
+   * its protobuf message against the routed version's signature and the outputs answered as raw bytes.
+   */
+  async grpcInfer({ target, options }: PredictionCall, message: ModelInferRequestMessage): Promise<Answer<ModelInferResponseMessage>> {
+    const routed = this.router.route(target);
+    const request = this.decoded(routed, () => decodeGrpcInferRequest(message, routed.served.signature), undefined);
+    const answered = await this.predict(routed, request.inputs, withProtocolParametersFor(routed, options, request.parameters));
+    const { served } = answered;
+    try {
+      const encoded = encodeGrpcInferResponse({
+        modelName: target.model,
+        modelVersion: served.version,
+        id: request.id,
+        outputs:
+          request.classification === undefined
+            ? answered.result.outputs
+            : classifyOutputs(answered.result.outputs, request.classification, served.classLabels),
+        requestedOutputs: request.requestedOutputs,
+        signature: served.signature,
+      });
       return { served, route: answered.route, timing: answered.result, fallbackReason: answered.fallbackReason, body: encoded };
     } catch (error) {
       throw attributeFailure(error, served, answered.route);

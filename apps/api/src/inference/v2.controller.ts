@@ -35,7 +35,7 @@ import {
   V2_STATISTICS_EXAMPLE,
 } from './v2.examples';
 
-const SERVER_VERSION = '0.1.0';
+export const SERVER_VERSION = '0.1.0';
 /** The Open Inference Protocol extensions this server speaks, as Triton names them. */
 const SERVER_EXTENSIONS = [BINARY_TENSOR_DATA_EXTENSION, CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION, MODEL_CONFIGURATION_EXTENSION];
 

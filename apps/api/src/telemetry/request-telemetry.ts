@@ -24,7 +24,15 @@ declare module 'fastify' {
 const PREDICTION_URL = /(\/infer|::predict)$/;
 export const METRICS_PATH = '/metrics';
 /** Probes and scrapes come every few seconds: their lines are logged at debug, not info. */
-const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready', METRICS_PATH]);
+const QUIET_PATHS = new Set([
+  '/health/live',
+  '/health/ready',
+  '/v2/health/live',
+  '/v2/health/ready',
+  '/inference.GRPCInferenceService/ServerLive',
+  '/inference.GRPCInferenceService/ServerReady',
+  METRICS_PATH,
+]);
 
 /** What the log line names of a request. */
 export interface AnsweredRequest {

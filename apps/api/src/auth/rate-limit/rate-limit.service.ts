@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
+import { TooManyRequestsError } from '../../common/errors';
 import type { Principal } from '../principal';
 import type { RateLimit } from '../scopes';
 import { MemoryRateLimiter, type RateLimiter } from './memory-rate-limiter';
@@ -47,4 +48,13 @@ export function rateLimitHeaders(decision: RateDecision, limit: RateLimit): Reco
     'ratelimit-reset': String(decision.resetSeconds),
     'ratelimit-policy': `${limit.burst};w=${Math.max(1, Math.ceil(limit.burst / limit.perSecond))}`,
   };
+}
+
+/** The 429 for a key over its rate limit (`decision` refused it), with the wait in the message and in Retry-After. */
+export function rateLimitRefusal(principal: Principal, decision: RateDecision): TooManyRequestsError {
+  const { perSecond, burst } = principal.rateLimit!;
+  return new TooManyRequestsError(
+    `key ${principal.id} is over its rate limit (${perSecond} per second, bursts of ${burst}); retry after ${decision.retryAfterSeconds} s`,
+    decision.retryAfterSeconds,
+  );
 }
