@@ -1,6 +1,5 @@
-import { Client } from 'pg';
 import { eventually } from './support/credentials';
-import { ADMIN_KEY, ADMIN_PASSWORD, startServer, type TestServer } from './support/server';
+import { ADMIN_KEY, ADMIN_PASSWORD, startServer, withDatabase, type TestServer } from './support/server';
 
 interface ErrorBody {
   error: string;
@@ -39,16 +38,6 @@ describe('operators and sessions', () => {
     server.fetch(path, { ...init, key: null, headers: { cookie, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
   const createOperator = (username: string, role: string, password = `${username}-password-123`) =>
     server.json('/api/operators', { method: 'POST', body: JSON.stringify({ username, password, role }) });
-  async function withDatabase<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: server.databaseUrl });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
-
   it('logs the first admin in with an HttpOnly, SameSite=Strict cookie and keeps only a hash of it', async () => {
     const answer = await login('admin', ADMIN_PASSWORD);
     expect(answer.status).toBe(200);
@@ -64,9 +53,9 @@ describe('operators and sessions', () => {
     expect(((await me.json()) as SessionBody).operator.username).toBe('admin');
     expect((await withCookie(`mg_session=${token}`, '/api/models')).status).toBe(200);
 
-    const stored = await withDatabase((client) => client.query('SELECT token_hash FROM sessions'));
+    const stored = await withDatabase(server, (client) => client.query('SELECT token_hash FROM sessions'));
     expect(JSON.stringify(stored.rows)).not.toContain(token);
-    const hashes = await withDatabase((client) => client.query('SELECT password_hash FROM operators'));
+    const hashes = await withDatabase(server, (client) => client.query('SELECT password_hash FROM operators'));
     expect(JSON.stringify(hashes.rows)).not.toContain(ADMIN_PASSWORD);
     expect(hashes.rows[0].password_hash).toMatch(/^scrypt\$/);
   });
@@ -98,7 +87,7 @@ describe('operators and sessions', () => {
   it('stops an expired session', async () => {
     const cookie = await session('admin', ADMIN_PASSWORD);
     expect((await withCookie(cookie, '/api/models')).status).toBe(200);
-    await withDatabase((client) => client.query(`UPDATE sessions SET expires_at = now() - interval '1 second'`));
+    await withDatabase(server, (client) => client.query(`UPDATE sessions SET expires_at = now() - interval '1 second'`));
     await eventually(async () => (await withCookie(cookie, '/api/models')).status === 401, 1500);
   });
 

@@ -1,13 +1,12 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { Schemas } from '../libs/api-client/src/index';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { JobsRepository } from '../apps/api/src/jobs/jobs.repository';
 import { onnxMlp, onnxMlpFailingOnLargeInputs, onnxMlpVariant, onnxMultiInput, type OnnxMlpFixture } from './fixtures/models';
 import { createKey, eventually } from './support/credentials';
-import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, uploadVersion, type TestServer } from './support/server';
+import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, uploadVersion, withDatabase, type TestServer } from './support/server';
 
 type Job = Schemas['JobDto'];
 type JobPage = Schemas['JobPageDto'];
@@ -373,13 +372,7 @@ describe('batch jobs', () => {
     // 30 days by default.
     expect(Date.parse(done.expiresAt!) - Date.parse(done.finishedAt!)).toBe(30 * 86_400_000);
     // The first finished 31 days ago, as the database records it.
-    const client = new Client({ connectionString: server.databaseUrl });
-    await client.connect();
-    try {
-      await client.query(`UPDATE "inference_jobs" SET "finished_at" = now() - interval '31 days' WHERE "id" = $1`, [old.body.id]);
-    } finally {
-      await client.end();
-    }
+    await withDatabase(server, (client) => client.query(`UPDATE "inference_jobs" SET "finished_at" = now() - interval '31 days' WHERE "id" = $1`, [old.body.id]));
 
     // 0 keeps finished jobs: the sweep at start leaves it.
     await server.restart({ MODELGATE_JOB_RETENTION_DAYS: '0' });

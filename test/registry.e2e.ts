@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import {
   corruptOnnx,
   hostileArchives,
@@ -17,7 +16,7 @@ import {
 import { IRIS_LAYERS } from './fixtures/onnx-models';
 import { mlpModel } from '../libs/runtime/src/onnx-builder';
 import { listFiles } from './support/files';
-import { startServer, uploadForm, type TestServer } from './support/server';
+import { startServer, uploadForm, withDatabase, type TestServer } from './support/server';
 import { withoutServing } from './support/stored';
 
 interface VersionBody {
@@ -56,16 +55,6 @@ describe('registry', () => {
     await server?.close();
     await rm(fixtures, { recursive: true, force: true });
   });
-
-  async function withDatabase<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: server.databaseUrl });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  }
 
   const createModel = (name: string) => server.json('/api/models', { method: 'POST', body: JSON.stringify({ name }) });
   const upload = (model: string, file: Buffer, filename: string, fields?: Record<string, string>) =>
@@ -123,7 +112,7 @@ describe('registry', () => {
       );
       expect((await server.json('/api/models/stats')).status).toBe(404);
       expect((await server.json<{ total: number }>('/api/models')).body.total).toBe(modelsBefore);
-      const rows = await withDatabase((client) => client.query(`SELECT count(*)::int AS count FROM "models" WHERE "name" = 'stats'`));
+      const rows = await withDatabase(server, (client) => client.query(`SELECT count(*)::int AS count FROM "models" WHERE "name" = 'stats'`));
       expect(rows.rows[0].count).toBe(0);
       const unknownField = await server.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'ok-name', colour: 'red' }) });
       expect(unknownField.status).toBe(400);
@@ -131,7 +120,7 @@ describe('registry', () => {
     });
 
     it('keeps serving a model named "stats" that was created before the name was reserved', async () => {
-      await withDatabase((client) => client.query(`INSERT INTO "models" ("name", "description") VALUES ('stats', 'from before')`));
+      await withDatabase(server, (client) => client.query(`INSERT INTO "models" ("name", "description") VALUES ('stats', 'from before')`));
       expect((await server.json('/api/models/stats')).body).toMatchObject({ name: 'stats', description: 'from before' });
       expect((await upload('stats', mlpFile, 'mlp.onnx')).status).toBe(201);
       const metadata = await server.json<{ name: string; versions: string[] }>('/v2/models/stats/versions/1');

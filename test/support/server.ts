@@ -157,3 +157,17 @@ export function enableRuntimeTestHooks(): () => void {
 export function runtimeOf(server: TestServer): ModelRuntime {
   return (server.modelgate.app.get(ModelServer) as unknown as { runtime: ModelRuntime }).runtime;
 }
+
+/**
+ * Runs `work` with a connection of its own to the server's database (PostgreSQL or the embedded
+ * one's socket), closed afterwards: for what a test must see or set below the API.
+ */
+export async function withDatabase<T>(server: Pick<TestServer, 'databaseUrl'>, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

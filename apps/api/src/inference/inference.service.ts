@@ -75,10 +75,7 @@ export class InferenceService {
           modelName: target.model,
           modelVersion: served.version,
           id: request.id,
-          outputs:
-            request.classification === undefined
-              ? answered.result.outputs
-              : classifyOutputs(answered.result.outputs, request.classification, served.classLabels),
+          outputs: answerOutputs(request, answered.result, served),
           requestedOutputs: request.requestedOutputs,
           signature: served.signature,
         },
@@ -104,10 +101,7 @@ export class InferenceService {
         modelName: target.model,
         modelVersion: served.version,
         id: request.id,
-        outputs:
-          request.classification === undefined
-            ? answered.result.outputs
-            : classifyOutputs(answered.result.outputs, request.classification, served.classLabels),
+        outputs: answerOutputs(request, answered.result, served),
         requestedOutputs: request.requestedOutputs,
         signature: served.signature,
       });
@@ -281,4 +275,9 @@ function withProtocolParametersFor(routed: Routed, options: InferOptions, parame
   } catch (error) {
     throw attributeFailure(error, routed.served, routed.route);
   }
+}
+
+/** The outputs an answer carries: the engine's, with the classification extension's top classes where the request asked for them. */
+function answerOutputs(request: { classification?: ReadonlyMap<string, number> }, result: InferResult, served: ServedVersion): NamedTensors {
+  return request.classification === undefined ? result.outputs : classifyOutputs(result.outputs, request.classification, served.classLabels);
 }
