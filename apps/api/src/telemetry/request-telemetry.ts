@@ -31,6 +31,8 @@ const QUIET_PATHS = new Set([
   '/v2/health/ready',
   '/inference.GRPCInferenceService/ServerLive',
   '/inference.GRPCInferenceService/ServerReady',
+  '/grpc.health.v1.Health/Check',
+  '/grpc.health.v1.Health/Watch',
   METRICS_PATH,
 ]);
 

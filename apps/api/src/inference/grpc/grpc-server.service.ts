@@ -10,6 +10,7 @@ import { HealthService } from '../../telemetry/health.service';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
 import { InferenceService } from '../inference.service';
 import { ModelServer } from '../model-server.service';
+import { GrpcHealth, healthServiceDefinition } from './grpc-health';
 import { GrpcInference } from './grpc-inference';
 import { GRPC_MESSAGE_OPTIONS } from './grpc-tensors';
 
@@ -30,14 +31,16 @@ export function inferenceServiceDefinition(): ServiceDefinition {
 /**
  * The gRPC server of the Open Inference Protocol (MODELGATE_GRPC_PORT; `off`: none). It listens once
  * the HTTP server does (app.ts), on the same host, with the HTTP server's certificate when TLS is
- * configured, and takes messages up to the HTTP body limit. When the app closes it stops taking
- * calls and lets those in progress finish, for SHUTDOWN_GRACE_MS at most, before the model runtime
- * goes.
+ * configured, and takes messages up to the HTTP body limit. It serves gRPC's health checking
+ * protocol beside (grpc-health.ts). When the app closes, health answers NOT_SERVING and its Watch
+ * streams end; then it stops taking calls and lets those in progress finish, for SHUTDOWN_GRACE_MS
+ * at most, before the model runtime goes.
  */
 @Injectable()
 export class GrpcServer implements BeforeApplicationShutdown {
   private readonly logger = new Logger('gRPC');
   private server: Server | undefined;
+  private healthChecks: GrpcHealth | undefined;
   private boundPort: number | undefined;
 
   constructor(
@@ -66,6 +69,8 @@ export class GrpcServer implements BeforeApplicationShutdown {
     const server = new Server({ 'grpc.max_receive_message_length': this.config.maxBodyBytes });
     const handlers = new GrpcInference(this.keys, this.rateLimits, this.inference, this.modelServer, this.health, this.telemetry);
     server.addService(inferenceServiceDefinition(), handlers.implementation());
+    const healthChecks = new GrpcHealth(this.health, this.telemetry);
+    server.addService(healthServiceDefinition(), healthChecks.implementation());
     const tls = this.config.tls;
     const credentials = tls ? ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : ServerCredentials.createInsecure();
     const requested = `${hostPart(this.config.host)}:${this.config.grpcPort}`;
@@ -77,6 +82,7 @@ export class GrpcServer implements BeforeApplicationShutdown {
       });
     });
     this.server = server;
+    this.healthChecks = healthChecks;
     return this.address;
   }
 
@@ -85,6 +91,8 @@ export class GrpcServer implements BeforeApplicationShutdown {
     if (server === undefined) return;
     this.server = undefined;
     this.boundPort = undefined;
+    this.healthChecks?.stop();
+    this.healthChecks = undefined;
     const drained = new Promise<boolean>((resolve) => server.tryShutdown(() => resolve(true)));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS)));
