@@ -25,7 +25,14 @@ export function ShadowReport({ name, revision }: { name: string; revision: numbe
   const times = [...new Set(data.comparisons.flatMap((pair) => pair.points.map((point) => Date.parse(point.time))))].sort((a, b) => a - b);
   const agreement: ChartSeries[] = data.comparisons.map((pair, index) => {
     const byTime = new Map(pair.points.map((point) => [Date.parse(point.time), point.agreementRate]));
-    return { label: pairLabel(pair), color: COLORS[index % COLORS.length], values: times.map((time) => (byTime.get(time) ?? null) === null ? null : byTime.get(time)! * 100) };
+    return {
+      label: pairLabel(pair),
+      color: COLORS[index % COLORS.length],
+      values: times.map((time) => {
+        const rate = byTime.get(time);
+        return rate === undefined || rate === null ? null : rate * 100;
+      }),
+    };
   });
 
   return (

@@ -19,11 +19,18 @@ export function canarySplit(
     ],
     stable: change.stable,
     canary: change.canary,
+    ...keptOptions(deployment),
+    ...(change.plan ? { plan: change.plan } : {}),
+    ...(change.reason ? { reason: change.reason } : {}),
+  };
+}
+
+/** A PUT replaces the whole deployment: the options a traffic change does not edit go back as they are. */
+function keptOptions(deployment: Deployment): Pick<PutDeployment, 'sticky' | 'shadow' | 'fallback'> {
+  return {
     sticky: deployment.sticky,
     ...(deployment.shadow ? { shadow: deployment.shadow } : {}),
     ...(deployment.fallback ? { fallback: deployment.fallback } : {}),
-    ...(change.plan ? { plan: change.plan } : {}),
-    ...(change.reason ? { reason: change.reason } : {}),
   };
 }
 
@@ -89,9 +96,7 @@ export function weightedSplit(deployment: Deployment, weights: ReadonlyMap<numbe
     routes,
     ...(stable !== undefined ? { stable } : {}),
     ...(canary !== undefined ? { canary } : {}),
-    sticky: deployment.sticky,
-    ...(deployment.shadow ? { shadow: deployment.shadow } : {}),
-    ...(deployment.fallback ? { fallback: deployment.fallback } : {}),
+    ...keptOptions(deployment),
     ...(reason?.trim() ? { reason: reason.trim() } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Metadata, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { RouteAccess } from '../../auth/access.decorator';
 import { ApiKeysService } from '../../auth/api-keys.service';
 import { presentedKey } from '../../auth/authenticator';
@@ -60,6 +60,7 @@ interface Admitted {
  * Every handler answers each call once, with a status from toGrpcFailure when it fails; no input a
  * client sends escapes as an exception.
  */
+@Injectable()
 export class GrpcInference {
   private readonly logger = new Logger('gRPC');
 

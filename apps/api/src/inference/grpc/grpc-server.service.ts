@@ -2,14 +2,10 @@ import { join } from 'node:path';
 import { loadPackageDefinition, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { ApiKeysService } from '../../auth/api-keys.service';
-import { RateLimitService } from '../../auth/rate-limit/rate-limit.service';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
 import { HealthService } from '../../telemetry/health.service';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
-import { InferenceService } from '../inference.service';
-import { ModelServer } from '../model-server.service';
 import { GrpcHealth, healthServiceDefinition } from './grpc-health';
 import { GrpcInference } from './grpc-inference';
 import { GRPC_MESSAGE_OPTIONS } from './grpc-tensors';
@@ -45,10 +41,7 @@ export class GrpcServer implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly keys: ApiKeysService,
-    private readonly rateLimits: RateLimitService,
-    private readonly inference: InferenceService,
-    private readonly modelServer: ModelServer,
+    private readonly handlers: GrpcInference,
     private readonly health: HealthService,
     private readonly telemetry: RequestTelemetry,
   ) {}
@@ -67,8 +60,7 @@ export class GrpcServer implements BeforeApplicationShutdown {
   async listen(): Promise<string | undefined> {
     if (this.config.grpcPort === undefined || this.server !== undefined) return this.address;
     const server = new Server({ 'grpc.max_receive_message_length': this.config.maxBodyBytes });
-    const handlers = new GrpcInference(this.keys, this.rateLimits, this.inference, this.modelServer, this.health, this.telemetry);
-    server.addService(inferenceServiceDefinition(), handlers.implementation());
+    server.addService(inferenceServiceDefinition(), this.handlers.implementation());
     const healthChecks = new GrpcHealth(this.health, this.telemetry);
     server.addService(healthServiceDefinition(), healthChecks.implementation());
     const tls = this.config.tls;
