@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadPackageDefinition, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { requestIdFrom } from '../../common/request-id';
 import { HealthService } from '../../telemetry/health.service';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
@@ -38,12 +38,15 @@ interface Watcher {
   started: number;
 }
 
-/** The health service's definition (read from HEALTH_PROTO_PATH). */
-export function healthServiceDefinition(): ServiceDefinition {
-  const loaded = loadPackageDefinition(loadSync(HEALTH_PROTO_PATH, HEALTH_MESSAGE_OPTIONS)) as unknown as {
-    grpc: { health: { v1: { Health: { service: ServiceDefinition } } } };
-  };
-  return loaded.grpc.health.v1.Health.service;
+/** health.proto as proto-loader reads it (HEALTH_PROTO_PATH, HEALTH_MESSAGE_OPTIONS). */
+export function healthPackage(): PackageDefinition {
+  return loadSync(HEALTH_PROTO_PATH, HEALTH_MESSAGE_OPTIONS);
+}
+
+/** The health service's definition, from `loaded` (healthPackage()). */
+export function healthServiceDefinition(loaded = healthPackage()): ServiceDefinition {
+  const services = loadPackageDefinition(loaded) as unknown as { grpc: { health: { v1: { Health: { service: ServiceDefinition } } } } };
+  return services.grpc.health.v1.Health.service;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { loadPackageDefinition, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config';
 import { HealthService } from '../../telemetry/health.service';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
-import { GrpcHealth, healthServiceDefinition } from './grpc-health';
+import { GrpcHealth, healthPackage, healthServiceDefinition } from './grpc-health';
 import { GrpcInference } from './grpc-inference';
+import { reflectionService } from './grpc-reflection';
 import { GRPC_MESSAGE_OPTIONS } from './grpc-tensors';
 
 /** KServe's proto, beside this file in the sources and in the build (the api build copies it). */
@@ -16,19 +17,24 @@ export const GRPC_PROTO_PATH = join(__dirname, 'grpc_predict_v2.proto');
 /** How long calls in progress may take to finish once the app closes, before they are cut off. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** The proto's service definition (read from GRPC_PROTO_PATH). */
-export function inferenceServiceDefinition(): ServiceDefinition {
-  const loaded = loadPackageDefinition(loadSync(GRPC_PROTO_PATH, GRPC_MESSAGE_OPTIONS)) as unknown as {
-    inference: { GRPCInferenceService: { service: ServiceDefinition } };
-  };
-  return loaded.inference.GRPCInferenceService.service;
+/** KServe's proto as proto-loader reads it (GRPC_PROTO_PATH, with the message options its handlers expect). */
+export function inferencePackage(): PackageDefinition {
+  return loadSync(GRPC_PROTO_PATH, GRPC_MESSAGE_OPTIONS);
+}
+
+/** The inference service's definition, from `loaded` (inferencePackage()). */
+export function inferenceServiceDefinition(loaded = inferencePackage()): ServiceDefinition {
+  const services = loadPackageDefinition(loaded) as unknown as { inference: { GRPCInferenceService: { service: ServiceDefinition } } };
+  return services.inference.GRPCInferenceService.service;
 }
 
 /**
  * The gRPC server of the Open Inference Protocol (MODELGATE_GRPC_PORT; `off`: none). It listens once
  * the HTTP server does (app.ts), on the same host, with the HTTP server's certificate when TLS is
  * configured, and takes messages up to the HTTP body limit. It serves gRPC's health checking
- * protocol beside (grpc-health.ts). When the app closes, health answers NOT_SERVING and its Watch
+ * protocol beside (grpc-health.ts), and server reflection over both (grpc-reflection.ts), so that
+ * grpcurl, Postman and other generic clients can list the services and call them without a copy
+ * of the proto. When the app closes, health answers NOT_SERVING and its Watch
  * streams end; then it stops taking calls and lets those in progress finish, for SHUTDOWN_GRACE_MS
  * at most, before the model runtime goes.
  */
@@ -60,9 +66,12 @@ export class GrpcServer implements BeforeApplicationShutdown {
   async listen(): Promise<string | undefined> {
     if (this.config.grpcPort === undefined || this.server !== undefined) return this.address;
     const server = new Server({ 'grpc.max_receive_message_length': this.config.maxBodyBytes });
-    server.addService(inferenceServiceDefinition(), this.handlers.implementation());
+    const inference = inferencePackage();
+    const health = healthPackage();
+    server.addService(inferenceServiceDefinition(inference), this.handlers.implementation());
     const healthChecks = new GrpcHealth(this.health, this.telemetry);
-    server.addService(healthServiceDefinition(), healthChecks.implementation());
+    server.addService(healthServiceDefinition(health), healthChecks.implementation());
+    reflectionService(inference, health).addToServer(server);
     const tls = this.config.tls;
     const credentials = tls ? ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : ServerCredentials.createInsecure();
     const requested = `${hostPart(this.config.host)}:${this.config.grpcPort}`;
