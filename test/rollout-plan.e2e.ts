@@ -206,6 +206,11 @@ describe('rollout: progressive plans', () => {
     expect(rolledBack.planState!.reason).toMatch(/^error rate (0\.\d{3}|1\.000) over the limit 0\.05 \(canary \d+ errors in \d+ requests\)$/);
     const events = plansOf(await history('flaky'));
     expect(events.map((event) => event.action)).toEqual(['plan.rollback']);
+    // Prometheus sees it (the ModelgateAutomaticRollback alert), and the stable version with all traffic again.
+    const metrics = await (await server.fetch('/metrics')).text();
+    expect(metrics).toContain('modelgate_deployment_changes_total{model="flaky",action="plan.rollback"} 1\n');
+    expect(metrics).toContain('modelgate_deployment_traffic_ratio{model="flaky",version="1",role="stable"} 1\n');
+    expect(metrics).not.toContain('modelgate_deployment_traffic_ratio{model="flaky",version="2"');
     const [rollback] = events;
     expect(rollback).toMatchObject({ actor: 'system:plan', reason: rolledBack.planState!.reason, details: { gate: 'maxErrorRate', limit: 0.05 } });
     const { canary, stable } = rollback.details!;

@@ -330,6 +330,43 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
     expect(await metrics.text()).toMatch(/modelgate_fallback_total\{model="fallback",version="1",reason="circuit-open"\} [1-9]/);
   });
 
+  it('exports the traffic split, the shadow, the revision and each change to Prometheus, and drops them with the model', async () => {
+    await modelWithVersions('metered', 3);
+    /** The model's deployment samples in /metrics: `name{labels}` -> value. */
+    const samples = async () => {
+      const text = await (await server.fetch('/metrics')).text();
+      const lines = text.split('\n').filter((line) => line.startsWith('modelgate_deployment_') && line.includes('model="metered"'));
+      return Object.fromEntries(lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+    };
+    expect(await samples()).toEqual({});
+
+    expect((await put('metered', { routes: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }], shadow: { version: 3, percent: 25 } })).status).toBe(200);
+    expect(await samples()).toEqual({
+      'modelgate_deployment_traffic_ratio{model="metered",version="1",role="stable"}': 0.9,
+      'modelgate_deployment_traffic_ratio{model="metered",version="2",role="canary"}': 0.1,
+      'modelgate_deployment_shadow_ratio{model="metered",version="3"}': 0.25,
+      'modelgate_deployment_revision{model="metered"}': 1,
+      // The rollbacks from 0, so that the first one reads as an increase to Prometheus.
+      'modelgate_deployment_changes_total{model="metered",action="plan.rollback"}': 0,
+      'modelgate_deployment_changes_total{model="metered",action="deployment.rollback"}': 0,
+      'modelgate_deployment_changes_total{model="metered",action="deployment.update"}': 1,
+    });
+
+    expect((await server.json('/api/models/metered/deployment/rollback', { method: 'POST' })).status).toBe(200);
+    expect((await server.json('/api/models/metered/deployment', { method: 'PATCH', body: JSON.stringify({ shadow: null }) })).status).toBe(200);
+    expect(await samples()).toEqual({
+      'modelgate_deployment_traffic_ratio{model="metered",version="1",role="stable"}': 1,
+      'modelgate_deployment_revision{model="metered"}': 3,
+      'modelgate_deployment_changes_total{model="metered",action="plan.rollback"}': 0,
+      'modelgate_deployment_changes_total{model="metered",action="deployment.rollback"}': 1,
+      'modelgate_deployment_changes_total{model="metered",action="deployment.update"}': 1,
+      'modelgate_deployment_changes_total{model="metered",action="deployment.options"}': 1,
+    });
+
+    expect((await server.fetch('/api/models/metered', { method: 'DELETE' })).status).toBe(204);
+    expect(await samples()).toEqual({});
+  });
+
   it('PATCH changes the shadow, fallback and sticky routing and leaves the routes and a running plan as they are', async () => {
     await modelWithVersions('options', 3);
     const patch = (body: unknown) => server.json<Deployment & { shadow: { version: number; percent: number } | null; plan: unknown; planState: { status: string; step: number } | null }>(
@@ -451,6 +488,15 @@ describe.skipIf(!process.env.DATABASE_URL)('rollout across replicas (PostgreSQL 
     const took = await eventually(async () => (await versionOn(second)) === '2', 1000, 20);
     expect(took).toBeLessThan(1000);
     expect(await versionOn(first)).toBe('2');
+    // Both export the revision and the split they follow; only the replica that made the changes counts them.
+    const metricsOf = async (server: TestServer) => (await (await server.fetch('/metrics')).text()).split('\n').filter((line) => line.includes('model="shared"'));
+    for (const server of [first, second]) {
+      expect(await metricsOf(server)).toEqual(
+        expect.arrayContaining(['modelgate_deployment_revision{model="shared"} 2', 'modelgate_deployment_traffic_ratio{model="shared",version="2",role="stable"} 1']),
+      );
+    }
+    expect(await metricsOf(first)).toContain('modelgate_deployment_changes_total{model="shared",action="deployment.update"} 2');
+    expect((await metricsOf(second)).filter((line) => line.startsWith('modelgate_deployment_changes_total') && !line.endsWith(' 0'))).toEqual([]);
   });
 
   it('a version uploaded, reconfigured or deleted through one replica is loaded, reloaded or released by the other', async () => {

@@ -7,6 +7,7 @@ import { ModelServer } from '../inference/model-server.service';
 import { TrafficRouter } from '../inference/traffic-router';
 import type { VersionDto } from '../registry/dto/version.dto';
 import { RegistryService } from '../registry/registry.service';
+import { DeploymentMetrics } from './deployment-metrics';
 import { weightOf, type DeploymentState, type PlanSpec, type TrafficRoute } from './deployment-state';
 import { DeploymentsRepository, type RolloutEventRow } from './deployments.repository';
 import type { DeploymentDto, FallbackDto, PatchDeploymentDto, PutDeploymentDto, RolloutHistoryDto, ShadowDto } from './dto/deployment.dto';
@@ -40,6 +41,7 @@ export class DeploymentService {
     private readonly router: TrafficRouter,
     private readonly modelServer: ModelServer,
     private readonly audit: AuditService,
+    private readonly metrics: DeploymentMetrics,
   ) {}
 
   async get(modelName: string): Promise<DeploymentDto> {
@@ -167,6 +169,7 @@ export class DeploymentService {
     expectedRevision: number | undefined,
     decide: (current: DeploymentState | undefined) => DeploymentChange,
   ): Promise<DeploymentState> {
+    let action = '';
     const state = await this.transactions.run(async (transaction) => {
       const modelId = await this.repository.lockModel(transaction, modelName);
       if (modelId === undefined) throw new NotFoundError(`model "${modelName}" not found; GET /api/models lists the models`);
@@ -175,6 +178,7 @@ export class DeploymentService {
         throw new ConflictError(`the deployment of "${modelName}" changed meanwhile (revision ${current?.revision ?? 'none'}, expected ${expectedRevision})`);
       }
       const change = decide(current);
+      action = change.action;
       const next: DeploymentState = {
         ...change.next,
         modelName,
@@ -198,6 +202,7 @@ export class DeploymentService {
       return next;
     });
     this.router.apply(state);
+    this.metrics.changed(modelName, action);
     return state;
   }
 

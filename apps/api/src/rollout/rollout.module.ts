@@ -4,6 +4,7 @@ import { InferenceModule } from '../inference/inference.module';
 import { RegistryModule } from '../registry/registry.module';
 import { TelemetryCoreModule } from '../telemetry/telemetry-core.module';
 import { DeploymentController } from './deployment.controller';
+import { DeploymentMetrics } from './deployment-metrics';
 import { DeploymentService } from './deployment.service';
 import { DeploymentSync } from './deployment-sync';
 import { DeploymentsRepository } from './deployments.repository';
@@ -28,6 +29,7 @@ import type { AppConfig } from '../config/config';
     Transactions,
     DeploymentsRepository,
     DeploymentService,
+    DeploymentMetrics,
     DeploymentSync,
     PlanRunner,
     ShadowSeries,
