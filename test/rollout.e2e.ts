@@ -452,6 +452,44 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
     expect((await server.json('/api/models/split/deployment', { key: reader.key })).status).toBe(200);
     expect((await server.json('/api/models/split/deployment/rollback', { method: 'POST', key: reader.key })).status).toBe(403);
   });
+
+  it('lists every deployment by model name, page by page, and to a key limited to some models only theirs', async () => {
+    type Listed = { items: Array<Deployment & { model: string; planState: unknown; evaluation?: unknown }>; total: number };
+    for (const name of ['list-b', 'list-a']) {
+      await modelWithVersions(name, 2);
+      expect((await put(name, { routes: [{ version: 1, weight: 80 }, { version: 2, weight: 20 }] })).status).toBe(200);
+    }
+    await modelWithVersions('list-c', 1);
+
+    const all = await server.json<Listed>('/api/deployments?limit=500');
+    expect(all.status).toBe(200);
+    const names = all.body.items.map((deployment) => deployment.model);
+    expect(names).toEqual([...names].sort());
+    expect(all.body.total).toBe(names.length);
+    // As GET /api/models/{name}/deployment answers it; a model without a deployment is not listed.
+    expect(all.body.items.find((deployment) => deployment.model === 'list-a')).toEqual((await get('list-a')).body);
+    expect(names).toEqual(expect.arrayContaining(['list-a', 'list-b']));
+    expect(names).not.toContain('list-c');
+
+    const pages: string[] = [];
+    for (let offset = 0; offset < all.body.total; offset += 2) {
+      const page = await server.json<Listed>(`/api/deployments?limit=2&offset=${offset}`);
+      expect(page.body.total).toBe(all.body.total);
+      pages.push(...page.body.items.map((deployment) => deployment.model));
+    }
+    expect(pages).toEqual(names);
+
+    const limited = await createKey(server, { name: 'list-reader', scopes: ['models:read'], models: ['list-b', 'list-c'] });
+    const theirs = await server.json<Listed>('/api/deployments', { key: limited.key });
+    expect(theirs.body).toMatchObject({ total: 1, items: [{ model: 'list-b', routes: [{ version: 1, weight: 80 }, { version: 2, weight: 20 }] }] });
+
+    const predictOnly = await createKey(server, { name: 'list-predictor', scopes: ['predict'] });
+    expect((await server.json('/api/deployments', { key: predictOnly.key })).status).toBe(403);
+    expect((await server.json('/api/deployments', { key: null })).status).toBe(401);
+    const badPage = await server.json<{ error: string }>('/api/deployments?limit=many');
+    expect(badPage.status).toBe(400);
+    expect(badPage.body.error).toContain('limit must be a whole number from 1 to 500');
+  });
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('rollout across replicas (PostgreSQL LISTEN/NOTIFY)', () => {

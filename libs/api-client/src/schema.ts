@@ -873,6 +873,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the deployments of all models, by model name (a key limited to some models sees only theirs)
+         * @description Each as GET /api/models/{name}/deployment answers it, without the running plan's `evaluation`. A model without a deployment is not listed.
+         */
+        get: operations["DeploymentsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models/{name}/deployment/shadow": {
         parameters: {
             query?: never;
@@ -2486,6 +2506,12 @@ export interface components {
         };
         RolloutHistoryDto: {
             items: components["schemas"]["RolloutEventDto"][];
+            total: number;
+        };
+        DeploymentListDto: {
+            /** @description Deployments by model name; a model without one is not listed (its unpinned requests go to its latest ready version) */
+            items: components["schemas"]["DeploymentDto"][];
+            /** @description Deployments in all (of the models the key may see) */
             total: number;
         };
         ShadowFiguresDto: {
@@ -6514,6 +6540,56 @@ export interface operations {
             };
             /** @description No such model or version */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    DeploymentsController_list: {
+        parameters: {
+            query?: {
+                limit?: string;
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deployments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentListDto"];
+                };
+            };
+            /** @description Bad input: the message names the field, what was expected and what came */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

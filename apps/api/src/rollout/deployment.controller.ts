@@ -2,11 +2,33 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from 
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOrigin, type RequestOrigin } from '../audit/request-origin';
 import { RequireScope } from '../auth/access.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PageQueryDto, pageOf } from '../common/dto/page-query.dto';
 import { DeploymentService } from './deployment.service';
 import { PlanRunner } from './plan/plan-runner';
-import { DeploymentDto, PatchDeploymentDto, PutDeploymentDto, RolloutActionDto, RolloutHistoryDto } from './dto/deployment.dto';
+import { DeploymentDto, DeploymentListDto, PatchDeploymentDto, PutDeploymentDto, RolloutActionDto, RolloutHistoryDto } from './dto/deployment.dto';
+
+/** Every model's deployment at a glance: the dashboard's models list, a script's overview of the rollouts in progress. */
+@ApiTags('rollout')
+@Controller('api/deployments')
+export class DeploymentsController {
+  constructor(private readonly deployments: DeploymentService) {}
+
+  @Get()
+  @RequireScope('models:read')
+  @ApiOperation({
+    summary: 'List the deployments of all models, by model name (a key limited to some models sees only theirs)',
+    description: 'Each as GET /api/models/{name}/deployment answers it, without the running plan\'s `evaluation`. A model without a deployment is not listed.',
+  })
+  @ApiOkResponse({ type: DeploymentListDto, description: 'The deployments' })
+  @ApiErrors(400, 401, 403)
+  list(@Query() query: PageQueryDto, @CurrentPrincipal() caller: Principal): Promise<DeploymentListDto> {
+    const { limit, offset } = pageOf(query);
+    return this.deployments.list(limit, offset, caller.models);
+  }
+}
 
 /**
  * A model's deployment: which versions answer its unpinned requests and with what share, and the

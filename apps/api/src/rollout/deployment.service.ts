@@ -10,7 +10,7 @@ import { RegistryService } from '../registry/registry.service';
 import { DeploymentMetrics } from './deployment-metrics';
 import { weightOf, type DeploymentState, type PlanSpec, type TrafficRoute } from './deployment-state';
 import { DeploymentsRepository, type RolloutEventRow } from './deployments.repository';
-import type { DeploymentDto, FallbackDto, PatchDeploymentDto, PutDeploymentDto, RolloutHistoryDto, ShadowDto } from './dto/deployment.dto';
+import type { DeploymentDto, DeploymentListDto, FallbackDto, PatchDeploymentDto, PutDeploymentDto, RolloutHistoryDto, ShadowDto } from './dto/deployment.dto';
 
 /** The parts of a deployment a change sets; revision, time and author are added when it is stored. */
 export type DeploymentFields = Omit<DeploymentState, 'modelName' | 'revision' | 'updatedAt' | 'updatedBy'>;
@@ -53,6 +53,12 @@ export class DeploymentService {
       );
     }
     return this.toDto(state);
+  }
+
+  /** A page of every model's deployment, by model name; `onlyNames`: the models a key is limited to. */
+  async list(limit: number, offset: number, onlyNames: readonly string[] | null): Promise<DeploymentListDto> {
+    const { items, total } = await this.repository.list(limit, offset, onlyNames);
+    return { items: items.map((state) => this.toDto(state)), total };
   }
 
   /** Replaces the deployment (routes, labels, shadow, fallback, plan) after checking every version it names. */

@@ -59,6 +59,18 @@ export class DeploymentsRepository {
     return rows[0] && toState(rows[0]);
   }
 
+  /** A page of deployments by model name, of the models in `onlyNames` when given, and how many there are in all. */
+  async list(limit: number, offset: number, onlyNames: readonly string[] | null): Promise<{ items: DeploymentState[]; total: number }> {
+    const where = onlyNames === null ? '' : `WHERE m."name" = ANY($3::text[])`;
+    const parameters: unknown[] = onlyNames === null ? [limit, offset] : [limit, offset, [...onlyNames]];
+    const rows = (await this.dataSource.query(`${SELECT_DEPLOYMENT} ${where} ORDER BY m."name" LIMIT $1 OFFSET $2`, parameters)) as DeploymentRow[];
+    const counted = (await this.dataSource.query(
+      `SELECT count(*)::int AS "total" FROM "deployments" d JOIN "models" m ON m."id" = d."model_id" ${onlyNames === null ? '' : `WHERE m."name" = ANY($1::text[])`}`,
+      onlyNames === null ? [] : [[...onlyNames]],
+    )) as Array<{ total: number }>;
+    return { items: rows.map(toState), total: counted[0]?.total ?? 0 };
+  }
+
   async findAll(): Promise<DeploymentState[]> {
     const rows = (await this.dataSource.query(SELECT_DEPLOYMENT)) as DeploymentRow[];
     return rows.map(toState);

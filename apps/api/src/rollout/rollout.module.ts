@@ -3,7 +3,7 @@ import { Transactions } from '../database/transaction';
 import { InferenceModule } from '../inference/inference.module';
 import { RegistryModule } from '../registry/registry.module';
 import { TelemetryCoreModule } from '../telemetry/telemetry-core.module';
-import { DeploymentController } from './deployment.controller';
+import { DeploymentController, DeploymentsController } from './deployment.controller';
 import { DeploymentMetrics } from './deployment-metrics';
 import { DeploymentService } from './deployment.service';
 import { DeploymentSync } from './deployment-sync';
@@ -24,7 +24,7 @@ import type { AppConfig } from '../config/config';
  */
 @Module({
   imports: [InferenceModule, RegistryModule, TelemetryCoreModule],
-  controllers: [DeploymentController, ShadowController],
+  controllers: [DeploymentController, DeploymentsController, ShadowController],
   providers: [
     Transactions,
     DeploymentsRepository,

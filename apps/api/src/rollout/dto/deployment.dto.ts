@@ -279,6 +279,12 @@ export class DeploymentDto {
   @ApiProperty({ nullable: true, type: String }) updatedBy!: string | null;
 }
 
+export class DeploymentListDto {
+  @ApiProperty({ type: [DeploymentDto], description: 'Deployments by model name; a model without one is not listed (its unpinned requests go to its latest ready version)' })
+  items!: DeploymentDto[];
+  @ApiProperty({ description: 'Deployments in all (of the models the key may see)' }) total!: number;
+}
+
 export class RolloutEventDto {
   @ApiProperty() id!: string;
   @ApiProperty() at!: string;
