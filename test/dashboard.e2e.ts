@@ -199,6 +199,13 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       await answer.arrayBuffer();
     }
     expect([...versions].sort()).toEqual(['1', '2']);
+
+    // The models list shows the split at a glance, from GET /api/deployments; the name leads back.
+    await page.getByRole('navigation').getByRole('link', { name: 'Models' }).click();
+    const row = page.getByRole('table', { name: 'Models' }).getByRole('row', { name: /iris-web/ });
+    await expect.poll(() => row.getByRole('cell').nth(4).textContent()).toBe('v1 75% stable · v2 25% canary');
+    await row.getByRole('link', { name: 'iris-web' }).click();
+    await page.getByRole('table', { name: 'Routes' }).waitFor();
   });
 
   it('charts the latency and traffic of both versions, as the API reports them', async () => {

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { allPages, api, call } from '../api';
+import { allPages, api, call, type Schemas } from '../api';
 import { LabelChips } from '../components/ModelDetails';
-import { ErrorNote } from '../components/Notice';
+import { ErrorNote, StatusBadge } from '../components/Notice';
+import { trafficSummary } from '../components/traffic-summary';
 import { FormFooter } from '../components/FormFooter';
 import { formatTime } from '../format';
 import { Link, modelPath, navigate } from '../router';
@@ -11,6 +12,10 @@ import { useAction, useResource } from '../use-resource';
 export function ModelsPage() {
   const { can } = useSession();
   const models = useResource(() => allPages((query) => call(api.GET('/api/models', { params: { query } }))), []);
+  const deployments = useResource(
+    async () => new Map((await allPages((query) => call(api.GET('/api/deployments', { params: { query } })))).items.map((deployment) => [deployment.model, deployment])),
+    [],
+  );
   const [creating, setCreating] = useState(false);
 
   return (
@@ -24,7 +29,7 @@ export function ModelsPage() {
         )}
       </div>
       {creating && <CreateModel onCancel={() => setCreating(false)} />}
-      <ErrorNote>{models.error}</ErrorNote>
+      <ErrorNote>{models.error ?? deployments.error}</ErrorNote>
       {models.data && models.data.items.length === 0 && (
         <p className="empty">No models yet.{can('models:write') ? ' Create one, then upload an ONNX or TensorFlow.js file as its first version.' : ''}</p>
       )}
@@ -36,6 +41,7 @@ export function ModelsPage() {
               <th>Description</th>
               <th>Task</th>
               <th>Labels</th>
+              <th>Traffic</th>
               <th className="number">Latest version</th>
               <th>Updated</th>
             </tr>
@@ -43,7 +49,7 @@ export function ModelsPage() {
           <tbody>
             {models.data.items.map((model) => (
               <tr key={model.name}>
-                <td>
+                <td className="nowrap">
                   <Link href={modelPath(model.name)}>{model.name}</Link>
                 </td>
                 <td>{model.description}</td>
@@ -51,6 +57,7 @@ export function ModelsPage() {
                 <td>
                   <LabelChips labels={model.labels} />
                 </td>
+                <td>{deployments.data ? <Traffic deployment={deployments.data.get(model.name)} latestVersion={model.latestVersion} /> : '…'}</td>
                 <td className="number">{model.latestVersion || '—'}</td>
                 <td>{formatTime(model.updatedAt)}</td>
               </tr>
@@ -60,6 +67,30 @@ export function ModelsPage() {
       )}
       {models.loading && !models.data && <p className="loading">Loading…</p>}
     </section>
+  );
+}
+
+/** How a model's unpinned requests are split now: routed versions, a plan's progress, the shadow. */
+function Traffic({ deployment, latestVersion }: { deployment: Schemas['DeploymentDto'] | undefined; latestVersion: number }) {
+  const summary = trafficSummary(deployment, latestVersion);
+  if (summary.unrouted !== null) return <span className="muted">{summary.unrouted}</span>;
+  return (
+    <span>
+      {summary.routes.map((route, index) => (
+        <span key={route.text}>
+          {index > 0 && ' · '}
+          {route.text}
+          {route.role && <span className="muted"> {route.role}</span>}
+        </span>
+      ))}
+      {summary.plan && (
+        <span>
+          {' '}
+          <StatusBadge state={summary.plan.status} /> <span className="muted">plan {summary.plan.progress}</span>
+        </span>
+      )}
+      {summary.shadow && <span className="muted"> · {summary.shadow}</span>}
+    </span>
   );
 }
 
