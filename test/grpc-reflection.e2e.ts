@@ -36,17 +36,28 @@ function reflectionClient(version: Version, address: string): ReflectionClient {
   return new loaded.grpc.reflection[version].ServerReflection(address, credentials.createInsecure());
 }
 
-/** One request on a reflection stream and its one response, as a generic client asks them. */
-function ask(client: ReflectionClient, request: object): Promise<ReflectionResponse> {
-  return new Promise((resolve, reject) => {
-    const stream = client.ServerReflectionInfo();
-    stream.once('data', (response: ReflectionResponse) => {
-      resolve(response);
-      stream.end();
+/** One request on a reflection stream of a client of its own, and its one response, as a generic client asks them. */
+async function ask(address: string, request: object, version: Version = 'v1'): Promise<ReflectionResponse> {
+  const client = reflectionClient(version, address);
+  try {
+    return await new Promise((resolve, reject) => {
+      const stream = client.ServerReflectionInfo();
+      stream.once('data', (response: ReflectionResponse) => {
+        resolve(response);
+        stream.end();
+      });
+      stream.once('error', (error: ServiceError) => reject(error));
+      stream.write(request);
     });
-    stream.once('error', (error: ServiceError) => reject(error));
-    stream.write(request);
-  });
+  } finally {
+    client.close();
+  }
+}
+
+/** The files reflection answers for `symbol`, decoded. */
+async function filesDescribing(address: string, symbol: string): Promise<FileDescriptor[]> {
+  const response = await ask(address, { file_containing_symbol: symbol });
+  return response.file_descriptor_response!.file_descriptor_proto.map((bytes) => FileDescriptorProto.decode(bytes) as FileDescriptor);
 }
 
 /** The descriptors of a file_descriptor_response as one FileDescriptorSet (field 1, repeated, length-delimited). */
@@ -88,62 +99,32 @@ describe('gRPC server reflection (grpc.reflection.v1 and v1alpha)', () => {
 
   for (const version of ['v1', 'v1alpha'] as const) {
     it(`lists the inference and health services over ${version}, without a key`, async () => {
-      const client = reflectionClient(version, address);
-      try {
-        const response = await ask(client, { list_services: '*' });
-        const names = response.list_services_response!.service.map((service) => service.name);
-        expect(names).toEqual(expect.arrayContaining(['inference.GRPCInferenceService', 'grpc.health.v1.Health']));
-      } finally {
-        client.close();
-      }
+      const response = await ask(address, { list_services: '*' }, version);
+      const names = response.list_services_response!.service.map((service) => service.name);
+      expect(names).toEqual(expect.arrayContaining(['inference.GRPCInferenceService', 'grpc.health.v1.Health']));
     });
   }
 
   it('describes the inference service: the file of KServe proto with its RPCs', async () => {
-    const client = reflectionClient('v1', address);
-    try {
-      const response = await ask(client, { file_containing_symbol: 'inference.GRPCInferenceService' });
-      const files = response.file_descriptor_response!.file_descriptor_proto.map((bytes) => FileDescriptorProto.decode(bytes) as FileDescriptor);
-      const service = files.flatMap((file) => file.service ?? []).find((candidate) => candidate.name === 'GRPCInferenceService');
-      expect(service?.method?.map((method) => method.name)).toEqual(
-        expect.arrayContaining(['ServerLive', 'ServerReady', 'ModelReady', 'ServerMetadata', 'ModelMetadata', 'ModelInfer']),
-      );
-    } finally {
-      client.close();
-    }
+    const files = await filesDescribing(address, 'inference.GRPCInferenceService');
+    const service = files.flatMap((file) => file.service ?? []).find((candidate) => candidate.name === 'GRPCInferenceService');
+    expect(service?.method?.map((method) => method.name)).toEqual(expect.arrayContaining(['ServerLive', 'ServerReady', 'ModelReady', 'ServerMetadata', 'ModelMetadata', 'ModelInfer']));
   });
 
   it('names map entries as protoc does, which grpcurl, Postman and Python\'s descriptor pool insist on', async () => {
-    const client = reflectionClient('v1', address);
-    try {
-      const response = await ask(client, { file_containing_symbol: 'inference.ModelInferRequest' });
-      const files = response.file_descriptor_response!.file_descriptor_proto.map((bytes) => FileDescriptorProto.decode(bytes) as FileDescriptor);
-      const request = files.flatMap((file) => file.messageType ?? []).find((message) => message.name === 'ModelInferRequest')!;
-      expect(request.field!.find((field) => field.name === 'parameters')!.typeName).toBe('.inference.ModelInferRequest.ParametersEntry');
-      expect(request.nestedType!.filter((nested) => nested.options?.mapEntry).map((nested) => nested.name)).toEqual(['ParametersEntry']);
-    } finally {
-      client.close();
-    }
+    const files = await filesDescribing(address, 'inference.ModelInferRequest');
+    const request = files.flatMap((file) => file.messageType ?? []).find((message) => message.name === 'ModelInferRequest')!;
+    expect(request.field!.find((field) => field.name === 'parameters')!.typeName).toBe('.inference.ModelInferRequest.ParametersEntry');
+    expect(request.nestedType!.filter((nested) => nested.options?.mapEntry).map((nested) => nested.name)).toEqual(['ParametersEntry']);
   });
 
   it('answers NOT_FOUND in the stream for a symbol it does not serve', async () => {
-    const client = reflectionClient('v1', address);
-    try {
-      const response = await ask(client, { file_containing_symbol: 'inference.NoSuchService' });
-      expect(response.error_response?.error_code).toBe(5);
-    } finally {
-      client.close();
-    }
+    const response = await ask(address, { file_containing_symbol: 'inference.NoSuchService' });
+    expect(response.error_response?.error_code).toBe(5);
   });
 
   it('is enough to call ModelInfer: a client built from the reflected descriptors alone, as grpcurl does', async () => {
-    const reflection = reflectionClient('v1', address);
-    let files: Buffer[];
-    try {
-      files = (await ask(reflection, { file_containing_symbol: 'inference.GRPCInferenceService' })).file_descriptor_response!.file_descriptor_proto;
-    } finally {
-      reflection.close();
-    }
+    const files = (await ask(address, { file_containing_symbol: 'inference.GRPCInferenceService' })).file_descriptor_response!.file_descriptor_proto;
     const reflected = loadPackageDefinition(loadFileDescriptorSetFromBuffer(descriptorSet(files), GRPC_MESSAGE_OPTIONS)) as unknown as {
       inference: { GRPCInferenceService: new (address: string, creds: ChannelCredentials) => Client };
     };
