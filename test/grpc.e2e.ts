@@ -1,9 +1,21 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, Metadata, status, type Client, type ChannelCredentials, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  status,
+  type Client,
+  type ChannelCredentials,
+  type ClientDuplexStream,
+  type ClientUnaryCall,
+  type ServiceError,
+  type StatusObject,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { ModelRuntime } from '@modelgate/runtime';
+import { STREAM_MAX_IN_FLIGHT } from '../apps/api/src/inference/grpc/grpc-inference';
 import { GrpcServer, GRPC_PROTO_PATH } from '../apps/api/src/inference/grpc/grpc-server.service';
 import { GRPC_MESSAGE_OPTIONS } from '../apps/api/src/inference/grpc/grpc-tensors';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
@@ -55,6 +67,31 @@ function call<T>(client: Client, method: string, request: object, options: CallO
       received = Object.fromEntries(Object.entries(sent.getMap()).map(([name, value]) => [name, String(value)]));
     });
   });
+}
+
+interface StreamResponse {
+  error_message: string;
+  infer_response: InferResponse;
+}
+
+interface OpenedStream {
+  stream: ClientDuplexStream<object, StreamResponse>;
+  responses: StreamResponse[];
+  /** The stream's final status, once it ends. */
+  ended: Promise<StatusObject>;
+}
+
+/** A ModelStreamInfer call of the generated client (as tritonclient's start_stream), the key in its metadata. */
+function openStream(client: Client, key: string | null): OpenedStream {
+  const metadata = new Metadata();
+  if (key) metadata.set('authorization', `Bearer ${key}`);
+  const stream = (client as unknown as { ModelStreamInfer(metadata: Metadata): ClientDuplexStream<object, StreamResponse> }).ModelStreamInfer(metadata);
+  const responses: StreamResponse[] = [];
+  stream.on('data', (response: StreamResponse) => responses.push(response));
+  // A status other than OK also comes as an 'error'; the status says it all.
+  stream.on('error', () => {});
+  const ended = new Promise<StatusObject>((resolve) => stream.on('status', resolve));
+  return { stream, responses, ended };
 }
 
 /** The failure of a call that must fail. */
@@ -351,13 +388,83 @@ describe('Open Inference Protocol over gRPC', () => {
     await eventually(async () => runtime.stats(key)!.requests.deadlineExceededQueued >= droppedBefore + 2, 2_000);
   });
 
+  it("streams requests on one ModelStreamInfer call (Triton's), answering each by its id with the numbers of the HTTP v2 answer", async () => {
+    const { stream, responses, ended } = openStream(client, predictKey);
+    stream.write(rawRequest(rows.slice(0, 1), { id: 'raw-1' }));
+    stream.write({ model_name: 'mlp', id: 'typed-3', inputs: [{ name: 'x', datatype: 'FP32', shape: [3, 4], contents: { fp32_contents: rows.flat() } }] });
+    stream.write(rawRequest(rows.slice(1, 2), { id: 'pinned-1', model_version: '1' }));
+    stream.end();
+    expect(await ended).toMatchObject({ code: status.OK });
+    const byId = new Map(responses.map((response) => [response.infer_response.id, response]));
+    expect([...byId.keys()].sort()).toEqual(['pinned-1', 'raw-1', 'typed-3']);
+    for (const response of responses) expect(response.error_message).toBe('');
+    expect(floats(byId.get('raw-1')!.infer_response.raw_output_contents[0])).toEqual((await httpInfer('/v2/models/mlp/infer', rows.slice(0, 1))).body.outputs[0].data);
+    expect(floats(byId.get('typed-3')!.infer_response.raw_output_contents[0])).toEqual((await httpInfer('/v2/models/mlp/infer', rows)).body.outputs[0].data);
+    expect(byId.get('typed-3')!.infer_response.outputs[0].shape).toEqual(['3', '3']);
+    expect(byId.get('pinned-1')!.infer_response).toMatchObject({ model_name: 'mlp', model_version: '1' });
+  });
+
+  it('answers a failed request on the stream with the HTTP message and goes on; without a key the stream ends UNAUTHENTICATED', async () => {
+    const { stream, responses, ended } = openStream(client, predictKey);
+    stream.write({ model_name: 'mlp', id: 'bad-shape', inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3], contents: { fp32_contents: [0, 0, 0] } }] });
+    stream.write({ ...rawRequest(rows), model_name: 'nosuchmodel', id: 'no-model' });
+    stream.write(rawRequest(rows, { id: 'good', parameters: { timeout: { int64_param: '5000000' } } }));
+    stream.end();
+    expect(await ended).toMatchObject({ code: status.OK });
+    const byId = new Map(responses.map((response) => [response.infer_response.id, response]));
+    expect(byId.get('bad-shape')).toMatchObject({
+      error_message: 'input "x": expected shape [-1, 4], got [1, 3] (dimension 1 must be 4)',
+      infer_response: { model_name: 'mlp', id: 'bad-shape' },
+    });
+    expect(byId.get('no-model')!.error_message).toBe('model "nosuchmodel" not found; GET /api/models lists the models');
+    expect(byId.get('good')).toMatchObject({ error_message: '', infer_response: { model_name: 'mlp', model_version: '2' } });
+
+    const reader = openStream(client, readKey);
+    reader.stream.write(rawRequest(rows, { id: 'no-scope' }));
+    reader.stream.end();
+    expect(await reader.ended).toMatchObject({ code: status.OK });
+    expect(reader.responses).toEqual([expect.objectContaining({ error_message: expect.stringContaining('"predict" scope') })]);
+
+    const anonymous = openStream(client, null);
+    anonymous.stream.write(rawRequest(rows, { id: 'anonymous' }));
+    expect(await anonymous.ended).toMatchObject({ code: status.UNAUTHENTICATED, details: expect.stringMatching(/^credentials are required/) });
+    expect(anonymous.responses).toEqual([]);
+  });
+
+  it(`holds at most ${STREAM_MAX_IN_FLIGHT} requests of a stream in progress, reading more as they are answered`, async () => {
+    const served = server.modelgate.app.get(ModelServer).resolve('mlp');
+    runtime.simulateWorkerStall(served.runtimeKey, 0, 1_500);
+    const { stream, responses, ended } = openStream(client, predictKey);
+    const total = STREAM_MAX_IN_FLIGHT + 100;
+    for (let index = 0; index < total; index++) stream.write(rawRequest(rows.slice(0, 1), { id: `r${index}` }));
+    stream.end();
+    // While the worker is stalled, the server holds the stream's first requests and reads no more.
+    let held = 0;
+    await eventually(async () => {
+      const stats = runtime.stats(served.runtimeKey)!;
+      held = stats.queueDepth.online + stats.queueDepth.batch + stats.inFlight.requests;
+      return held >= STREAM_MAX_IN_FLIGHT - 2;
+    }, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stats = runtime.stats(served.runtimeKey)!;
+    expect(stats.queueDepth.online + stats.queueDepth.batch + stats.inFlight.requests).toBeLessThanOrEqual(STREAM_MAX_IN_FLIGHT);
+    expect(await ended).toMatchObject({ code: status.OK });
+    expect(responses).toHaveLength(total);
+    expect(responses.filter((response) => response.error_message !== '')).toEqual([]);
+  });
+
   it('lets a call in progress finish when the app closes, then stops listening', async () => {
     runtime.simulateWorkerStall(server.modelgate.app.get(ModelServer).resolve('mlp').runtimeKey, 0, 500);
     const inProgress = call<InferResponse>(client, 'ModelInfer', rawRequest(rows), { key: predictKey });
+    // An open stream answers what it holds, then ends with OK, although its client has not ended it.
+    const open = openStream(client, predictKey);
+    open.stream.write(rawRequest(rows, { id: 'at-close' }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     closed = true;
     await server.close();
     expect((await inProgress).response.model_name).toBe('mlp');
+    expect(await open.ended).toMatchObject({ code: status.OK });
+    expect(open.responses.map((response) => [response.infer_response.id, response.error_message])).toEqual([['at-close', '']]);
     const after = await failure(call(client, 'ServerLive', {}, { deadlineMs: 2_000 }));
     expect(after.code).toBe(status.UNAVAILABLE);
   });

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Metadata, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Metadata, status, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Injectable, Logger } from '@nestjs/common';
 import type { RouteAccess } from '../../auth/access.decorator';
 import { ApiKeysService } from '../../auth/api-keys.service';
@@ -30,6 +30,25 @@ export const GRPC_SERVICE = 'inference.GRPCInferenceService';
 const PUBLIC_ACCESS: RouteAccess = { kind: 'public' };
 
 const CREDENTIALS_REQUIRED = 'credentials are required: send an API key in the "authorization: Bearer <key>" or "x-api-key: <key>" metadata';
+
+/**
+ * Requests of one ModelStreamInfer stream being answered at once, past which the stream stops
+ * reading (HTTP/2 flow control then holds the client back) until half of them are answered.
+ */
+export const STREAM_MAX_IN_FLIGHT = 256;
+
+interface ModelStreamInferResponseMessage {
+  error_message: string;
+  infer_response: ModelInferResponseMessage | { model_name: string; model_version: string; id: string };
+}
+
+/** An open ModelStreamInfer call and its requests in progress. */
+interface OpenStream {
+  call: ServerDuplexStream<ModelInferRequestMessage, ModelStreamInferResponseMessage>;
+  pending: number;
+  /** The client sent its last request (or the server closes): the stream ends once `pending` is 0. */
+  ending: boolean;
+}
 
 /** Extensions this service serves: classification (`classification` on a requested output); binary data, statistics and configuration are HTTP's. */
 const GRPC_EXTENSIONS = [CLASSIFICATION_EXTENSION];
@@ -63,6 +82,8 @@ interface Admitted {
 @Injectable()
 export class GrpcInference {
   private readonly logger = new Logger('gRPC');
+  private readonly streams = new Set<OpenStream>();
+  private stopping = false;
 
   constructor(
     private readonly keys: ApiKeysService,
@@ -86,7 +107,91 @@ export class GrpcInference {
         response: this.inference.v2Metadata(request.name ?? '', versionOf(request.version)),
       }), modelNamed),
       ModelInfer: this.unary<ModelInferRequestMessage>('ModelInfer', PREDICT_ACCESS, (request, call, admitted) => this.infer(request, call, admitted), (request) => request.model_name ?? '', true),
+      ModelStreamInfer: (call: ServerDuplexStream<ModelInferRequestMessage, ModelStreamInferResponseMessage>) => this.stream(call),
     };
+  }
+
+  /**
+   * The app is closing: open streams read no more requests, answer those in progress, and end
+   * (status OK), so that they do not hold the server's drain; new streams end at once.
+   */
+  stopStreams(): void {
+    this.stopping = true;
+    for (const stream of this.streams) {
+      stream.call.pause();
+      stream.ending = true;
+      this.endIfDone(stream);
+    }
+  }
+
+  /**
+   * ModelStreamInfer (Triton's, for tritonclient.grpc's start_stream and async_stream_infer): each
+   * request on the stream goes the way a ModelInfer does, admitted on its own (the key in the
+   * stream's metadata, its rate limit, scope and model list), and is answered when it is done, in
+   * completion order, with its id. A request that fails answers its error_message (the HTTP
+   * route's message) and the stream goes on; a key that is missing or not valid ends the stream
+   * with UNAUTHENTICATED, since no request on it could be answered. The stream's own deadline
+   * bounds the stream, not each request: a request's deadline is its `timeout` parameter or the
+   * x-request-timeout-ms metadata.
+   */
+  private stream(call: ServerDuplexStream<ModelInferRequestMessage, ModelStreamInferResponseMessage>): void {
+    const path = `/${GRPC_SERVICE}/ModelStreamInfer`;
+    const stream: OpenStream = { call, pending: 0, ending: this.stopping };
+    this.streams.add(stream);
+    const headers = headersOf(call.metadata);
+    const closed = () => this.streams.delete(stream);
+    call.on('cancelled', closed);
+    call.on('error', closed);
+    call.on('end', () => {
+      stream.ending = true;
+      this.endIfDone(stream);
+    });
+    call.on('data', (request: ModelInferRequestMessage) => {
+      if (stream.ending) return;
+      stream.pending++;
+      if (stream.pending >= STREAM_MAX_IN_FLIGHT) call.pause();
+      const started = performance.now();
+      const id = requestIdFrom(undefined);
+      const activity = this.modelServer.activity;
+      activity.enter();
+      const answer = async () => {
+        const admitted = await this.admit(call.metadata, path, PREDICT_ACCESS, request.model_name ?? '');
+        return this.inference.grpcInfer(predictionCall(predictionParamsOf(request), headers, admitted.principal), request);
+      };
+      answer().then(
+        (answered) => {
+          this.send(stream, { error_message: '', infer_response: answered.body });
+          this.record(id, path, request, 200, started, answered);
+        },
+        (error: unknown) => {
+          const failure = toGrpcFailure(error, id);
+          if (failure.internal !== undefined) this.logger.error(`${path} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
+          this.record(id, path, request, failure.httpStatus, started, failureRecord(error));
+          if (failure.error.code === status.UNAUTHENTICATED) {
+            // No request on this stream can be answered: end it as a unary call would be.
+            if (this.streams.delete(stream)) call.emit('error', failure.error);
+            return;
+          }
+          const { model_name = '', model_version = '', id: requestId = '' } = request;
+          this.send(stream, { error_message: failure.error.details ?? failure.error.message, infer_response: { model_name, model_version, id: requestId } });
+        },
+      ).finally(() => {
+        activity.leave();
+        stream.pending--;
+        if (stream.pending === Math.floor(STREAM_MAX_IN_FLIGHT / 2) && !stream.ending) call.resume();
+        this.endIfDone(stream);
+      });
+    });
+    if (stream.ending) this.endIfDone(stream);
+  }
+
+  private send(stream: OpenStream, response: ModelStreamInferResponseMessage): void {
+    if (this.streams.has(stream) && !stream.call.cancelled) stream.call.write(response);
+  }
+
+  private endIfDone(stream: OpenStream): void {
+    if (!stream.ending || stream.pending > 0 || !this.streams.delete(stream)) return;
+    stream.call.end();
   }
 
   private async infer(request: ModelInferRequestMessage, call: ServerUnaryCall<ModelInferRequestMessage, unknown>, admitted: Admitted): Promise<Handled<ModelInferResponseMessage>> {

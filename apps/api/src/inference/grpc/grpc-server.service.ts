@@ -35,7 +35,7 @@ export function inferenceServiceDefinition(loaded = inferencePackage()): Service
  * protocol beside (grpc-health.ts), and server reflection over both (grpc-reflection.ts), so that
  * grpcurl, Postman and other generic clients can list the services and call them without a copy
  * of the proto. When the app closes, health answers NOT_SERVING and its Watch
- * streams end; then it stops taking calls and lets those in progress finish, for SHUTDOWN_GRACE_MS
+ * streams end, ModelStreamInfer streams answer what they hold and end; then it stops taking calls and lets those in progress finish, for SHUTDOWN_GRACE_MS
  * at most, before the model runtime goes.
  */
 @Injectable()
@@ -94,6 +94,7 @@ export class GrpcServer implements BeforeApplicationShutdown {
     this.boundPort = undefined;
     this.healthChecks?.stop();
     this.healthChecks = undefined;
+    this.handlers.stopStreams();
     const drained = new Promise<boolean>((resolve) => server.tryShutdown(() => resolve(true)));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS)));
