@@ -42,6 +42,8 @@ describe('gRPC health checking protocol (grpc.health.v1.Health)', () => {
   it('answers Check without a key: SERVING for the server, liveness, readiness and the inference service', async () => {
     expect((await server.json('/health/ready', { key: null })).status).toBe(200);
     for (const service of ['', 'liveness', 'readiness', 'inference.GRPCInferenceService']) expect([service, await check(client, service)]).toEqual([service, 'SERVING']);
+    // Counted with every other gRPC call in the standard server metrics.
+    expect(await (await server.fetch('/metrics')).text()).toContain('grpc_server_handled_total{grpc_type="unary",grpc_service="grpc.health.v1.Health",grpc_method="Check",grpc_code="OK"} 4\n');
   });
 
   it('answers NOT_FOUND for a service it does not know', async () => {

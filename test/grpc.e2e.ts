@@ -453,6 +453,34 @@ describe('Open Inference Protocol over gRPC', () => {
     expect(responses.filter((response) => response.error_message !== '')).toEqual([]);
   });
 
+  it('exports the standard gRPC server metrics (grpc_server_*) for every call, by method, type and code', async () => {
+    const metrics = async () => (await (await server.fetch('/metrics')).text()).split('\n');
+    const value = (lines: string[], name: string, labels: Record<string, string>) => {
+      const line = lines.find((candidate) => candidate.startsWith(`${name}{${Object.entries(labels).map(([label, text]) => `${label}="${text}"`).join(',')}} `));
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const unary = (method: string) => ({ grpc_type: 'unary', grpc_service: 'inference.GRPCInferenceService', grpc_method: method });
+    const streamed = { grpc_type: 'bidi_stream', grpc_service: 'inference.GRPCInferenceService', grpc_method: 'ModelStreamInfer' };
+    const before = await metrics();
+
+    await call(client, 'ServerLive', {});
+    await failure(call(client, 'ModelInfer', rawRequest(rows)));
+    const { stream, ended } = openStream(client, predictKey);
+    for (const id of ['m1', 'm2', 'm3']) stream.write(rawRequest(rows, { id }));
+    stream.end();
+    await ended;
+
+    const after = await metrics();
+    const grew = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    expect(grew('grpc_server_started_total', unary('ServerLive'))).toBe(1);
+    expect(grew('grpc_server_handled_total', { ...unary('ServerLive'), grpc_code: 'OK' })).toBe(1);
+    expect(grew('grpc_server_handled_total', { ...unary('ModelInfer'), grpc_code: 'Unauthenticated' })).toBe(1);
+    expect(grew('grpc_server_msg_received_total', streamed)).toBe(3);
+    expect(grew('grpc_server_msg_sent_total', streamed)).toBe(3);
+    expect(grew('grpc_server_handled_total', { ...streamed, grpc_code: 'OK' })).toBe(1);
+    expect(grew('grpc_server_handling_seconds_count', unary('ServerLive'))).toBe(1);
+  });
+
   it('lets a call in progress finish when the app closes, then stops listening', async () => {
     runtime.simulateWorkerStall(server.modelgate.app.get(ModelServer).resolve('mlp').runtimeKey, 0, 500);
     const inProgress = call<InferResponse>(client, 'ModelInfer', rawRequest(rows), { key: predictKey });

@@ -8,6 +8,7 @@ import { HealthService } from '../../telemetry/health.service';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
 import { GrpcHealth, healthPackage, healthServiceDefinition } from './grpc-health';
 import { GrpcInference } from './grpc-inference';
+import { GrpcServerMetrics } from './grpc-metrics';
 import { reflectionService } from './grpc-reflection';
 import { GRPC_MESSAGE_OPTIONS } from './grpc-tensors';
 
@@ -50,6 +51,7 @@ export class GrpcServer implements BeforeApplicationShutdown {
     private readonly handlers: GrpcInference,
     private readonly health: HealthService,
     private readonly telemetry: RequestTelemetry,
+    private readonly metrics: GrpcServerMetrics,
   ) {}
 
   /** The port it listens on (the one chosen when MODELGATE_GRPC_PORT is 0); undefined when it does not listen. */
@@ -65,7 +67,7 @@ export class GrpcServer implements BeforeApplicationShutdown {
   /** Starts listening (once); resolves with the address, or undefined when gRPC is off. */
   async listen(): Promise<string | undefined> {
     if (this.config.grpcPort === undefined || this.server !== undefined) return this.address;
-    const server = new Server({ 'grpc.max_receive_message_length': this.config.maxBodyBytes });
+    const server = new Server({ 'grpc.max_receive_message_length': this.config.maxBodyBytes, interceptors: [this.metrics.interceptor] });
     const inference = inferencePackage();
     const health = healthPackage();
     server.addService(inferenceServiceDefinition(inference), this.handlers.implementation());
