@@ -453,6 +453,21 @@ describe('Open Inference Protocol over gRPC', () => {
     expect(responses.filter((response) => response.error_message !== '')).toEqual([]);
   });
 
+  it('survives a client that cancels its stream mid-way: its requests finish, and the server counts none of them held', async () => {
+    const served = server.modelgate.app.get(ModelServer).resolve('mlp');
+    const activity = server.modelgate.app.get(ModelServer).activity;
+    runtime.simulateWorkerStall(served.runtimeKey, 0, 400);
+    const { stream, responses, ended } = openStream(client, predictKey);
+    for (let index = 0; index < 5; index++) stream.write(rawRequest(rows, { id: `c${index}` }));
+    await eventually(async () => activity.requests >= 5, 2_000);
+    stream.cancel();
+    expect(await ended).toMatchObject({ code: status.CANCELLED });
+    // The five still run (the stalled worker answers them later), and each leaves the gauge that idle spin reads.
+    await eventually(async () => activity.requests === 0, 5_000);
+    expect(responses.length).toBeLessThan(5);
+    expect((await call<InferResponse>(client, 'ModelInfer', rawRequest(rows), { key: predictKey })).response.model_name).toBe('mlp');
+  });
+
   it('exports the standard gRPC server metrics (grpc_server_*) for every call, by method, type and code', async () => {
     const metrics = async () => (await (await server.fetch('/metrics')).text()).split('\n');
     const value = (lines: string[], name: string, labels: Record<string, string>) => {
