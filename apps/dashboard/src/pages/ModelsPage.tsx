@@ -79,8 +79,10 @@ function Traffic({ deployment, latestVersion }: { deployment: Schemas['Deploymen
       {summary.routes.map((route, index) => (
         <span key={route.text}>
           {index > 0 && ' · '}
-          {route.text}
-          {route.role && <span className="muted"> {route.role}</span>}
+          <span className="nowrap">
+            {route.text}
+            {route.role && <span className="muted"> {route.role}</span>}
+          </span>
         </span>
       ))}
       {summary.plan && (
