@@ -198,7 +198,7 @@ describe('Open Inference Protocol over gRPC', () => {
   });
 
   it('answers ServerMetadata, ModelReady and ModelMetadata to a key with the predict scope, as the v2 routes do', async () => {
-    expect((await call(client, 'ServerMetadata', {}, { key: predictKey })).response).toEqual({ name: 'modelgate', version: '0.1.0', extensions: ['classification'] });
+    expect((await call(client, 'ServerMetadata', {}, { key: predictKey })).response).toEqual({ name: 'modelgate', version: '0.1.0', extensions: ['classification', 'statistics'] });
     expect((await call(client, 'ModelReady', { name: 'mlp' }, { key: predictKey })).response).toEqual({ ready: true });
     expect((await call(client, 'ModelReady', { name: 'mlp', version: '1' }, { key: predictKey })).response).toEqual({ ready: true });
     const metadata = await call<{ shape?: unknown; inputs: Array<{ shape: string[] }>; outputs: Array<{ shape: string[] }> }>(client, 'ModelMetadata', { name: 'mlp' }, { key: predictKey });
@@ -332,6 +332,37 @@ describe('Open Inference Protocol over gRPC', () => {
 
     const badVersion = await failure(call(client, 'ModelInfer', rawRequest(rows, { model_version: '9' }), { key: predictKey }));
     expect(badVersion.code).toBe(status.NOT_FOUND);
+  });
+
+  it("answers ModelStatistics (Triton's statistics) with the numbers of GET /v2/models/.../stats, for a key's models only", async () => {
+    await call(client, 'ModelInfer', rawRequest(rows), { key: predictKey });
+    type Stats = { model_stats: Array<{ name: string; version: string; inference_count: unknown; inference_stats: { success: { count: unknown } } }> };
+    // uint64 fields arrive as strings (longs: String); JSON has numbers.
+    const numbers = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(numbers)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'version' ? inner : numbers(inner)]))
+          : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    const [grpcModel, httpModel] = await Promise.all([
+      call<Stats>(client, 'ModelStatistics', { name: 'mlp' }, { key: predictKey }),
+      server.json<Stats>('/v2/models/mlp/stats', { key: predictKey }),
+    ]);
+    expect(grpcModel.response.model_stats.map((stat) => stat.version)).toEqual(['1', '2']);
+    const withoutCacheMiss = (stats: Stats) => stats.model_stats.map((stat) => ({ ...stat, inference_stats: { ...stat.inference_stats, cache_miss: undefined } }));
+    expect(withoutCacheMiss(numbers(grpcModel.response) as Stats)).toEqual(withoutCacheMiss(httpModel.body));
+    expect(Number(grpcModel.response.model_stats[1].inference_stats.success.count)).toBeGreaterThan(0);
+
+    const pinned = await call<Stats>(client, 'ModelStatistics', { name: 'mlp', version: '1' }, { key: predictKey });
+    expect(pinned.response.model_stats.map((stat) => stat.version)).toEqual(['1']);
+    const all = await call<Stats>(client, 'ModelStatistics', {}, { key: predictKey });
+    expect(all.response.model_stats.map((stat) => stat.name)).toEqual(['mlp', 'mlp', 'multi']);
+    const limited = (await createKey(server, { name: 'stats-multi', scopes: ['predict'], models: ['multi'] })).key;
+    expect((await call<Stats>(client, 'ModelStatistics', {}, { key: limited })).response.model_stats.map((stat) => stat.name)).toEqual(['multi']);
+    expect((await failure(call(client, 'ModelStatistics', { name: 'mlp' }, { key: limited }))).code).toBe(status.NOT_FOUND);
+    const versionAlone = await failure(call(client, 'ModelStatistics', { version: '1' }, { key: predictKey }));
+    expect(versionAlone.code).toBe(status.INVALID_ARGUMENT);
+    expect(versionAlone.details).toBe('version "1" was given without a model name; name the model, or leave both out for every model');
   });
 
   it('answers UNIMPLEMENTED for the RPCs it does not serve', async () => {

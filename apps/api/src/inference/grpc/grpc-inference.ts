@@ -7,13 +7,14 @@ import { presentedKey } from '../../auth/authenticator';
 import { authorize } from '../../auth/authorize';
 import type { Principal } from '../../auth/principal';
 import { RateLimitService, rateLimitHeaders, rateLimitRefusal } from '../../auth/rate-limit/rate-limit.service';
-import { UnauthorizedError } from '../../common/errors';
+import { BadRequestError, UnauthorizedError } from '../../common/errors';
 import { requestIdFrom } from '../../common/request-id';
 import { parseVersionNumber } from '../../common/version-number.pipe';
 import { HealthService } from '../../telemetry/health.service';
 import { failureRecord, type PredictionRecord } from '../../telemetry/prediction-context';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
 import { CLASSIFICATION_EXTENSION } from '../codecs/classification';
+import { STATISTICS_EXTENSION } from '../codecs/v2.statistics';
 import { v2ServerMetadata } from '../codecs/v2.metadata';
 import { PREDICT_ACCESS } from '../data-plane';
 import { InferenceService } from '../inference.service';
@@ -50,8 +51,8 @@ interface OpenStream {
   ending: boolean;
 }
 
-/** Extensions this service serves: classification (`classification` on a requested output); binary data, statistics and configuration are HTTP's. */
-const GRPC_EXTENSIONS = [CLASSIFICATION_EXTENSION];
+/** Extensions this service serves: classification (`classification` on a requested output) and statistics (ModelStatistics); binary data and configuration are HTTP's. */
+const GRPC_EXTENSIONS = [CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION];
 
 interface ModelRequestMessage {
   name?: string;
@@ -108,6 +109,13 @@ export class GrpcInference {
       }), modelNamed),
       ModelInfer: this.unary<ModelInferRequestMessage>('ModelInfer', PREDICT_ACCESS, (request, call, admitted) => this.infer(request, call, admitted), (request) => request.model_name ?? '', true),
       ModelStreamInfer: (call: ServerDuplexStream<ModelInferRequestMessage, ModelStreamInferResponseMessage>) => this.stream(call),
+      // Triton's statistics, as GET /v2/models[/{name}[/versions/{v}]]/stats: no name, every model the key may see.
+      ModelStatistics: this.unary<ModelRequestMessage>('ModelStatistics', PREDICT_ACCESS, (request, _call, admitted) => {
+        const allowed = admitted.principal?.models ?? null;
+        if (request.name) return { response: this.inference.v2Statistics(allowed, request.name, versionOf(request.version)) };
+        if (request.version) throw new BadRequestError(`version "${request.version}" was given without a model name; name the model, or leave both out for every model`);
+        return { response: this.inference.v2Statistics(allowed) };
+      }, (request) => request.name || undefined),
     };
   }
 
@@ -217,7 +225,7 @@ export class GrpcInference {
     method: string,
     access: RouteAccess,
     handle: (request: Request, call: ServerUnaryCall<Request, Response>, admitted: Admitted) => Handled<Response> | Promise<Handled<Response>>,
-    modelOf?: (request: Request) => string,
+    modelOf?: (request: Request) => string | undefined,
     isPrediction = false,
   ) {
     const path = `/${GRPC_SERVICE}/${method}`;
