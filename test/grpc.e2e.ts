@@ -198,7 +198,7 @@ describe('Open Inference Protocol over gRPC', () => {
   });
 
   it('answers ServerMetadata, ModelReady and ModelMetadata to a key with the predict scope, as the v2 routes do', async () => {
-    expect((await call(client, 'ServerMetadata', {}, { key: predictKey })).response).toEqual({ name: 'modelgate', version: '0.1.0', extensions: ['classification', 'statistics'] });
+    expect((await call(client, 'ServerMetadata', {}, { key: predictKey })).response).toEqual({ name: 'modelgate', version: '0.1.0', extensions: ['classification', 'statistics', 'model_configuration'] });
     expect((await call(client, 'ModelReady', { name: 'mlp' }, { key: predictKey })).response).toEqual({ ready: true });
     expect((await call(client, 'ModelReady', { name: 'mlp', version: '1' }, { key: predictKey })).response).toEqual({ ready: true });
     const metadata = await call<{ shape?: unknown; inputs: Array<{ shape: string[] }>; outputs: Array<{ shape: string[] }> }>(client, 'ModelMetadata', { name: 'mlp' }, { key: predictKey });
@@ -363,6 +363,30 @@ describe('Open Inference Protocol over gRPC', () => {
     const versionAlone = await failure(call(client, 'ModelStatistics', { version: '1' }, { key: predictKey }));
     expect(versionAlone.code).toBe(status.INVALID_ARGUMENT);
     expect(versionAlone.details).toBe('version "1" was given without a model name; name the model, or leave both out for every model');
+  });
+
+  it("answers ModelConfig (Triton's model configuration) with GET /v2/models/.../config's, as perf_analyzer reads it before it sends anything", async () => {
+    type Config = { config: Record<string, unknown> };
+    // int64 fields arrive as strings (longs: String), as do the versions of the version policy; JSON has numbers.
+    const numbers = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(numbers)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, numbers(inner)]))
+          : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    for (const [request, path] of [
+      [{ name: 'mlp' }, '/v2/models/mlp/config'],
+      [{ name: 'mlp', version: '1' }, '/v2/models/mlp/versions/1/config'],
+      [{ name: 'multi' }, '/v2/models/multi/config'],
+    ] as const) {
+      const [grpc, http] = await Promise.all([call<Config>(client, 'ModelConfig', request, { key: predictKey }), server.json<Record<string, unknown>>(path, { key: predictKey })]);
+      expect(http.status).toBe(200);
+      // Left-out fields come back as protobuf defaults (empty lists, no dynamic_batching where none).
+      expect(numbers(grpc.response.config)).toMatchObject(http.body);
+    }
+    const mlp = (await call<Config>(client, 'ModelConfig', { name: 'mlp' }, { key: predictKey })).response.config;
+    expect(mlp).toMatchObject({ name: 'mlp', platform: 'onnxruntime_onnx', max_batch_size: expect.any(Number), input: [{ name: 'x', data_type: 'TYPE_FP32', dims: ['4'] }] });
+    expect((await failure(call(client, 'ModelConfig', { name: 'nosuchmodel' }, { key: predictKey }))).code).toBe(status.NOT_FOUND);
   });
 
   it('answers UNIMPLEMENTED for the RPCs it does not serve', async () => {

@@ -14,6 +14,7 @@ import { HealthService } from '../../telemetry/health.service';
 import { failureRecord, type PredictionRecord } from '../../telemetry/prediction-context';
 import { RequestTelemetry } from '../../telemetry/request-telemetry';
 import { CLASSIFICATION_EXTENSION } from '../codecs/classification';
+import { MODEL_CONFIGURATION_EXTENSION } from '../codecs/v2.model-config';
 import { STATISTICS_EXTENSION } from '../codecs/v2.statistics';
 import { v2ServerMetadata } from '../codecs/v2.metadata';
 import { PREDICT_ACCESS } from '../data-plane';
@@ -51,8 +52,8 @@ interface OpenStream {
   ending: boolean;
 }
 
-/** Extensions this service serves: classification (`classification` on a requested output) and statistics (ModelStatistics); binary data and configuration are HTTP's. */
-const GRPC_EXTENSIONS = [CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION];
+/** Extensions this service serves: classification (`classification` on a requested output), statistics (ModelStatistics) and model configuration (ModelConfig); binary data is HTTP's. */
+const GRPC_EXTENSIONS = [CLASSIFICATION_EXTENSION, STATISTICS_EXTENSION, MODEL_CONFIGURATION_EXTENSION];
 
 interface ModelRequestMessage {
   name?: string;
@@ -116,6 +117,10 @@ export class GrpcInference {
         if (request.version) throw new BadRequestError(`version "${request.version}" was given without a model name; name the model, or leave both out for every model`);
         return { response: this.inference.v2Statistics(allowed) };
       }, (request) => request.name || undefined),
+      // Triton's model configuration, as GET /v2/models/{name}[/versions/{v}]/config.
+      ModelConfig: this.unary<ModelRequestMessage>('ModelConfig', PREDICT_ACCESS, (request) => ({
+        response: { config: this.inference.v2ModelConfig(request.name ?? '', versionOf(request.version)) },
+      }), modelNamed),
     };
   }
 
