@@ -15,6 +15,7 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { ModelRuntime } from '@modelgate/runtime';
+import { EndpointsController } from '../apps/api/src/inference/grpc/endpoints.controller';
 import { STREAM_MAX_IN_FLIGHT } from '../apps/api/src/inference/grpc/grpc-inference';
 import { GrpcServer, GRPC_PROTO_PATH } from '../apps/api/src/inference/grpc/grpc-server.service';
 import { GRPC_MESSAGE_OPTIONS } from '../apps/api/src/inference/grpc/grpc-tensors';
@@ -190,6 +191,11 @@ describe('Open Inference Protocol over gRPC', () => {
     if (!closed) await server?.close();
     restoreHooks?.();
     await rm(fixtures, { recursive: true, force: true });
+  });
+
+  it('says where gRPC listens in GET /api/endpoints (for the dashboard\'s examples), to models:read', async () => {
+    expect((await server.json('/api/endpoints', { key: readKey })).body).toEqual({ httpTls: false, grpc: { port: server.modelgate.app.get(GrpcServer).port, tls: false } });
+    expect((await server.json('/api/endpoints', { key: null })).status).toBe(401);
   });
 
   it('answers ServerLive and ServerReady without a key, as GET /v2/health/live and /ready do', async () => {
@@ -612,6 +618,8 @@ describe('gRPC with TLS_CERT and TLS_KEY', () => {
     try {
       expect((await call(secure, 'ServerLive', {})).response).toEqual({ live: true });
       expect((await failure(call(plain, 'ServerLive', {}, { deadlineMs: 2_000 }))).code).toBe(status.UNAVAILABLE);
+      // GET /api/endpoints (its controller here: the test's fetch does not trust the certificate) tells the dashboard's examples to use TLS on both.
+      expect(server.modelgate.app.get(EndpointsController).get()).toEqual({ httpTls: true, grpc: { port: server.modelgate.app.get(GrpcServer).port, tls: true } });
     } finally {
       secure.close();
       plain.close();

@@ -666,6 +666,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The protocols this server answers on, beside its HTTP address: the gRPC port and whether each serves TLS */
+        get: operations["EndpointsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models": {
         parameters: {
             query?: never;
@@ -1861,6 +1878,21 @@ export interface components {
         TfModelMetadataDto: {
             model_spec: components["schemas"]["TfModelSpecDto"];
             metadata: components["schemas"]["TfMetadataBodyDto"];
+        };
+        GrpcEndpointDto: {
+            /**
+             * @description The port the Open Inference Protocol over gRPC listens on (MODELGATE_GRPC_PORT)
+             * @example 8081
+             */
+            port: number;
+            /** @description Whether it serves TLS (with the HTTP server's certificate) */
+            tls: boolean;
+        };
+        EndpointsDto: {
+            /** @description Whether the HTTP API serves TLS */
+            httpTls: boolean;
+            /** @description The gRPC port, or null when gRPC is off */
+            grpc: components["schemas"]["GrpcEndpointDto"] | null;
         };
         CreateModelDto: {
             /**
@@ -5429,6 +5461,44 @@ export interface operations {
             };
             /** @description Not ready or overloaded */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    EndpointsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointsDto"];
+                };
+            };
+            /** @description No API key, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description The key lacks the scope for this route */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
