@@ -221,6 +221,21 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     expect(await charts.getByText(/^v1 p50: latest/).textContent()).toBe(`v1 p50: latest ${formatMs(p50s[p50s.length - 1])}`);
   });
 
+  it('shows calls of the model a developer can run as they are, and its curl answers', async () => {
+    const examples = page.getByRole('group', { name: 'Call this model' });
+    await examples.locator('summary').click();
+    // This server runs without gRPC: the HTTP examples only.
+    await expect.poll(() => examples.locator('h4').allTextContents()).toEqual(['curl (Open Inference Protocol)', 'Python, tritonclient over HTTP']);
+    expect((await server.json('/api/endpoints')).body).toEqual({ httpTls: false, grpc: null });
+    const curl = (await examples.locator('.call-example', { hasText: 'curl (Open Inference Protocol)' }).locator('code').textContent())!;
+    expect(curl).toContain(`curl -s ${server.url}/v2/models/iris-web/infer`);
+    // Its body, as the page shows it, is a request the server answers.
+    const answer = await server.json<{ outputs: Array<{ shape: number[] }> }>('/v2/models/iris-web/infer', { method: 'POST', body: /-d '([^']*)'/.exec(curl)![1] });
+    expect(answer.status).toBe(200);
+    expect(answer.body.outputs[0].shape).toEqual([1, 3]);
+    await examples.locator('summary').click();
+  });
+
   it('rolls the canary back from the dashboard, recorded with the reason', async () => {
     const canary = page.getByRole('form', { name: 'Canary' });
     await canary.getByLabel('Reason').fill('p99 regression');

@@ -1,4 +1,5 @@
 import { api, call } from '../api';
+import { CallExamples } from '../components/CallExamples';
 import { DeleteModel } from '../components/DeleteModel';
 import { DeploymentPanel } from '../components/DeploymentPanel';
 import { JobsPanel } from '../components/JobsPanel';
@@ -39,6 +40,7 @@ export function ModelPage({ name }: { name: string }) {
       <p className="muted small">
         Predict with <code>POST /v2/models/{name}/infer</code> (Open Inference Protocol) or <code>POST /v1/models/{name}:predict</code> (TensorFlow Serving REST).
       </p>
+      <CallExamples name={name} versions={items} />
       <ErrorNote>{versions.error}</ErrorNote>
       {versions.data && (
         <>
