@@ -95,6 +95,16 @@ function openStream(client: Client, key: string | null): OpenedStream {
   return { stream, responses, ended };
 }
 
+/**
+ * A gRPC message as the HTTP JSON answer writes it: 64-bit integers arrive as strings (longs:
+ * String) where JSON has numbers. A `version` stays a string, as both protocols name versions.
+ */
+function withNumbers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withNumbers);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'version' ? inner : withNumbers(inner)]));
+  return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+}
+
 /** The failure of a call that must fail. */
 async function failure(promise: Promise<unknown>): Promise<ServiceError> {
   try {
@@ -343,20 +353,13 @@ describe('Open Inference Protocol over gRPC', () => {
   it("answers ModelStatistics (Triton's statistics) with the numbers of GET /v2/models/.../stats, for a key's models only", async () => {
     await call(client, 'ModelInfer', rawRequest(rows), { key: predictKey });
     type Stats = { model_stats: Array<{ name: string; version: string; inference_count: unknown; inference_stats: { success: { count: unknown } } }> };
-    // uint64 fields arrive as strings (longs: String); JSON has numbers.
-    const numbers = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(numbers)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'version' ? inner : numbers(inner)]))
-          : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
     const [grpcModel, httpModel] = await Promise.all([
       call<Stats>(client, 'ModelStatistics', { name: 'mlp' }, { key: predictKey }),
       server.json<Stats>('/v2/models/mlp/stats', { key: predictKey }),
     ]);
     expect(grpcModel.response.model_stats.map((stat) => stat.version)).toEqual(['1', '2']);
     const withoutCacheMiss = (stats: Stats) => stats.model_stats.map((stat) => ({ ...stat, inference_stats: { ...stat.inference_stats, cache_miss: undefined } }));
-    expect(withoutCacheMiss(numbers(grpcModel.response) as Stats)).toEqual(withoutCacheMiss(httpModel.body));
+    expect(withoutCacheMiss(withNumbers(grpcModel.response) as Stats)).toEqual(withoutCacheMiss(httpModel.body));
     expect(Number(grpcModel.response.model_stats[1].inference_stats.success.count)).toBeGreaterThan(0);
 
     const pinned = await call<Stats>(client, 'ModelStatistics', { name: 'mlp', version: '1' }, { key: predictKey });
@@ -373,13 +376,6 @@ describe('Open Inference Protocol over gRPC', () => {
 
   it("answers ModelConfig (Triton's model configuration) with GET /v2/models/.../config's, as perf_analyzer reads it before it sends anything", async () => {
     type Config = { config: Record<string, unknown> };
-    // int64 fields arrive as strings (longs: String), as do the versions of the version policy; JSON has numbers.
-    const numbers = (value: unknown): unknown =>
-      Array.isArray(value)
-        ? value.map(numbers)
-        : value !== null && typeof value === 'object'
-          ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, numbers(inner)]))
-          : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
     for (const [request, path] of [
       [{ name: 'mlp' }, '/v2/models/mlp/config'],
       [{ name: 'mlp', version: '1' }, '/v2/models/mlp/versions/1/config'],
@@ -388,7 +384,7 @@ describe('Open Inference Protocol over gRPC', () => {
       const [grpc, http] = await Promise.all([call<Config>(client, 'ModelConfig', request, { key: predictKey }), server.json<Record<string, unknown>>(path, { key: predictKey })]);
       expect(http.status).toBe(200);
       // Left-out fields come back as protobuf defaults (empty lists, no dynamic_batching where none).
-      expect(numbers(grpc.response.config)).toMatchObject(http.body);
+      expect(withNumbers(grpc.response.config)).toMatchObject(http.body);
     }
     const mlp = (await call<Config>(client, 'ModelConfig', { name: 'mlp' }, { key: predictKey })).response.config;
     expect(mlp).toMatchObject({ name: 'mlp', platform: 'onnxruntime_onnx', max_batch_size: expect.any(Number), input: [{ name: 'x', data_type: 'TYPE_FP32', dims: ['4'] }] });

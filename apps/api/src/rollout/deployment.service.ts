@@ -175,8 +175,7 @@ export class DeploymentService {
     expectedRevision: number | undefined,
     decide: (current: DeploymentState | undefined) => DeploymentChange,
   ): Promise<DeploymentState> {
-    let action = '';
-    const state = await this.transactions.run(async (transaction) => {
+    const { state, action } = await this.transactions.run(async (transaction) => {
       const modelId = await this.repository.lockModel(transaction, modelName);
       if (modelId === undefined) throw new NotFoundError(`model "${modelName}" not found; GET /api/models lists the models`);
       const current = await this.repository.find(modelName, transaction);
@@ -184,7 +183,6 @@ export class DeploymentService {
         throw new ConflictError(`the deployment of "${modelName}" changed meanwhile (revision ${current?.revision ?? 'none'}, expected ${expectedRevision})`);
       }
       const change = decide(current);
-      action = change.action;
       const next: DeploymentState = {
         ...change.next,
         modelName,
@@ -205,7 +203,7 @@ export class DeploymentService {
         { action: change.action, target: `deployment:${modelName}`, changes: { revision: next.revision, routes: next.routes, reason: change.reason ?? null } },
         transaction,
       );
-      return next;
+      return { state: next, action: change.action };
     });
     this.router.apply(state);
     this.metrics.changed(modelName, action);
