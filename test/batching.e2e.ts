@@ -109,12 +109,15 @@ describe('dynamic batching over HTTP', () => {
   });
 
   it('answers 429 with Retry-After when the queue is full, and computes only what it accepted', async () => {
-    stall(500);
+    const key = stall(500);
+    const computedBefore = runtime.stats(key)!.batches.computedRequests;
     const answers = await Promise.all(Array.from({ length: 30 }, (_, index) => infer([index, 1, 2, 3])));
     const refused = answers.filter((answer) => answer.status === 429);
     const served = answers.filter((answer) => answer.status === 200);
     expect(refused.length).toBeGreaterThan(0);
     expect(served.length + refused.length).toBe(30);
+    // The refused requests never reached the engine: it computed exactly the ones answered 200.
+    expect(runtime.stats(key)!.batches.computedRequests).toBe(computedBefore + served.length);
     for (const answer of refused) {
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(answer.body.error).toMatch(/^the queue of model "mlp" version 1 is full \(\d+ requests waiting, batching\.maxQueueSize 12\); retry in about \d+ ms$/);
