@@ -95,6 +95,33 @@ describe('the ratio in each round beside a throughput verdict', () => {
   });
 });
 
+describe('the main thread beside a failing MLP-against-bare verdict', () => {
+  const cpu = (serverMainThreadCores: number) => ({ serverCores: serverMainThreadCores + 0.2, serverMainThreadCores, generatorCores: 0.6, otherCores: 0, stealCores: 0 });
+  const mlpCell = (target: HttpTarget, requestsPerSecond: number, mainCores?: number): Cell => ({
+    target,
+    protocol: 'v2-json',
+    model: 'mlp',
+    concurrency: 64,
+    status: 'measured',
+    load: load(requestsPerSecond, 2, 5),
+    ...(mainCores === undefined ? {} : { cpu: cpu(mainCores) }),
+  });
+  const verdict = (cells: Cell[]) => checkTargets(cells, ['mlp']).find((check) => check.description === 'MLP c=64 v2 JSON: throughput vs bare HTTP');
+
+  it("says what each main thread spent a request, where both were measured", () => {
+    // As measured on an Intel host on 7 December 2026: 26.6k against 54.3k, both main threads saturated.
+    expect(verdict([mlpCell('bare-http', 54_258, 0.94), mlpCell('modelgate', 26_639, 0.96)])).toMatchObject({
+      verdict: 'FAIL',
+      measured: '49% (main thread a request: Modelgate 36.0 µs at 0.96 cores, the bare server 17.3 µs at 0.94)',
+    });
+  });
+
+  it('adds nothing to a passing verdict, or where a cell has no CPU reading', () => {
+    expect(verdict([mlpCell('bare-http', 30_000, 0.95), mlpCell('modelgate', 20_000, 0.9)])).toMatchObject({ verdict: 'PASS', measured: '67%' });
+    expect(verdict([mlpCell('bare-http', 54_000), mlpCell('modelgate', 27_000, 0.96)])).toMatchObject({ verdict: 'FAIL', measured: '50%' });
+  });
+});
+
 describe('the MLP p99 verdict', () => {
   const mlpCell = (target: HttpTarget, p50Ms: number, p99Ms: number): Cell => ({ target, protocol: 'v2-json', model: 'mlp', concurrency: 64, status: 'measured', load: load(10_000, p50Ms, p99Ms) });
   const p99Of = (cells: Cell[]) => checkTargets(cells, ['mlp']).find((check) => check.description === 'MLP c=64 v2 JSON: p99');
