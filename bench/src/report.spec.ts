@@ -11,6 +11,13 @@ function cnnCell(target: HttpTarget, protocol: Protocol, requestsPerSecond: numb
   return { target, protocol, model: 'cnn', concurrency: 64, status: 'measured', load: load(requestsPerSecond) };
 }
 
+/** An MLP v2 JSON cell at c=64 with `result`'s numbers, and its main thread's cores where given. */
+function mlpCell(target: HttpTarget, result: LoadResult, mainThreadCores?: number): Cell {
+  const cell: Cell = { target, protocol: 'v2-json', model: 'mlp', concurrency: 64, status: 'measured', load: result };
+  if (mainThreadCores !== undefined) cell.cpu = { serverCores: mainThreadCores + 0.2, serverMainThreadCores: mainThreadCores, generatorCores: 0.6, otherCores: 0, stealCores: 0 };
+  return cell;
+}
+
 const RAW: RawModel[] = [{ model: 'cnn', batches: [], best: { batchSize: 8, examplesPerSecond: 1_000 } }];
 
 describe('the CNN targets against the naive server', () => {
@@ -53,89 +60,72 @@ describe('Modelgate against (e), the hand-written batching server', () => {
 });
 
 describe('the ratio in each round beside a throughput verdict', () => {
-  function mlpCell(target: HttpTarget, rounds: number[]): Cell {
+  function cell(target: HttpTarget, rounds: number[]): Cell {
     const median = [...rounds].sort((a, b) => a - b)[(rounds.length - 1) >> 1];
-    return {
-      target,
-      protocol: 'v2-json',
-      model: 'mlp',
-      concurrency: 64,
-      status: 'measured',
-      load: load(median, 3, 8),
-      rounds: rounds.map((requestsPerSecond) => ({ requestsPerSecond, p50Ms: 3, p99Ms: 8, errors: 0 })),
-    };
+    return { ...mlpCell(target, load(median, 3, 8)), rounds: rounds.map((requestsPerSecond) => ({ requestsPerSecond, p50Ms: 3, p99Ms: 8, errors: 0 })) };
   }
   const verdictOf = (cells: Cell[], description: string) => checkTargets(cells, ['mlp']).find((check) => check.description === description);
 
   it('judges the median of the rounds\' ratios, which a slow spell in one round of one cell moves by a round, not the verdict', () => {
     // As measured on 6 December 2026: the ratio of the medians, 21.5k over 36.5k, is 59%.
-    const cells = [mlpCell('bare-http', [42_100, 35_200, 36_500]), mlpCell('modelgate', [25_700, 21_500, 16_000])];
+    const cells = [cell('bare-http', [42_100, 35_200, 36_500]), cell('modelgate', [25_700, 21_500, 16_000])];
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs bare HTTP')).toMatchObject({ verdict: 'PASS', measured: '61% (rounds 61%, 61%, 44%)' });
     expect(computeRatios(cells, [])[0].ofBare).toBeCloseTo(25_700 / 42_100, 6);
   });
 
   it('fails a cell whose rounds fall short of its baseline\'s side by side, though the ratio of the medians would pass', () => {
     // Medians 20k over 30k (67%) and 20k over 12k (1.67x); round by round: 50%, 50%, 105%.
-    const cells = [mlpCell('bare-http', [30_000, 40_000, 20_000]), mlpCell('naive', [12_000, 16_000, 10_000]), mlpCell('modelgate', [15_000, 20_000, 21_000])];
+    const cells = [cell('bare-http', [30_000, 40_000, 20_000]), cell('naive', [12_000, 16_000, 10_000]), cell('modelgate', [15_000, 20_000, 21_000])];
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs bare HTTP')).toMatchObject({ verdict: 'FAIL', measured: '50% (rounds 50%, 50%, 105%)' });
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs naive')).toMatchObject({ verdict: 'FAIL', measured: '1.25x (rounds 1.25x, 1.25x, 2.10x)' });
   });
 
   it('prints a ratio that rounds to its threshold with one more digit, so that a failing one does not read as the threshold', () => {
-    const cells = [mlpCell('bare-http', [30_000, 30_000, 30_000]), mlpCell('naive', [12_000, 12_000, 12_000]), mlpCell('modelgate', [17_950, 17_960, 18_300])];
+    const cells = [cell('bare-http', [30_000, 30_000, 30_000]), cell('naive', [12_000, 12_000, 12_000]), cell('modelgate', [17_950, 17_960, 18_300])];
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs bare HTTP')).toMatchObject({ verdict: 'FAIL', measured: '59.9% (rounds 59.8%, 59.9%, 61%)' });
     expect(verdictOf(cells, 'MLP c=64 v2 JSON: throughput vs naive')).toMatchObject({ verdict: 'FAIL', measured: '1.497x (rounds 1.496x, 1.497x, 1.52x)' });
   });
 
   it('prints none where a cell has one round, or the two cells a different number', () => {
-    const oneRound = [mlpCell('bare-http', [30_000]), mlpCell('modelgate', [20_000])];
+    const oneRound = [cell('bare-http', [30_000]), cell('modelgate', [20_000])];
     expect(verdictOf(oneRound, 'MLP c=64 v2 JSON: throughput vs bare HTTP')?.measured).toBe('67%');
-    const uneven = [mlpCell('bare-http', [30_000, 30_000]), mlpCell('modelgate', [20_000, 20_000, 20_000])];
+    const uneven = [cell('bare-http', [30_000, 30_000]), cell('modelgate', [20_000, 20_000, 20_000])];
     expect(verdictOf(uneven, 'MLP c=64 v2 JSON: throughput vs bare HTTP')?.measured).toBe('67%');
   });
 });
 
 describe('the main thread beside a failing MLP-against-bare verdict', () => {
-  const cpu = (serverMainThreadCores: number) => ({ serverCores: serverMainThreadCores + 0.2, serverMainThreadCores, generatorCores: 0.6, otherCores: 0, stealCores: 0 });
-  const mlpCell = (target: HttpTarget, requestsPerSecond: number, mainCores?: number): Cell => ({
-    target,
-    protocol: 'v2-json',
-    model: 'mlp',
-    concurrency: 64,
-    status: 'measured',
-    load: load(requestsPerSecond, 2, 5),
-    ...(mainCores === undefined ? {} : { cpu: cpu(mainCores) }),
-  });
+  const cell = (target: HttpTarget, requestsPerSecond: number, mainThreadCores?: number) => mlpCell(target, load(requestsPerSecond, 2, 5), mainThreadCores);
   const verdict = (cells: Cell[]) => checkTargets(cells, ['mlp']).find((check) => check.description === 'MLP c=64 v2 JSON: throughput vs bare HTTP');
 
-  it("says what each main thread spent a request, where both were measured", () => {
+  it('says what each main thread spent a request, where both were measured', () => {
     // As measured on an Intel host on 7 December 2026: 26.6k against 54.3k, both main threads saturated.
-    expect(verdict([mlpCell('bare-http', 54_258, 0.94), mlpCell('modelgate', 26_639, 0.96)])).toMatchObject({
+    expect(verdict([cell('bare-http', 54_258, 0.94), cell('modelgate', 26_639, 0.96)])).toMatchObject({
       verdict: 'FAIL',
       measured: '49% (main thread a request: Modelgate 36.0 µs at 0.96 cores, the bare server 17.3 µs at 0.94)',
     });
   });
 
   it('adds nothing to a passing verdict, or where a cell has no CPU reading', () => {
-    expect(verdict([mlpCell('bare-http', 30_000, 0.95), mlpCell('modelgate', 20_000, 0.9)])).toMatchObject({ verdict: 'PASS', measured: '67%' });
-    expect(verdict([mlpCell('bare-http', 54_000), mlpCell('modelgate', 27_000, 0.96)])).toMatchObject({ verdict: 'FAIL', measured: '50%' });
+    expect(verdict([cell('bare-http', 30_000, 0.95), cell('modelgate', 20_000, 0.9)])).toMatchObject({ verdict: 'PASS', measured: '67%' });
+    expect(verdict([cell('bare-http', 54_000), cell('modelgate', 27_000, 0.96)])).toMatchObject({ verdict: 'FAIL', measured: '50%' });
   });
 });
 
 describe('the MLP p99 verdict', () => {
-  const mlpCell = (target: HttpTarget, p50Ms: number, p99Ms: number): Cell => ({ target, protocol: 'v2-json', model: 'mlp', concurrency: 64, status: 'measured', load: load(10_000, p50Ms, p99Ms) });
+  const cell = (target: HttpTarget, p50Ms: number, p99Ms: number) => mlpCell(target, load(10_000, p50Ms, p99Ms));
   const p99Of = (cells: Cell[]) => checkTargets(cells, ['mlp']).find((check) => check.description === 'MLP c=64 v2 JSON: p99');
 
   it("says beside a failing p99 what the bare server's own p99 was in the same run", () => {
     // As measured on a Zen 3 host on 6 December 2026: the bare server itself at 9.94 ms.
-    expect(p99Of([mlpCell('bare-http', 4.51, 9.94), mlpCell('modelgate', 7.01, 14.8)])).toMatchObject({
+    expect(p99Of([cell('bare-http', 4.51, 9.94), cell('modelgate', 7.01, 14.8)])).toMatchObject({
       verdict: 'FAIL',
       measured: "14.8 ms (the bare HTTP server's own p99 in this run: 9.94 ms)",
     });
   });
 
   it('prints the p99 alone where it passes or no bare server was measured', () => {
-    expect(p99Of([mlpCell('bare-http', 1, 2), mlpCell('modelgate', 3, 6)])).toMatchObject({ verdict: 'PASS', measured: '6.00 ms' });
-    expect(p99Of([mlpCell('modelgate', 7, 12)])).toMatchObject({ verdict: 'FAIL', measured: '12.0 ms' });
+    expect(p99Of([cell('bare-http', 1, 2), cell('modelgate', 3, 6)])).toMatchObject({ verdict: 'PASS', measured: '6.00 ms' });
+    expect(p99Of([cell('modelgate', 7, 12)])).toMatchObject({ verdict: 'FAIL', measured: '12.0 ms' });
   });
 });
