@@ -224,6 +224,9 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
   it('shows calls of the model a developer can run as they are, and its curl answers', async () => {
     const examples = page.getByRole('group', { name: 'Call this model' });
     await examples.locator('summary').click();
+    // Unpinned calls reach the stable version 1 (the canary, the newer version 2, takes the same inputs).
+    await expect.poll(() => examples.locator('summary').textContent()).toContain('(inputs of version 1, the stable route;');
+    expect(await examples.getByRole('note').count()).toBe(0);
     // This server runs without gRPC: the HTTP examples only.
     await expect.poll(() => examples.locator('h4').allTextContents()).toEqual(['curl (Open Inference Protocol)', 'Python, tritonclient over HTTP']);
     expect((await server.json('/api/endpoints')).body).toEqual({ httpTls: false, grpc: null });

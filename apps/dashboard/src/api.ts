@@ -69,6 +69,16 @@ export function submitJob(name: string, form: FormData, onProgress: (sentShare: 
   return postForm(`/api/models/${encodeURIComponent(name)}/jobs`, form, onProgress);
 }
 
+/** The model's deployment, or null where it has none (its unpinned requests go to its newest ready version). */
+export async function deploymentOf(name: string): Promise<Schemas['DeploymentDto'] | null> {
+  try {
+    return await call(api.GET('/api/models/{name}/deployment', { params: { path: { name } } }));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.message.includes('has no deployment')) return null;
+    throw error;
+  }
+}
+
 /** Every item of a paged list (`limit`/`offset`, 500 a page at most), read a page at a time. */
 export async function allPages<T>(page: (query: { limit: string; offset: string }) => Promise<{ items: T[]; total: number }>): Promise<{ items: T[]; total: number }> {
   const items: T[] = [];

@@ -1,26 +1,42 @@
-import { api, call, type Schemas } from '../api';
+import { api, call, deploymentOf, type Schemas } from '../api';
 import { useResource } from '../use-resource';
-import { callExamples } from './call-examples';
+import { callExamples, exampleVersion } from './call-examples';
 import { ErrorNote } from './Notice';
 
 type Version = Schemas['VersionDto'];
 
+/** How often the deployment is read again, as the deployment card does: traffic moves on its own (plans, rollbacks). */
+const REFRESH_MS = 10_000;
+
 /**
  * "Call this model": ready-to-run calls for the developers who will call it (curl, tritonclient over
- * HTTP and gRPC, grpcurl), with the input names, datatypes and shapes of its newest ready version
- * and the addresses this server answers on.
+ * HTTP and gRPC, grpcurl), with the input names, datatypes and shapes of the version an unpinned
+ * call reaches (exampleVersion: the deployment's stable route, else the newest ready version) and
+ * the addresses this server answers on. It says when another routed version takes other inputs.
  */
 export function CallExamples({ name, versions }: { name: string; versions: readonly Version[] }) {
   const endpoints = useResource(() => call(api.GET('/api/endpoints')), []);
-  const ready = versions.filter((version) => version.status === 'ready').sort((a, b) => b.version - a.version)[0];
-  if (ready === undefined) return null;
-  const examples = endpoints.data ? callExamples(name, ready.signature.inputs, { origin: window.location.origin, grpc: endpoints.data.grpc }) : [];
+  const deployment = useResource(() => deploymentOf(name), [name], REFRESH_MS);
+  const chosen = exampleVersion(versions, deployment.data);
+  if (chosen === undefined) return null;
+  const { version, why, otherInputs } = chosen;
+  const examples = endpoints.data ? callExamples(name, version.signature.inputs, { origin: window.location.origin, grpc: endpoints.data.grpc }) : [];
   return (
     <details className="card" aria-label="Call this model">
       <summary>
-        <strong>Call this model</strong> <span className="muted small">(inputs of version {ready.version}; the key in $MODELGATE_KEY)</span>
+        <strong>Call this model</strong>{' '}
+        <span className="muted small">
+          (inputs of version {version.version}, {why}; the key in $MODELGATE_KEY)
+        </span>
       </summary>
-      <ErrorNote>{endpoints.error}</ErrorNote>
+      {otherInputs.length > 0 && (
+        <p className="notice" role="note">
+          {otherInputs.length === 1 ? `Version ${otherInputs[0]} also takes` : `Versions ${otherInputs.join(', ')} also take`} unpinned traffic and
+          {otherInputs.length === 1 ? ' has' : ' have'} other inputs: these calls fail there. Pin a version (<code>/v2/models/{name}/versions/N/infer</code>) or
+          split traffic only among versions with the same inputs.
+        </p>
+      )}
+      <ErrorNote>{endpoints.error ?? deployment.error}</ErrorNote>
       {examples.map((example) => (
         <div key={example.title} className="call-example">
           <h4>{example.title}</h4>

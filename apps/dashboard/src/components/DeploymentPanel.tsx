@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, call, type Schemas } from '../api';
+import { api, call, deploymentOf, type Schemas } from '../api';
 import { formatTime } from '../format';
 import { useSession } from '../session';
 import { useAction, useResource } from '../use-resource';
@@ -110,15 +110,6 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
 }
 
 /** The deployment, or null when the model has none yet (its unpinned requests go to the latest ready version). */
-async function deploymentOf(name: string): Promise<Deployment | null> {
-  try {
-    return await call(api.GET('/api/models/{name}/deployment', { params: { path: { name } } }));
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404 && error.message.includes('has no deployment')) return null;
-    throw error;
-  }
-}
-
 /** A history line's deployment: its routes, and its shadow, fallback and sticky routing where set. */
 function describeRoutes(deployment: Deployment): string {
   const parts = [deployment.routes.map((route) => `v${route.version} ${route.weight}%`).join(', ')];

@@ -1,4 +1,4 @@
-import { callExamples, exampleShape, MAX_WRITTEN_ELEMENTS } from './call-examples';
+import { callExamples, exampleShape, exampleVersion, MAX_WRITTEN_ELEMENTS, type VersionSpec } from './call-examples';
 
 const iris = [{ name: 'features', datatype: 'FP32', shape: [-1, 4] }];
 const local = { origin: 'http://localhost:8080', grpc: { port: 8081, tls: false } };
@@ -71,5 +71,45 @@ describe('callExamples', () => {
 
   it('takes a batch of one where the batch dimension is free', () => {
     expect(exampleShape({ name: 'x', datatype: 'FP32', shape: [-1, 28, -1] })).toEqual([1, 28, 1]);
+  });
+});
+
+describe('exampleVersion', () => {
+  const wide = [{ name: 'features', datatype: 'FP32', shape: [-1, 8] }];
+  const version = (number: number, inputs = iris, status = 'ready'): VersionSpec => ({ version: number, status, signature: { inputs } });
+  const routes = (stable: number | null, ...weights: [number, number][]) => ({ stable, routes: weights.map(([number, weight]) => ({ version: number, weight })) });
+  const pick = (versions: VersionSpec[], deployment: Parameters<typeof exampleVersion>[1]) => {
+    const chosen = exampleVersion(versions, deployment);
+    return chosen && { version: chosen.version.version, why: chosen.why, otherInputs: chosen.otherInputs };
+  };
+
+  it('takes the newest ready version where the model has no deployment, as the server routes it', () => {
+    expect(pick([version(1), version(2), version(3, iris, 'loading')], null)).toEqual({ version: 2, why: 'the newest ready version', otherInputs: [] });
+    expect(pick([version(1, iris, 'failed')], null)).toBeUndefined();
+  });
+
+  it("takes the deployment's stable route over a newer version, so the calls fit what unpinned traffic reaches", () => {
+    // Version 3, with other inputs, is uploaded but not routed: the calls keep stable's inputs.
+    expect(pick([version(1), version(2), version(3, wide)], routes(1, [1, 90], [2, 10]))).toEqual({ version: 1, why: 'the stable route', otherInputs: [] });
+  });
+
+  it('takes the heaviest route where no stable is labelled, or stable is not ready or takes nothing', () => {
+    expect(pick([version(1), version(2)], routes(null, [1, 30], [2, 70]))).toEqual({ version: 2, why: 'the heaviest ready route', otherInputs: [] });
+    expect(pick([version(1, iris, 'loading'), version(2)], routes(1, [1, 80], [2, 20]))).toMatchObject({ version: 2, why: 'the heaviest ready route' });
+    expect(pick([version(1), version(2)], routes(1, [1, 0], [2, 100]))).toMatchObject({ version: 2, why: 'the heaviest ready route' });
+  });
+
+  it('falls back to the newest ready version where no routed version is ready', () => {
+    expect(pick([version(1, iris, 'loading'), version(2, iris, 'failed'), version(3)], routes(1, [1, 50], [2, 50]))).toMatchObject({ version: 3, why: 'the newest ready version' });
+  });
+
+  it('names the other routed versions whose inputs differ, in any order of the same inputs counting as the same', () => {
+    const twoInputs = [
+      { name: 'a', datatype: 'FP32', shape: [-1, 2] },
+      { name: 'b', datatype: 'INT64', shape: [-1] },
+    ];
+    expect(pick([version(1), version(2, wide), version(3)], routes(1, [1, 80], [2, 10], [3, 10]))).toMatchObject({ version: 1, otherInputs: [2] });
+    expect(pick([version(1, twoInputs), version(2, [...twoInputs].reverse())], routes(1, [1, 50], [2, 50]))).toMatchObject({ otherInputs: [] });
+    expect(pick([version(1), version(2, [{ ...iris[0], datatype: 'FP64' }])], routes(1, [1, 50], [2, 50]))).toMatchObject({ otherInputs: [2] });
   });
 });

@@ -19,6 +19,59 @@ export interface Endpoints {
   grpc: { port: number; tls: boolean } | null;
 }
 
+/** What the choice of a version reads of one. */
+export interface VersionSpec {
+  version: number;
+  status: string;
+  signature: { inputs: readonly InputSpec[] };
+}
+
+/** What it reads of a model's deployment. */
+export interface RoutesSpec {
+  stable: number | null;
+  routes: readonly { version: number; weight: number }[];
+}
+
+export interface ExampleVersion<V extends VersionSpec> {
+  version: V;
+  /** Why this one, for the card's title: "the stable route", say. */
+  why: string;
+  /** Other versions that take unpinned traffic with other inputs, on which these calls would fail. */
+  otherInputs: number[];
+}
+
+/**
+ * The version whose inputs the examples use: the one an unpinned call reaches. With a deployment,
+ * its stable route where that version is ready, or else its heaviest route whose version is;
+ * without a deployment (or with no routed version ready), the newest ready version, as the server
+ * routes a model without one.
+ * Undefined where no version is ready.
+ */
+export function exampleVersion<V extends VersionSpec>(versions: readonly V[], deployment: RoutesSpec | null | undefined): ExampleVersion<V> | undefined {
+  const ready = versions.filter((version) => version.status === 'ready');
+  const readyVersion = (number: number | undefined) => ready.find((version) => version.version === number);
+  const routed = (deployment?.routes ?? []).filter((route) => route.weight > 0);
+  const stable = routed.find((route) => route.version === deployment?.stable);
+  const heaviest = routed.filter((route) => readyVersion(route.version) !== undefined).sort((a, b) => b.weight - a.weight)[0];
+  const choices: [V | undefined, string][] = [
+    [readyVersion(stable?.version), 'the stable route'],
+    [readyVersion(heaviest?.version), 'the heaviest ready route'],
+    [[...ready].sort((a, b) => b.version - a.version)[0], 'the newest ready version'],
+  ];
+  const [version, why] = choices.find(([candidate]) => candidate !== undefined) ?? [undefined, ''];
+  if (version === undefined) return undefined;
+  const otherInputs = routed
+    .map((route) => readyVersion(route.version))
+    .filter((other): other is V => other !== undefined && other.version !== version.version && !sameInputs(other.signature.inputs, version.signature.inputs))
+    .map((other) => other.version);
+  return { version, why, otherInputs };
+}
+
+/** Whether two signatures take the same inputs: names, datatypes and shapes, in any order. */
+function sameInputs(a: readonly InputSpec[], b: readonly InputSpec[]): boolean {
+  return a.length === b.length && a.every((input) => b.some((other) => other.name === input.name && other.datatype === input.datatype && other.shape.join() === input.shape.join()));
+}
+
 /** Inputs with more elements than this are not written out in JSON examples. */
 export const MAX_WRITTEN_ELEMENTS = 64;
 
