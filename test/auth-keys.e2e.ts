@@ -1,4 +1,5 @@
-import { createKey, eventually, type CreatedKey } from './support/credentials';
+import { createKey, type CreatedKey } from './support/credentials';
+import { eventually } from './support/eventually';
 import { ADMIN_KEY, startServer, type TestServer } from './support/server';
 
 interface ErrorBody {

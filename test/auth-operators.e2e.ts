@@ -1,4 +1,4 @@
-import { eventually } from './support/credentials';
+import { eventually } from './support/eventually';
 import { ADMIN_KEY, ADMIN_PASSWORD, startServer, withDatabase, type TestServer } from './support/server';
 
 interface ErrorBody {

@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import type { ObservedServingDto } from '../apps/api/src/registry/dto/version.dto';
 import { onnxMlp, onnxMlpFailingOnLargeInputs } from './fixtures/models';
-import { eventually } from './support/credentials';
+import { eventually } from './support/eventually';
 import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Answer {

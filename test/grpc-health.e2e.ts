@@ -2,7 +2,7 @@ import { credentials, loadPackageDefinition, status, type ChannelCredentials, ty
 import { loadSync } from '@grpc/proto-loader';
 import { GrpcServer } from '../apps/api/src/inference/grpc/grpc-server.service';
 import { HEALTH_MESSAGE_OPTIONS, HEALTH_PROTO_PATH } from '../apps/api/src/inference/grpc/grpc-health';
-import { eventually } from './support/credentials';
+import { eventually } from './support/eventually';
 import { startServer, type TestServer } from './support/server';
 
 /** The health service as Kubernetes and grpc_health_probe see it: the same proto, loaded by a real grpc-js client. */

@@ -22,7 +22,8 @@ import { GRPC_MESSAGE_OPTIONS } from '../apps/api/src/inference/grpc/grpc-tensor
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp, onnxMultiInput, type OnnxMlpFixture } from './fixtures/models';
 import { startBuiltServer, stopBuiltServer } from './support/built-server';
-import { createKey, eventually } from './support/credentials';
+import { createKey } from './support/credentials';
+import { eventually } from './support/eventually';
 import { createDatabase, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 import { selfSignedCertificate } from './support/tls';
 

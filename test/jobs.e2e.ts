@@ -5,7 +5,8 @@ import type { Schemas } from '../libs/api-client/src/index';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { JobsRepository } from '../apps/api/src/jobs/jobs.repository';
 import { onnxMlp, onnxMlpFailingOnLargeInputs, onnxMlpVariant, onnxMultiInput, type OnnxMlpFixture } from './fixtures/models';
-import { createKey, eventually } from './support/credentials';
+import { createKey } from './support/credentials';
+import { eventually } from './support/eventually';
 import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, uploadVersion, withDatabase, type TestServer } from './support/server';
 
 type Job = Schemas['JobDto'];

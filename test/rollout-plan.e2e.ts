@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlanRunner } from '../apps/api/src/rollout/plan/plan-runner';
 import { onnxMlp, onnxMlpFailingOnLargeInputs } from './fixtures/models';
-import { eventually } from './support/credentials';
+import { eventually } from './support/eventually';
 import { startServer, uploadForm, type TestServer } from './support/server';
 
 interface Figures {

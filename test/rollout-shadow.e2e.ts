@@ -5,7 +5,8 @@ import type { InferOptions, NamedTensors } from '@modelgate/runtime';
 import { ModelServer, type ServedVersion } from '../apps/api/src/inference/model-server.service';
 import { DEFAULT_SHADOW_LIMITS } from '../apps/api/src/rollout/shadow/shadow.service';
 import { onnxMlp, onnxMlpVariant, type OnnxMlpFixture } from './fixtures/models';
-import { createKey, eventually } from './support/credentials';
+import { createKey } from './support/credentials';
+import { eventually } from './support/eventually';
 import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
 
 interface Figures {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
-import { createKey, eventually } from './support/credentials';
+import { createKey } from './support/credentials';
+import { eventually } from './support/eventually';
 import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
 
 interface Deployment {
