@@ -109,7 +109,6 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
   );
 }
 
-/** The deployment, or null when the model has none yet (its unpinned requests go to the latest ready version). */
 /** A history line's deployment: its routes, and its shadow, fallback and sticky routing where set. */
 function describeRoutes(deployment: Deployment): string {
   const parts = [deployment.routes.map((route) => `v${route.version} ${route.weight}%`).join(', ')];

@@ -44,8 +44,7 @@ export interface ExampleVersion<V extends VersionSpec> {
  * The version whose inputs the examples use: the one an unpinned call reaches. With a deployment,
  * its stable route where that version is ready, or else its heaviest route whose version is;
  * without a deployment (or with no routed version ready), the newest ready version, as the server
- * routes a model without one.
- * Undefined where no version is ready.
+ * routes a model without one. Undefined where no version is ready.
  */
 export function exampleVersion<V extends VersionSpec>(versions: readonly V[], deployment: RoutesSpec | null | undefined): ExampleVersion<V> | undefined {
   const ready = versions.filter((version) => version.status === 'ready');
