@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
-import { onnxMlp } from './fixtures/models';
+import { onnxMlp, onnxMultiInput } from './fixtures/models';
 import { createKey } from './support/credentials';
 import { eventually } from './support/eventually';
 import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
@@ -130,6 +130,55 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
     expect(after).toEqual(before);
     const history = await server.json<{ total: number }>('/api/models/strict/deployment/history');
     expect(history.body.total).toBe(1);
+  });
+
+  it('refuses to send unpinned requests to a version that takes other inputs, and that version still answers pinned', async () => {
+    await modelWithVersions('inputs', 2);
+    const other = await readFile((await onnxMultiInput(fixtures)).path);
+    expect((await server.json('/api/models/inputs/versions', { method: 'POST', body: uploadForm(other, 'multi-input.onnx') })).status).toBe(201);
+    expect((await put('inputs', { routes: [{ version: 1, weight: 100 }] })).status).toBe(200);
+    const before = (await get('inputs')).body;
+
+    const expected = (what: string) =>
+      `${what}: version 3 takes other inputs than version 1, the stable one (it has no input "x"); every version that unpinned requests reach must take the same inputs. ` +
+      'Call version 3 pinned (/v2/models/inputs/versions/3/infer), or upload it as a model of its own';
+    const refusals: Array<[string, string, unknown, string]> = [
+      ['PUT', 'a canary', { routes: [{ version: 1, weight: 90 }, { version: 3, weight: 10 }] }, expected('routes[1]')],
+      ['PUT', 'a canary at weight 0, which a promotion would route', { routes: [{ version: 1, weight: 100 }, { version: 3, weight: 0 }], canary: 3 }, expected('routes[1]')],
+      ['PUT', 'a shadow', { routes: [{ version: 1, weight: 100 }], shadow: { version: 3, percent: 50 } }, expected('shadow.version')],
+      ['PATCH', 'a shadow', { shadow: { version: 3, percent: 50 } }, expected('shadow.version')],
+      ['PATCH', 'a fallback', { fallback: { version: 3 } }, expected('fallback.version')],
+    ];
+    for (const [method, what, body, message] of refusals) {
+      const answer = await server.json<Deployment>('/api/models/inputs/deployment', { method, body: JSON.stringify(body) });
+      expect({ method, what, status: answer.status, error: answer.body.error }).toEqual({ method, what, status: 400, error: message });
+    }
+    // Stable itself may take the new inputs: then every route does.
+    const switched = await put('inputs', { routes: [{ version: 3, weight: 100 }] });
+    expect(switched.status).toBe(200);
+    expect(switched.body.stable).toBe(3);
+    const mixed = await put('inputs', { routes: [{ version: 3, weight: 50 }, { version: 2, weight: 50 }] });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error).toMatch(/^routes\[1\]: version 2 takes other inputs than version 3, the stable one \(it has no input "features"\)/);
+    expect((await put('inputs', { routes: [{ version: 1, weight: 50 }, { version: 2, weight: 50 }] })).status).toBe(200);
+
+    // Nothing refused was stored, and version 3 answers its own inputs pinned.
+    const history = await server.json<{ total: number }>('/api/models/inputs/deployment/history');
+    expect(history.body.total).toBe(before.revision + 2);
+    const pinned = await server.json<{ outputs: unknown[] }>('/v2/models/inputs/versions/3/infer', {
+      method: 'POST',
+      body: JSON.stringify({
+        inputs: [
+          { name: 'features', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] },
+          { name: 'scale', datatype: 'INT64', shape: [], data: [2] },
+          { name: 'mask', datatype: 'BOOL', shape: [1, 3], data: [true, true, false] },
+          { name: 'offset', datatype: 'FP64', shape: [1], data: [0.5] },
+          { name: 'counts', datatype: 'INT32', shape: [1, 3], data: [1, 1, 1] },
+          { name: 'pixels', datatype: 'UINT8', shape: [1, 3], data: [0, 0, 0] },
+        ],
+      }),
+    });
+    expect(pinned.status).toBe(200);
   });
 
   it('spreads 10,000 requests within 2 points of the weights and says which version and route answered', async () => {

@@ -7,6 +7,7 @@ import { ModelServer } from '../inference/model-server.service';
 import { TrafficRouter } from '../inference/traffic-router';
 import type { VersionDto } from '../registry/dto/version.dto';
 import { RegistryService } from '../registry/registry.service';
+import { requireStableInputs } from './deployment-inputs';
 import { DeploymentMetrics } from './deployment-metrics';
 import { weightOf, type DeploymentState, type PlanSpec, type TrafficRoute } from './deployment-state';
 import { DeploymentsRepository, type RolloutEventRow } from './deployments.repository';
@@ -384,14 +385,15 @@ export function decidePut(modelName: string, dto: PutDeploymentDto, current: Dep
     };
   }
 
+  routes.forEach((route, index) => requireStableInputs(modelName, versions, stable, route.version, `routes[${index}]`));
   const stableChanged = current !== undefined && current.stable !== null && current.stable !== stable;
   return {
     routes,
     stable,
     canary,
     previousStable: stableChanged ? current.stable : (current?.previousStable ?? null),
-    shadow: dto.shadow ? checkedShadow(modelName, dto.shadow, routes, versions) : null,
-    fallback: dto.fallback ? checkedFallback(modelName, dto.fallback, versions) : null,
+    shadow: dto.shadow ? checkedShadow(modelName, dto.shadow, routes, stable, versions) : null,
+    fallback: dto.fallback ? checkedFallback(modelName, dto.fallback, stable, versions) : null,
     sticky: dto.sticky ?? current?.sticky ?? 'header',
     plan,
     planState: plan === null ? null : { status: 'running', step: 0, stepStartedAt: new Date().toISOString() },
@@ -403,23 +405,25 @@ export function decidePatch(modelName: string, dto: PatchDeploymentDto, current:
   const fields = fieldsOf(current);
   return {
     ...fields,
-    shadow: dto.shadow === undefined ? fields.shadow : dto.shadow === null ? null : checkedShadow(modelName, dto.shadow, fields.routes, versions),
-    fallback: dto.fallback === undefined ? fields.fallback : dto.fallback === null ? null : checkedFallback(modelName, dto.fallback, versions),
+    shadow: dto.shadow === undefined ? fields.shadow : dto.shadow === null ? null : checkedShadow(modelName, dto.shadow, fields.routes, fields.stable, versions),
+    fallback: dto.fallback === undefined ? fields.fallback : dto.fallback === null ? null : checkedFallback(modelName, dto.fallback, fields.stable, versions),
     sticky: dto.sticky ?? fields.sticky,
   };
 }
 
 /** A shadow must be loaded here and must not be routed: its copies are compared with another version's answers. */
-function checkedShadow(modelName: string, shadow: ShadowDto, routes: TrafficRoute[], versions: Map<number, VersionDto>): DeploymentState['shadow'] {
+function checkedShadow(modelName: string, shadow: ShadowDto, routes: TrafficRoute[], stable: number | null, versions: Map<number, VersionDto>): DeploymentState['shadow'] {
   requireLoaded(modelName, versions, shadow.version, 'shadow.version');
+  requireStableInputs(modelName, versions, stable, shadow.version, 'shadow.version');
   if (weightOf({ routes }, shadow.version) > 0) {
     throw new BadRequestError(`the shadow (version ${shadow.version}) already receives traffic; shadow a version that is not routed`);
   }
   return { version: shadow.version, percent: shadow.percent };
 }
 
-function checkedFallback(modelName: string, fallback: FallbackDto, versions: Map<number, VersionDto>): DeploymentState['fallback'] {
+function checkedFallback(modelName: string, fallback: FallbackDto, stable: number | null, versions: Map<number, VersionDto>): DeploymentState['fallback'] {
   requireLoaded(modelName, versions, fallback.version, 'fallback.version');
+  requireStableInputs(modelName, versions, stable, fallback.version, 'fallback.version');
   return {
     version: fallback.version,
     errorThreshold: fallback.errorThreshold ?? DEFAULT_FALLBACK.errorThreshold,
