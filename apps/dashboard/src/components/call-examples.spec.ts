@@ -103,7 +103,7 @@ describe('exampleVersion', () => {
     expect(pick([version(1, iris, 'loading'), version(2, iris, 'failed'), version(3)], routes(1, [1, 50], [2, 50]))).toMatchObject({ version: 3, why: 'the newest ready version' });
   });
 
-  it('names the other routed versions whose inputs differ, in any order of the same inputs counting as the same', () => {
+  it('names the other routed versions a request for its inputs does not fit, the same inputs in another order fitting', () => {
     const twoInputs = [
       { name: 'a', datatype: 'FP32', shape: [-1, 2] },
       { name: 'b', datatype: 'INT64', shape: [-1] },
@@ -111,5 +111,7 @@ describe('exampleVersion', () => {
     expect(pick([version(1), version(2, wide), version(3)], routes(1, [1, 80], [2, 10], [3, 10]))).toMatchObject({ version: 1, otherInputs: [2] });
     expect(pick([version(1, twoInputs), version(2, [...twoInputs].reverse())], routes(1, [1, 50], [2, 50]))).toMatchObject({ otherInputs: [] });
     expect(pick([version(1), version(2, [{ ...iris[0], datatype: 'FP64' }])], routes(1, [1, 50], [2, 50]))).toMatchObject({ otherInputs: [2] });
+    // A free dimension takes what the other fixes: a request for [1, 4] fits [-1, -1].
+    expect(pick([version(1), version(2, [{ ...iris[0], shape: [-1, -1] }])], routes(1, [1, 50], [2, 50]))).toMatchObject({ otherInputs: [] });
   });
 });

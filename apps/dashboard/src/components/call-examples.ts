@@ -66,9 +66,19 @@ export function exampleVersion<V extends VersionSpec>(versions: readonly V[], de
   return { version, why, otherInputs };
 }
 
-/** Whether two signatures take the same inputs: names, datatypes and shapes, in any order. */
+/**
+ * Whether a request for one signature fits the other, as the deployment API checks its routes: the
+ * same input names in any order, each with the same datatype and rank, and each dimension equal or
+ * free (-1) in either. (The API refuses routes that do not; a deployment stored before it did may
+ * still have them.)
+ */
 function sameInputs(a: readonly InputSpec[], b: readonly InputSpec[]): boolean {
-  return a.length === b.length && a.every((input) => b.some((other) => other.name === input.name && other.datatype === input.datatype && other.shape.join() === input.shape.join()));
+  const fits = (input: InputSpec, other: InputSpec) =>
+    other.name === input.name &&
+    other.datatype === input.datatype &&
+    other.shape.length === input.shape.length &&
+    other.shape.every((dimension, axis) => dimension === input.shape[axis] || dimension < 0 || input.shape[axis] < 0);
+  return a.length === b.length && a.every((input) => b.some((other) => fits(input, other)));
 }
 
 /** Inputs with more elements than this are not written out in JSON examples. */
