@@ -132,7 +132,7 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
     expect(history.body.total).toBe(1);
   });
 
-  it('refuses to send unpinned requests to a version that takes other inputs, and that version still answers pinned', async () => {
+  it('refuses to send unpinned requests to a version that takes other inputs beside stable, allows switching all traffic to it, and it answers pinned', async () => {
     await modelWithVersions('inputs', 2);
     const other = await readFile((await onnxMultiInput(fixtures)).path);
     expect((await server.json('/api/models/inputs/versions', { method: 'POST', body: uploadForm(other, 'multi-input.onnx') })).status).toBe(201);
@@ -144,7 +144,6 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
       'Call version 3 pinned (/v2/models/inputs/versions/3/infer), or upload it as a model of its own';
     const refusals: Array<[string, string, unknown, string]> = [
       ['PUT', 'a canary', { routes: [{ version: 1, weight: 90 }, { version: 3, weight: 10 }] }, expected('routes[1]')],
-      ['PUT', 'a canary at weight 0, which a promotion would route', { routes: [{ version: 1, weight: 100 }, { version: 3, weight: 0 }], canary: 3 }, expected('routes[1]')],
       ['PUT', 'a shadow', { routes: [{ version: 1, weight: 100 }], shadow: { version: 3, percent: 50 } }, expected('shadow.version')],
       ['PATCH', 'a shadow', { shadow: { version: 3, percent: 50 } }, expected('shadow.version')],
       ['PATCH', 'a fallback', { fallback: { version: 3 } }, expected('fallback.version')],
@@ -153,18 +152,23 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
       const answer = await server.json<Deployment>('/api/models/inputs/deployment', { method, body: JSON.stringify(body) });
       expect({ method, what, status: answer.status, error: answer.body.error }).toEqual({ method, what, status: 400, error: message });
     }
-    // Stable itself may take the new inputs: then every route does.
-    const switched = await put('inputs', { routes: [{ version: 3, weight: 100 }] });
+    // A switch of all traffic to the new inputs is a blue-green change, the old version kept at 0 as
+    // the dashboard's split form keeps it; so is a canary at 0, promoted.
+    const switched = await put('inputs', { routes: [{ version: 1, weight: 0 }, { version: 3, weight: 100 }] });
     expect(switched.status).toBe(200);
     expect(switched.body.stable).toBe(3);
     const mixed = await put('inputs', { routes: [{ version: 3, weight: 50 }, { version: 2, weight: 50 }] });
     expect(mixed.status).toBe(400);
     expect(mixed.body.error).toMatch(/^routes\[1\]: version 2 takes other inputs than version 3, the stable one \(it has no input "features"\)/);
+    expect((await put('inputs', { routes: [{ version: 1, weight: 100 }, { version: 3, weight: 0 }], canary: 3 })).status).toBe(200);
+    const promoted = await server.json<Deployment>('/api/models/inputs/deployment/promote', { method: 'POST', body: '{}' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body).toMatchObject({ stable: 3, routes: [{ version: 3, weight: 100 }] });
     expect((await put('inputs', { routes: [{ version: 1, weight: 50 }, { version: 2, weight: 50 }] })).status).toBe(200);
 
     // Nothing refused was stored, and version 3 answers its own inputs pinned.
     const history = await server.json<{ total: number }>('/api/models/inputs/deployment/history');
-    expect(history.body.total).toBe(before.revision + 2);
+    expect(history.body.total).toBe(before.revision + 4);
     const pinned = await server.json<{ outputs: unknown[] }>('/v2/models/inputs/versions/3/infer', {
       method: 'POST',
       body: JSON.stringify({

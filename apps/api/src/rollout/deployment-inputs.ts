@@ -2,12 +2,14 @@ import { BadRequestError } from '../common/errors';
 import type { TensorSpecDto, VersionDto } from '../registry/dto/version.dto';
 
 /**
- * Every version a deployment sends unpinned requests to (its routes, at any weight, since a plan or
- * a promotion moves the canary's; its shadow; its fallback) must take the inputs its stable version
- * takes: a client calling the model cannot know which one it reaches, so a version with other
- * inputs would answer 400 to its share of them. Those answers are client errors, which the rollout
- * gates do not count (they judge 5xx and latency), so a plan would promote such a canary. A version
- * with other inputs is called pinned, or served as a model of its own.
+ * Every version a deployment sends unpinned requests to beside its stable one (a route with weight,
+ * its shadow, its fallback) must take the inputs the stable version takes: a client calling the
+ * model cannot know which one it reaches, so a version with other inputs would answer 400 to its
+ * share of them. Those answers are client errors, which the rollout gates do not count (they judge
+ * 5xx and latency), so a plan would promote such a canary. A route at weight 0 takes no requests:
+ * a switch of all traffic to new inputs (the old version kept at 0) is a blue-green change, and so
+ * is promoting a canary at 0. A version with other inputs is otherwise called pinned, or served as
+ * a model of its own.
  */
 export function requireStableInputs(modelName: string, versions: Map<number, VersionDto>, stable: number | null, version: number, what: string): void {
   if (stable === null || version === stable) return;

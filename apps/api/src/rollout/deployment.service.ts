@@ -385,7 +385,9 @@ export function decidePut(modelName: string, dto: PutDeploymentDto, current: Dep
     };
   }
 
-  routes.forEach((route, index) => requireStableInputs(modelName, versions, stable, route.version, `routes[${index}]`));
+  routes.forEach((route, index) => {
+    if (route.weight > 0) requireStableInputs(modelName, versions, stable, route.version, `routes[${index}]`);
+  });
   const stableChanged = current !== undefined && current.stable !== null && current.stable !== stable;
   return {
     routes,
