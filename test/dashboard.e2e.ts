@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { formatMs, formatPercent } from '../apps/dashboard/src/format';
-import { onnxMlp, onnxMlpVariant } from './fixtures/models';
-import { ADMIN_PASSWORD, startServer, type TestServer } from './support/server';
+import { onnxMlp, onnxMlpVariant, onnxMultiInput } from './fixtures/models';
+import { ADMIN_PASSWORD, startServer, uploadForm, type TestServer } from './support/server';
 
 /**
  * The operator dashboard, driven in a real Chromium against a real server: sign in, create a
@@ -503,6 +503,27 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
     const [job] = (await server.json<{ items: Array<Job & { format: string; totalRows: number }> }>('/api/jobs?model=iris-web')).body.items;
     expect(job).toMatchObject({ status: 'succeeded', format: 'csv', totalRows: 2 });
     expect((await server.fetch(`/api/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('offers no version with other inputs than stable as a canary, shadow or fallback, and says why', async () => {
+    const other = await readFile((await onnxMultiInput(fixtures)).path);
+    const uploaded = await server.json<{ version: number }>('/api/models/iris-web/versions', { method: 'POST', body: uploadForm(other, 'multi-input.onnx') });
+    expect(uploaded.status).toBe(201);
+    const version = uploaded.body.version;
+    try {
+      await page.goto('/models/iris-web');
+      const stable = (await deployment('iris-web')).stable;
+      await expect
+        .poll(() => page.getByRole('region', { name: 'Deployment' }).getByRole('note').textContent())
+        .toContain(`v${version} takes other inputs than stable v${stable}: not offered as a canary, shadow or fallback`);
+      // Stable's only other ready version takes other inputs: there is no canary to offer.
+      await expect.poll(() => page.getByRole('form', { name: 'Canary' }).textContent()).toContain(`Upload another version to run it as a canary beside v${stable}`);
+      const options = page.getByRole('form', { name: 'Shadow and fallback' });
+      expect(await options.getByLabel('Shadow version').locator('option').allTextContents()).toEqual(['none']);
+      expect(await options.getByLabel('Fallback version').locator('option').allTextContents()).toEqual(['none', `v${stable}`]);
+    } finally {
+      expect((await server.fetch(`/api/models/iris-web/versions/${version}`, { method: 'DELETE' })).status).toBe(204);
+    }
   });
 
   it('keeps a client route on reload', async () => {

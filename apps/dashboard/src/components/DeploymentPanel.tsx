@@ -6,6 +6,7 @@ import { useAction, useResource } from '../use-resource';
 import { ErrorNote, StatusBadge } from './Notice';
 import { canarySplit } from './deployment-change';
 import { DeploymentOptions } from './DeploymentOptions';
+import { inputsFit } from './inputs-fit';
 import { PlanForm } from './PlanForm';
 import { ShadowReport } from './ShadowReport';
 import { SplitForm } from './SplitForm';
@@ -36,7 +37,13 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
   };
   const current = deployment.data;
   const stable = current ? stableOf(current) : undefined;
-  const candidates = ready.filter((version) => version !== stable);
+  // Beside stable, the API routes (with weight), shadows and falls back only to versions that take
+  // its inputs; the others are not offered here (a switch of all traffic stays in the split form).
+  const stableInputs = versions.find((version) => version.version === stable)?.signature.inputs;
+  const fitsStable = (number: number) => stableInputs === undefined || inputsFit(versions.find((version) => version.version === number)!.signature.inputs, stableInputs);
+  const fitting = ready.filter(fitsStable);
+  const otherInputs = ready.filter((version) => !fitsStable(version));
+  const candidates = fitting.filter((version) => version !== stable);
   const planActive = current?.planState?.status === 'running' || current?.planState?.status === 'paused';
 
   return (
@@ -48,8 +55,15 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
         <>
           <Routes deployment={deployment.data} />
           {deployment.data.planState && <PlanControls name={name} deployment={deployment.data} canDeploy={can('deploy')} onChanged={changed} />}
-          {can('deploy') && <CanaryControls name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
-          {can('deploy') && <DeploymentOptions name={name} deployment={deployment.data} ready={ready} onChanged={changed} />}
+          {can('deploy') && <CanaryControls name={name} deployment={deployment.data} ready={ready} candidates={candidates} onChanged={changed} />}
+          {can('deploy') && otherInputs.length > 0 && (
+            <p className="muted small" role="note">
+              {otherInputs.map((version) => `v${version}`).join(', ')} {otherInputs.length === 1 ? 'takes' : 'take'} other inputs than stable v{stable}: not offered as a
+              canary, shadow or fallback, since callers who name no version would get errors from it. Call {otherInputs.length === 1 ? 'it' : 'them'} with a version in the
+              path, or move all traffic at once with &quot;Split traffic among versions…&quot;.
+            </p>
+          )}
+          {can('deploy') && <DeploymentOptions name={name} deployment={deployment.data} ready={fitting} onChanged={changed} />}
           <ShadowReport name={name} revision={deployment.data.revision} />
           {can('deploy') && !planning && !splitting && (
             <p className="actions">
@@ -196,9 +210,9 @@ function stableOf(deployment: Deployment): number | undefined {
   return deployment.stable ?? [...deployment.routes].sort((a, b) => b.weight - a.weight)[0]?.version;
 }
 
-function CanaryControls({ name, deployment, ready, onChanged }: { name: string; deployment: Deployment; ready: number[]; onChanged(): Promise<void> }) {
+/** `ready`: every ready version (a rollback may go to any); `candidates`: those that can be stable's canary. */
+function CanaryControls({ name, deployment, ready, candidates, onChanged }: { name: string; deployment: Deployment; ready: number[]; candidates: number[]; onChanged(): Promise<void> }) {
   const stable = stableOf(deployment);
-  const candidates = ready.filter((version) => version !== stable);
   const routedCanary = deployment.canary ?? undefined;
   const [canary, setCanary] = useState<number | undefined>(routedCanary ?? candidates[candidates.length - 1]);
   const currentPercent = deployment.routes.find((route) => route.version === canary)?.weight ?? 0;

@@ -1,9 +1,4 @@
-/** A model input as the version's signature gives it: -1 marks a free dimension. */
-export interface InputSpec {
-  name: string;
-  datatype: string;
-  shape: readonly number[];
-}
+import { inputsFit, type InputSpec } from './inputs-fit';
 
 export interface CallExample {
   title: string;
@@ -61,24 +56,9 @@ export function exampleVersion<V extends VersionSpec>(versions: readonly V[], de
   if (version === undefined) return undefined;
   const otherInputs = routed
     .map((route) => readyVersion(route.version))
-    .filter((other): other is V => other !== undefined && other.version !== version.version && !sameInputs(other.signature.inputs, version.signature.inputs))
+    .filter((other): other is V => other !== undefined && other.version !== version.version && !inputsFit(other.signature.inputs, version.signature.inputs))
     .map((other) => other.version);
   return { version, why, otherInputs };
-}
-
-/**
- * Whether a request for one signature fits the other, as the deployment API checks its routes: the
- * same input names in any order, each with the same datatype and rank, and each dimension equal or
- * free (-1) in either. (The API refuses routes that do not; a deployment stored before it did may
- * still have them.)
- */
-function sameInputs(a: readonly InputSpec[], b: readonly InputSpec[]): boolean {
-  const fits = (input: InputSpec, other: InputSpec) =>
-    other.name === input.name &&
-    other.datatype === input.datatype &&
-    other.shape.length === input.shape.length &&
-    other.shape.every((dimension, axis) => dimension === input.shape[axis] || dimension < 0 || input.shape[axis] < 0);
-  return a.length === b.length && a.every((input) => b.some((other) => fits(input, other)));
 }
 
 /** Inputs with more elements than this are not written out in JSON examples. */
