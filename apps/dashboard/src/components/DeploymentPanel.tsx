@@ -59,8 +59,8 @@ export function DeploymentPanel({ name, versions, onChanged }: { name: string; v
           {can('deploy') && otherInputs.length > 0 && (
             <p className="muted small" role="note">
               {otherInputs.map((version) => `v${version}`).join(', ')} {otherInputs.length === 1 ? 'takes' : 'take'} other inputs than stable v{stable}: not offered as a
-              canary, shadow or fallback, since callers who name no version would get errors from it. Call {otherInputs.length === 1 ? 'it' : 'them'} with a version in the
-              path, or move all traffic at once with &quot;Split traffic among versions…&quot;.
+              canary, shadow or fallback, since callers who name no version would get errors from {otherInputs.length === 1 ? 'it' : 'them'}. Call{' '}
+              {otherInputs.length === 1 ? 'it' : 'them'} with a version in the path, or move all traffic at once with &quot;Split traffic among versions…&quot;.
             </p>
           )}
           {can('deploy') && <DeploymentOptions name={name} deployment={deployment.data} ready={fitting} onChanged={changed} />}
