@@ -516,10 +516,11 @@ describe.skipIf(!haveChromium)('the dashboard in Chromium', () => {
       await expect
         .poll(() => page.getByRole('region', { name: 'Deployment' }).getByRole('note').textContent())
         .toContain(`v${version} takes other inputs than stable v${stable}: not offered as a canary, shadow or fallback`);
-      // Stable's only other ready version takes other inputs: there is no canary to offer.
-      await expect.poll(() => page.getByRole('form', { name: 'Canary' }).textContent()).toContain(`Upload another version to run it as a canary beside v${stable}`);
+      // Stable's only other ready version takes other inputs: there is no canary to offer, and the cards say why.
+      await expect.poll(() => page.getByRole('form', { name: 'Canary' }).textContent()).toContain(`No other ready version takes the inputs of v${stable}: upload one to run it as a canary.`);
       const options = page.getByRole('form', { name: 'Shadow and fallback' });
       expect(await options.getByLabel('Shadow version').locator('option').allTextContents()).toEqual(['none']);
+      expect(await options.textContent()).toContain("Every ready version that takes stable's inputs is routed");
       expect(await options.getByLabel('Fallback version').locator('option').allTextContents()).toEqual(['none', `v${stable}`]);
     } finally {
       expect((await server.fetch(`/api/models/iris-web/versions/${version}`, { method: 'DELETE' })).status).toBe(204);

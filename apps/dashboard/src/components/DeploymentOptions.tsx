@@ -54,7 +54,7 @@ export function DeploymentOptions({ name, deployment, ready, onChanged }: { name
             </label>
           )}
         </div>
-        {shadowCandidates.length === 0 && <p className="muted small">Every ready version is routed: upload another version to shadow it.</p>}
+        {shadowCandidates.length === 0 && <p className="muted small">Every ready version that takes stable&apos;s inputs is routed: upload another version to shadow it.</p>}
       </fieldset>
       <fieldset>
         <legend>Fallback</legend>

@@ -247,7 +247,11 @@ function CanaryControls({ name, deployment, ready, candidates, onChanged }: { na
     <form className="card" onSubmit={submit} aria-label="Canary">
       <h3>Canary</h3>
       {stable === undefined || candidates.length === 0 ? (
-        <p className="muted">Upload another version to run it as a canary beside v{stable}.</p>
+        <p className="muted">
+          {ready.some((version) => version !== stable)
+            ? `No other ready version takes the inputs of v${stable}: upload one to run it as a canary.`
+            : `Upload another version to run it as a canary beside v${stable}.`}
+        </p>
       ) : (
         <>
           <div className="row">
