@@ -1,23 +1,20 @@
-import { api, call, deploymentOf, type Schemas } from '../api';
+import { api, call, type Schemas } from '../api';
 import { useResource } from '../use-resource';
 import { callExamples, exampleVersion } from './call-examples';
 import { ErrorNote } from './Notice';
 
 type Version = Schemas['VersionDto'];
 
-/** How often the deployment is read again, as the deployment card does: traffic moves on its own (plans, rollbacks). */
-const REFRESH_MS = 10_000;
-
 /**
  * "Call this model": ready-to-run calls for the developers who will call it (curl, tritonclient over
  * HTTP and gRPC, grpcurl), with the input names, datatypes and shapes of the version an unpinned
  * call reaches (exampleVersion: the deployment's stable route, else the newest ready version) and
  * the addresses this server answers on. It says when another routed version takes other inputs.
+ * `deployment`: the model page's reading of it (null: none; undefined: not read yet).
  */
-export function CallExamples({ name, versions }: { name: string; versions: readonly Version[] }) {
+export function CallExamples({ name, versions, deployment }: { name: string; versions: readonly Version[]; deployment: Schemas['DeploymentDto'] | null | undefined }) {
   const endpoints = useResource(() => call(api.GET('/api/endpoints')), []);
-  const deployment = useResource(() => deploymentOf(name), [name], REFRESH_MS);
-  const chosen = exampleVersion(versions, deployment.data);
+  const chosen = exampleVersion(versions, deployment);
   if (chosen === undefined) return null;
   const { version, why, otherInputs } = chosen;
   const examples = endpoints.data ? callExamples(name, version.signature.inputs, { origin: window.location.origin, grpc: endpoints.data.grpc }) : [];
@@ -36,7 +33,7 @@ export function CallExamples({ name, versions }: { name: string; versions: reado
           split traffic only among versions with the same inputs.
         </p>
       )}
-      <ErrorNote>{endpoints.error ?? deployment.error}</ErrorNote>
+      <ErrorNote>{endpoints.error}</ErrorNote>
       {examples.map((example) => (
         <div key={example.title} className="call-example">
           <h4>{example.title}</h4>

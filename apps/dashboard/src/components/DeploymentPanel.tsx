@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, call, deploymentOf, type Schemas } from '../api';
+import { api, call, type Schemas } from '../api';
 import { formatTime } from '../format';
 import { useSession } from '../session';
-import { useAction, useResource } from '../use-resource';
+import { useAction, useResource, type Resource } from '../use-resource';
 import { ErrorNote, StatusBadge } from './Notice';
 import { canarySplit } from './deployment-change';
 import { DeploymentOptions } from './DeploymentOptions';
@@ -15,18 +15,15 @@ import { VersionSelect } from './VersionSelect';
 type Deployment = Schemas['DeploymentDto'];
 type Version = Schemas['VersionDto'];
 
-/** How often the serving state and a running plan's progress are read again. */
-const REFRESH_MS = 5_000;
-
 /**
  * Where a model's traffic goes, and the operator's controls over it: the canary's share, promote,
  * roll back, a progressive plan's pause, resume and abort, and the shadow, fallback and sticky
  * routing (with how the shadow's answers compare). Every change goes through the
  * deployment API, which checks it (versions ready, weights summing to 100) and records it.
+ * `deployment`: the model page's reading of it (deploymentOf), which this panel reloads after a change.
  */
-export function DeploymentPanel({ name, versions, onChanged }: { name: string; versions: Version[]; onChanged(): void }) {
+export function DeploymentPanel({ name, versions, deployment, onChanged }: { name: string; versions: Version[]; deployment: Resource<Deployment | null>; onChanged(): void }) {
   const { can } = useSession();
-  const deployment = useResource(() => deploymentOf(name), [name], REFRESH_MS);
   const history = useResource(() => call(api.GET('/api/models/{name}/deployment/history', { params: { path: { name } } })), [name, deployment.data?.revision]);
   const ready = versions.filter((version) => version.status === 'ready').map((version) => version.version);
   const [planning, setPlanning] = useState(false);

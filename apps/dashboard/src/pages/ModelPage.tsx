@@ -1,4 +1,4 @@
-import { api, call } from '../api';
+import { api, call, deploymentOf } from '../api';
 import { CallExamples } from '../components/CallExamples';
 import { DeleteModel } from '../components/DeleteModel';
 import { DeploymentPanel } from '../components/DeploymentPanel';
@@ -13,11 +13,15 @@ import { useResource } from '../use-resource';
 
 /** How often versions are read again: a version loads, warms up or fails on its own time. */
 const REFRESH_MS = 10_000;
+/** How often the deployment is read again: its serving state and a running plan's progress move on their own. */
+const DEPLOYMENT_REFRESH_MS = 5_000;
 
 export function ModelPage({ name }: { name: string }) {
   const { can } = useSession();
   const model = useResource(() => call(api.GET('/api/models/{name}', { params: { path: { name } } })), [name]);
   const versions = useResource(() => call(api.GET('/api/models/{name}/versions', { params: { path: { name } } })), [name], REFRESH_MS);
+  // One reading of the deployment for the cards that show it: the deployment panel, and the call examples (the version unpinned calls reach).
+  const deployment = useResource(() => deploymentOf(name), [name], DEPLOYMENT_REFRESH_MS);
 
   if (model.error && !model.data) {
     return (
@@ -40,11 +44,11 @@ export function ModelPage({ name }: { name: string }) {
       <p className="muted small">
         Predict with <code>POST /v2/models/{name}/infer</code> (Open Inference Protocol) or <code>POST /v1/models/{name}:predict</code> (TensorFlow Serving REST).
       </p>
-      <CallExamples name={name} versions={items} />
+      <CallExamples name={name} versions={items} deployment={deployment.data} />
       <ErrorNote>{versions.error}</ErrorNote>
       {versions.data && (
         <>
-          <DeploymentPanel name={name} versions={items} onChanged={() => void versions.reload()} />
+          <DeploymentPanel name={name} versions={items} deployment={deployment} onChanged={() => void versions.reload()} />
           <TrafficCharts name={name} />
           <VersionsPanel name={name} versions={items} onChanged={versions.reload} />
           {can('predict') && <JobsPanel name={name} versions={items} />}
