@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { onnxMlp, onnxMultiInput, tfjsGraphModel, tfjsLayersModel, zipFolder } from './fixtures/models';
+import { MULTI_INPUT_ROW, onnxMlp, onnxMultiInput, tfjsGraphModel, tfjsLayersModel, zipFolder } from './fixtures/models';
 import { createKey } from './support/credentials';
 import { startServer, uploadForm, uploadVersion, type TestServer } from './support/server';
 import { withoutServing } from './support/stored';
@@ -134,17 +134,7 @@ describe('inference', () => {
     });
 
     it('returns only the outputs asked for', async () => {
-      const answer = await post('/v2/models/multi/infer', {
-        inputs: [
-          { name: 'features', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] },
-          { name: 'scale', datatype: 'INT64', shape: [], data: [1] },
-          { name: 'mask', datatype: 'BOOL', shape: [1, 3], data: [true, true, true] },
-          { name: 'offset', datatype: 'FP64', shape: [1], data: [0] },
-          { name: 'counts', datatype: 'INT32', shape: [1, 3], data: [0, 0, 0] },
-          { name: 'pixels', datatype: 'UINT8', shape: [1, 3], data: [0, 0, 0] },
-        ],
-        outputs: [{ name: 'best' }],
-      });
+      const answer = await post('/v2/models/multi/infer', { inputs: MULTI_INPUT_ROW, outputs: [{ name: 'best' }] });
       expect(answer.status).toBe(200);
       expect(answer.body.outputs).toEqual([{ name: 'best', datatype: 'INT64', shape: [1], data: [2] }]);
     });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
-import { onnxMlp, onnxMultiInput } from './fixtures/models';
+import { MULTI_INPUT_ROW, onnxMlp, onnxMultiInput } from './fixtures/models';
 import { createKey } from './support/credentials';
 import { eventually } from './support/eventually';
 import { enableRuntimeTestHooks, runtimeOf, startServer, uploadForm, type TestServer } from './support/server';
@@ -169,19 +169,7 @@ describe('rollout: deployments, routing, labels, promote and rollback', () => {
     // Nothing refused was stored, and version 3 answers its own inputs pinned.
     const history = await server.json<{ total: number }>('/api/models/inputs/deployment/history');
     expect(history.body.total).toBe(before.revision + 4);
-    const pinned = await server.json<{ outputs: unknown[] }>('/v2/models/inputs/versions/3/infer', {
-      method: 'POST',
-      body: JSON.stringify({
-        inputs: [
-          { name: 'features', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] },
-          { name: 'scale', datatype: 'INT64', shape: [], data: [2] },
-          { name: 'mask', datatype: 'BOOL', shape: [1, 3], data: [true, true, false] },
-          { name: 'offset', datatype: 'FP64', shape: [1], data: [0.5] },
-          { name: 'counts', datatype: 'INT32', shape: [1, 3], data: [1, 1, 1] },
-          { name: 'pixels', datatype: 'UINT8', shape: [1, 3], data: [0, 0, 0] },
-        ],
-      }),
-    });
+    const pinned = await server.json<{ outputs: unknown[] }>('/v2/models/inputs/versions/3/infer', { method: 'POST', body: JSON.stringify({ inputs: MULTI_INPUT_ROW }) });
     expect(pinned.status).toBe(200);
   });
 
