@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { Logger } from '@nestjs/common';
 import type { ActivityGauge } from '@modelgate/runtime';
@@ -11,12 +11,13 @@ import type { Principal } from '../auth/principal';
 import { RateLimitService, rateLimitHeaders } from '../auth/rate-limit/rate-limit.service';
 import type { RateDecision } from '../auth/rate-limit/token-bucket';
 import { toErrorResponse } from '../common/error-response';
-import { requestIdFor } from '../common/request-id';
+import { requestIdFrom } from '../common/request-id';
 import type { AppConfig } from '../config/config';
 import { securityHeaders } from '../security/security-headers';
 import { failureRecord, type PredictionRecord } from '../telemetry/prediction-context';
 import { RequestTelemetry } from '../telemetry/request-telemetry';
 import { RawInferenceBody, v2BodyHeaders } from './binary-body';
+import { BodyJoiner, type PlaneExchange, type RequestBody } from './plane-exchange';
 import { RequestScratch, ScratchBlocks, type ScratchBlockStats } from './scratch-blocks';
 import { POOLED_MAX_BYTES } from './codecs/tensor-storage';
 import { readInferenceHeaderLength } from './codecs/v2.binary';
@@ -122,71 +123,82 @@ export class InferenceDataPlane {
    */
   take(request: IncomingMessage, response: ServerResponse, framework: RequestListener): boolean {
     if (request.method !== 'POST') return false;
-    const route = matchRoute(request.url ?? '');
+    return this.takeExchange(new NodeExchange(request, response, framework));
+  }
+
+  /**
+   * take for a POST on either transport: node:http's (take) or a connection the plane reads itself
+   * (http1-connections.ts). False: the exchange is not one the plane answers, and nothing was done.
+   */
+  takeExchange(exchange: PlaneExchange): boolean {
+    const route = matchRoute(exchange.url);
     if (route === undefined) return false;
-    const headers = request.headers;
+    const headers = exchange.headers;
     if (headers.origin !== undefined || headers['transfer-encoding'] !== undefined) return false;
     const length = Number(headers['content-length']);
     if (!(length > 0 && length <= this.maxBodyBytes)) return false;
     if (headers['content-type']?.toLowerCase().startsWith('multipart/')) return false;
     const key = presentedKey(headers);
     if (key === undefined) return false;
-    this.serve(request, response, route, key, length, framework).catch((error: unknown) => {
+    this.serve(exchange, route, key, length).catch((error: unknown) => {
       // Not reached by design (serve answers its own errors); a connection is never left hanging.
-      this.logger.error(`POST ${request.url} failed in the data plane`, (error as Error)?.stack ?? String(error));
-      response.destroy();
+      this.logger.error(`POST ${exchange.url} failed in the data plane`, (error as Error)?.stack ?? String(error));
+      exchange.drop();
     });
     return true;
   }
 
-  private async serve(request: IncomingMessage, response: ServerResponse, route: PredictionRoute, key: string, length: number, framework: RequestListener): Promise<void> {
+  private async serve(exchange: PlaneExchange, route: PredictionRoute, key: string, length: number): Promise<void> {
     const started = performance.now();
-    const admission = this.admit(request, route, key);
+    const admission = this.admit(exchange.headers, route, key);
     const admitted = admission instanceof Promise ? await admission : admission;
     if (admitted === undefined) {
       this.handedOver++;
-      framework(request, response);
+      exchange.handOver();
       return;
     }
-    const id = requestIdFor(request);
+    const id = requestIdFrom(exchange.headers['x-request-id']);
     let body: RequestBody;
     try {
-      body = await readBody(request, length, this.scratch);
+      body = await exchange.readBody(length, this.scratch);
     } catch {
       // The client went away mid-body: there is no one to answer.
-      response.destroy();
+      exchange.drop();
       return;
     }
     this.answered++;
     const rateHeaders = admitted.decision && admitted.principal.rateLimit ? rateLimitHeaders(admitted.decision, admitted.principal.rateLimit) : undefined;
     let status = 200;
     let prediction: PredictionRecord | undefined;
-    // Recorded once the answer is handed to the socket ('finish', or 'error'), as Fastify runs its
+    // Recorded once the answer is handed to the socket (or its write failed), as Fastify runs its
     // onResponse hook: an answer whose client went away before it was written is recorded by neither.
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
-      this.telemetry.answered({ id, method: 'POST', url: request.url! }, route.params, status, performance.now() - started, prediction);
-    };
-    response.on('finish', record);
-    response.on('error', record);
+    const record = () => this.telemetry.answered({ id, method: 'POST', url: exchange.url }, route.params, status, performance.now() - started, prediction);
+    let headers: string[];
+    let payload: string | Buffer;
     try {
-      const { answer, payload, contentHeaders } = await this.predict(route, admitted, body);
-      prediction = answer;
-      const headers: string[] = [];
+      const answered = await this.predict(route, admitted, body);
+      prediction = answered.answer;
+      headers = [];
       if (rateHeaders !== undefined) pushHeaders(headers, rateHeaders);
-      pushPredictionHeaders(headers, answer);
-      this.send(response, 200, pushHeaders(headers, contentHeaders), id, payload);
+      pushPredictionHeaders(headers, answered.answer);
+      pushHeaders(headers, answered.contentHeaders);
+      payload = answered.payload;
     } catch (error) {
       const failure = toErrorResponse(error, id);
       status = failure.status;
       prediction = failureRecord(error);
       if (failure.internal) {
-        this.logger.error(`${request.method} ${request.url} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
+        this.logger.error(`POST ${exchange.url} failed (request ${id})`, (failure.internal as Error)?.stack ?? String(failure.internal));
       }
-      this.send(response, status, pushHeaders([], { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE }), id, JSON.stringify(failure.body));
+      headers = pushHeaders([], { ...rateHeaders, ...failure.headers, ...JSON_CONTENT_TYPE });
+      payload = JSON.stringify(failure.body);
     }
+    // As Fastify sends a reply: the route's headers, then the response hooks' (request id,
+    // security), then the length.
+    headers.push('x-request-id', id);
+    for (const part of this.securityHeaders) headers.push(part);
+    headers.push('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
+    exchange.send(status, headers, payload, record);
   }
 
   /**
@@ -195,20 +207,20 @@ export class InferenceDataPlane {
    * the framework answers the request. A promise only where a check has to wait: a key not yet
    * cached (or refused: `authenticate` decides), a key with a rate limit.
    */
-  private admit(request: IncomingMessage, route: PredictionRoute, key: string): Admission {
+  private admit(headers: IncomingHttpHeaders, route: PredictionRoute, key: string): Admission {
     const principal = this.keys.authenticateNow(key);
-    if (principal !== undefined) return this.admitKey(request, route, principal);
+    if (principal !== undefined) return this.admitKey(headers, route, principal);
     return this.keys.authenticate(key).then(
-      (authenticated) => this.admitKey(request, route, authenticated),
+      (authenticated) => this.admitKey(headers, route, authenticated),
       () => undefined,
     );
   }
 
-  private admitKey(request: IncomingMessage, route: PredictionRoute, principal: Principal): Admission {
+  private admitKey(headers: IncomingHttpHeaders, route: PredictionRoute, principal: Principal): Admission {
     try {
       authorize(PREDICT_ACCESS, principal, '', { name: route.params.name, inBody: false });
-      const call = predictionCall(route.params, request.headers, principal);
-      const headerLength = route.protocol === 'v2' ? readInferenceHeaderLength(request.headers['inference-header-content-length']) : undefined;
+      const call = predictionCall(route.params, headers, principal);
+      const headerLength = route.protocol === 'v2' ? readInferenceHeaderLength(headers['inference-header-content-length']) : undefined;
       // Last, so that a request handed over has taken no token.
       const limiting = this.rateLimits.forPrincipal(principal);
       if (limiting === undefined) return { principal, call, headerLength, decision: undefined };
@@ -253,19 +265,6 @@ export class InferenceDataPlane {
   private bodyDecoded(body: RequestBody): void {
     if (body.pooled) this.scratch.give(body.bytes.buffer as ArrayBuffer);
   }
-
-  /**
-   * As Fastify sends a reply: the route's headers (`headers`, name, value, name, value..., no name
-   * twice), then the response hooks' (request id, security), then the length. A flat list spares
-   * writeHead a walk over an object's keys, and the answer an object to build.
-   */
-  private send(response: ServerResponse, status: number, headers: string[], id: string, payload: string | Buffer): void {
-    headers.push('x-request-id', id);
-    for (const part of this.securityHeaders) headers.push(part);
-    headers.push('content-length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
-    response.writeHead(status, headers);
-    response.end(payload);
-  }
 }
 
 type Admission = Admitted | undefined | Promise<Admitted | undefined>;
@@ -283,53 +282,76 @@ interface Admitted {
   decision: RateDecision | undefined;
 }
 
-interface RequestBody {
-  bytes: Buffer;
-  /** `bytes` views a block of the plane's ScratchBlocks, to be given back. */
-  pooled: boolean;
+/** A request and its answer as node:http gives them to the request listener. */
+class NodeExchange implements PlaneExchange {
+  constructor(
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+    private readonly framework: RequestListener,
+  ) {}
+
+  get url(): string {
+    return this.request.url!;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.request.headers;
+  }
+
+  readBody(length: number, blocks: ScratchBlocks): Promise<RequestBody> {
+    return readBody(this.request, length, blocks);
+  }
+
+  handOver(): void {
+    this.framework(this.request, this.response);
+  }
+
+  send(status: number, headers: string[], payload: string | Buffer, written: () => void): void {
+    // A flat list spares writeHead a walk over an object's keys. The flag: 'finish' and 'error' may both come.
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      written();
+    };
+    this.response.on('finish', once);
+    this.response.on('error', once);
+    this.response.writeHead(status, headers);
+    this.response.end(payload);
+  }
+
+  drop(): void {
+    this.response.destroy();
+  }
 }
 
 /**
- * The whole body of `length` bytes (its Content-Length); rejects when the client goes away before
- * its end. A body in one chunk is that chunk; one in several is joined in a block from `blocks`
- * when they cover its size.
+ * The whole body of `length` bytes from node:http; rejects when the client goes away before its end.
  */
 function readBody(request: IncomingMessage, length: number, blocks: ScratchBlocks): Promise<RequestBody> {
   return new Promise((resolve, reject) => {
-    let first: Buffer | undefined;
-    let joined: Buffer | undefined;
-    let pooled = false;
-    let received = 0;
+    const joiner = new BodyJoiner(length, blocks);
     let settled = false;
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
-      if (pooled) blocks.give(joined!.buffer as ArrayBuffer);
+      joiner.discard();
       reject(error);
     };
     request.on('data', (chunk: Buffer) => {
       if (settled) return;
-      if (received + chunk.length > length) {
+      if (chunk.length > joiner.missing) {
         request.destroy(new Error('body longer than its Content-Length'));
         return;
       }
-      if (first === undefined) first = chunk;
-      else {
-        if (joined === undefined) {
-          pooled = ScratchBlocks.covers(length);
-          joined = pooled ? Buffer.from(blocks.take(length), 0, length) : Buffer.allocUnsafe(length);
-          first.copy(joined, 0);
-        }
-        chunk.copy(joined, received);
-      }
-      received += chunk.length;
+      joiner.add(chunk);
     });
     // `on`, not `once`: `settled` already makes each of these act once, and `once` wraps every listener.
     request.on('end', () => {
       if (settled) return;
-      if (received !== length) return fail(new Error('body shorter than its Content-Length'));
+      if (joiner.missing !== 0) return fail(new Error('body shorter than its Content-Length'));
       settled = true;
-      resolve(joined !== undefined ? { bytes: joined, pooled } : { bytes: first!, pooled: false });
+      resolve(joiner.body());
     });
     request.on('error', fail);
     request.on('close', () => {
