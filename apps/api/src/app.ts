@@ -16,6 +16,7 @@ import { EmbeddedPostgres } from './database/embedded-postgres';
 import { DemoService } from './demo/demo.service';
 import { registerInferenceBodyParsers } from './inference/binary-body';
 import { DataPlaneSwitch, InferenceDataPlane } from './inference/data-plane';
+import type { Http1Connections } from './inference/http1-connections';
 import { InferenceService } from './inference/inference.service';
 import { GrpcServer } from './inference/grpc/grpc-server.service';
 import { ModelServer } from './inference/model-server.service';
@@ -41,6 +42,8 @@ export interface Modelgate {
   databaseUrl: string;
   /** The inference data plane, when it runs (MODELGATE_DATA_PLANE, no CORS_ORIGINS). */
   dataPlane: InferenceDataPlane | undefined;
+  /** The plane's own HTTP/1.1 connections, where it reads them (MODELGATE_DATA_PLANE_HTTP, plain HTTP). */
+  http1: Http1Connections | undefined;
   /** Starts the HTTP server, then the gRPC server (MODELGATE_GRPC_PORT; GrpcServer.address); resolves with the HTTP URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -57,7 +60,7 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   let app: NestFastifyApplication | undefined;
   const routes: RegisteredRoute[] = [];
-  const dataPlane = new DataPlaneSwitch();
+  const dataPlane = new DataPlaneSwitch(config.dataPlaneHttp === 'modelgate' && InferenceDataPlane.enabledFor(config));
   let plane: InferenceDataPlane | undefined;
   try {
     const adapter = new FastifyAdapter({
@@ -108,6 +111,7 @@ export async function createModelgate(config: AppConfig): Promise<Modelgate> {
     routes,
     databaseUrl,
     dataPlane: plane,
+    http1: dataPlane.ownedConnections,
     async listen() {
       await started.listen(config.port, config.host);
       // After HTTP, so that a port taken stops the start with HTTP's own error first.

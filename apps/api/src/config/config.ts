@@ -70,6 +70,12 @@ export interface AppConfig {
    */
   dataPlane: boolean;
   /**
+   * MODELGATE_DATA_PLANE_HTTP: who reads the plane's plain HTTP/1.1 connections: `modelgate` (the
+   * default), the plane's own parser for prediction requests (inference/http1-connections.ts), or
+   * `node`, node:http's for every request.
+   */
+  dataPlaneHttp: 'modelgate' | 'node';
+  /**
    * MODELGATE_IDLE_SPIN_MS: how long a model worker polls for the next request after answering,
    * while the server holds no other request (libs/runtime/src/worker/idle-spin.ts); 0: off.
    */
@@ -230,6 +236,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retentionDays: read.integer('MODELGATE_JOB_RETENTION_DAYS', 30, 0, 3650),
     },
     dataPlane: read.boolean('MODELGATE_DATA_PLANE', true),
+    dataPlaneHttp: read.oneOf('MODELGATE_DATA_PLANE_HTTP', ['modelgate', 'node'] as const, 'modelgate'),
     idleSpinMs: read.integer('MODELGATE_IDLE_SPIN_MS', 1, 0, 100),
     heapGrowingPercent: read.integer('MODELGATE_HEAP_GROWING_PERCENT', 100, 0, 400),
     dashboard: readDashboard(read),

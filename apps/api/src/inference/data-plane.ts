@@ -17,6 +17,7 @@ import { securityHeaders } from '../security/security-headers';
 import { failureRecord, type PredictionRecord } from '../telemetry/prediction-context';
 import { RequestTelemetry } from '../telemetry/request-telemetry';
 import { RawInferenceBody, v2BodyHeaders } from './binary-body';
+import { handedOver, Http1Connections } from './http1-connections';
 import { BodyJoiner, type PlaneExchange, type RequestBody } from './plane-exchange';
 import { RequestScratch, ScratchBlocks, type ScratchBlockStats } from './scratch-blocks';
 import { POOLED_MAX_BYTES } from './codecs/tensor-storage';
@@ -370,13 +371,24 @@ function readBody(request: IncomingMessage, length: number, blocks: ScratchBlock
 export class DataPlaneSwitch {
   private plane: InferenceDataPlane | undefined;
   private activity: ActivityGauge | undefined;
+  private connections: Http1Connections | undefined;
+
+  /** `ownConnections`: read plain HTTP/1.1 connections with the plane's own parser (http1-connections.ts; MODELGATE_DATA_PLANE_HTTP). */
+  constructor(private readonly ownConnections = true) {}
 
   install(plane: InferenceDataPlane): void {
     this.plane = plane;
+    this.connections?.serve(plane);
   }
 
   remove(): void {
     this.plane = undefined;
+    this.connections?.serve(undefined);
+  }
+
+  /** The connections read by the plane's own parser, where it reads them. */
+  get ownedConnections(): Http1Connections | undefined {
+    return this.connections;
   }
 
   /**
@@ -395,13 +407,18 @@ export class DataPlaneSwitch {
         response.on('close', activity.leave);
       }
       const plane = this.plane;
-      if (plane === undefined || !plane.take(request, response, framework)) framework(request, response);
+      // A request the plane took on a connection of its own and handed over is the framework's.
+      if (plane === undefined || handedOver(request.socket) || !plane.take(request, response, framework)) framework(request, response);
     };
     const server = options.https ? createHttpsServer(options.https, listener) : createHttpServer(options.http ?? {}, listener);
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
     if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
     server.setTimeout(options.connectionTimeout ?? 0);
     if (options.maxRequestsPerSocket !== undefined && options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+    if (this.ownConnections && !options.https && Http1Connections.suit(server)) {
+      this.connections = new Http1Connections(server, () => this.activity);
+      if (this.plane !== undefined) this.connections.serve(this.plane);
+    }
     return server;
   };
 }

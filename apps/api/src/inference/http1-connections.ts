@@ -1,0 +1,520 @@
+import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ActivityGauge } from '@modelgate/runtime';
+import type { ScratchBlocks } from './scratch-blocks';
+import { BodyJoiner, type PlaneExchange, type RequestBody } from './plane-exchange';
+
+export interface Http1ConnectionStats {
+  /** Connections read here now. */
+  open: number;
+  /** Connections accepted while the plane was serving. */
+  accepted: number;
+  /** Requests the plane took on them (answered, or handed over by the plane). */
+  requests: number;
+  /** Connections handed to node:http, at their start or later. */
+  handedOver: number;
+}
+
+/** What the connections hand their requests to: the data plane (InferenceDataPlane.takeExchange). */
+export interface ExchangeTaker {
+  takeExchange(exchange: PlaneExchange): boolean;
+}
+
+/** Node's default limit on a request head (--max-http-header-size); a longer head is node:http's to refuse. */
+const MAX_HEAD_BYTES = 16 * 1024;
+/** More header lines than a prediction sends; a head with more goes to node:http. */
+const MAX_HEADER_LINES = 64;
+/** Bytes a connection buffers past the request it is answering (pipelining) before it stops reading. */
+const MAX_PENDING_BYTES = 256 * 1024;
+
+const CRLF = '\r\n';
+const HEAD_END = Buffer.from('\r\n\r\n');
+/** The request line the connections read: a POST in HTTP/1.1 to an origin-form target of visible ASCII. */
+const REQUEST_LINE = /^POST (\/[\x21-\x7e]*) HTTP\/1\.1$/;
+/** A header field (RFC 9110 5.1, 5.5): a token, a colon, a value of visible ASCII, spaces and tabs (trimmed after). */
+const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\t\x20-\x7e]*)$/;
+/** A header value the answer may carry as it is (what node:http's checkInvalidHeaderChar lets through). */
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Headers whose presence needs more of HTTP than a prediction's request and answer: node:http
+ * handles them (Expect: 100-continue, Upgrade, chunked or other transfer codings, a Connection
+ * other than keep-alive, a Content-Length given twice). The data plane itself leaves Origin and
+ * multipart bodies to the framework.
+ */
+const NODE_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer', 'proxy-connection', 'keep-alive', 'http2-settings']);
+
+/**
+ * The data plane's HTTP/1.1 connections (issue 3: the MLP's requests are mostly node:http's own
+ * cost). A prediction's request is small and plain: a POST with a Content-Length, a few headers, a
+ * body. node:http builds an IncomingMessage, a ServerResponse and their streams around each one,
+ * calls back into JavaScript for each step of its parser, and checks every header it writes; the
+ * data plane uses none of that. So the server's connections start here: each one is read by a
+ * parser of that one form and its predictions are answered on the socket directly, as node:http
+ * would answer them (the same status line, headers and keep-alive). Everything else, from the
+ * first request that is not of that form (a GET, a request the plane does not take, a head split
+ * across reads, anything unusual in a head), goes to node:http: the connection is handed over with
+ * the bytes read so far, and stays there (data-plane.e2e.ts checks both paths give the same bytes).
+ *
+ * A request the plane takes and then hands over (its key refused, say) goes to node:http the same
+ * way, marked so that the plane does not check it a second time (handedOver).
+ *
+ * Off with MODELGATE_DATA_PLANE_HTTP=node, over TLS, and where the server has a timeout this does
+ * not keep (requestTimeout, a socket timeout, maxRequestsPerSocket); Fastify's defaults have none.
+ */
+export class Http1Connections {
+  private taker: ExchangeTaker | undefined;
+  private closing = false;
+  private readonly open = new Set<OwnedConnection>();
+  private readonly handOverListeners: Array<(socket: Socket) => void>;
+  private readonly keepAliveMs: number;
+  /** `Keep-Alive: timeout=N` as node:http writes it for this server. */
+  readonly keepAliveLine: string;
+  private dateSecond = -1;
+  private dateLine = '';
+  private accepted = 0;
+  private handedOverCount = 0;
+  /** Counted by the connections (OwnedConnection.next). */
+  requests = 0;
+
+  /**
+   * Takes over `server`'s 'connection' event: node:http's listener (and any other already there)
+   * runs only for the connections handed to it.
+   */
+  constructor(
+    private readonly server: Server,
+    readonly activity: () => ActivityGauge | undefined,
+  ) {
+    this.handOverListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
+    server.removeAllListeners('connection');
+    server.on('connection', (socket: Socket) => this.accept(socket));
+    this.keepAliveMs = server.keepAliveTimeout;
+    this.keepAliveLine = this.keepAliveMs > 0 ? `Keep-Alive: timeout=${Math.floor(this.keepAliveMs / 1000)}\r\n` : '';
+  }
+
+  /** Whether `server`'s settings are ones these connections keep (see the class). */
+  static suit(server: Server): boolean {
+    return server.requestTimeout === 0 && server.timeout === 0 && !((server.maxRequestsPerSocket ?? 0) > 0) && server.listenerCount('connection') === 1;
+  }
+
+  /** Starts (or stops, undefined) answering predictions: without a taker every connection goes to node:http. */
+  serve(taker: ExchangeTaker | undefined): void {
+    this.taker = taker;
+    this.closing = taker === undefined;
+    if (!this.closing) return;
+    // As node:http's close: idle connections close now, the others after the answer they owe.
+    for (const connection of this.open) connection.closeWhenIdle();
+  }
+
+  stats(): Http1ConnectionStats {
+    return { open: this.open.size, accepted: this.accepted, requests: this.requests, handedOver: this.handedOverCount };
+  }
+
+  /** Node's `Date: ...\r\n`, made once a second. */
+  dateHeader(): string {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateLine = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
+    }
+    return this.dateLine;
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  takerNow(): ExchangeTaker | undefined {
+    return this.taker;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.taker === undefined) return this.handOver(socket, undefined, false);
+    this.accepted++;
+    this.open.add(new OwnedConnection(this, socket, this.keepAliveMs));
+  }
+
+  /**
+   * A request cut short by its client, as node:http's parser reports it at the end of input: to the
+   * server's 'clientError' listeners (Fastify answers 400 and destroys the socket), else node's own answer.
+   */
+  clientError(socket: Socket): void {
+    const error = Object.assign(new Error('Parse Error: Invalid EOF state'), { code: 'HPE_INVALID_EOF_STATE', bytesParsed: 0 });
+    if (this.server.listenerCount('clientError') > 0) {
+      this.server.emit('clientError', error, socket);
+      return;
+    }
+    if (socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    socket.destroy(error);
+  }
+
+  /** Called by a connection as it ends here: closed, or handed over. */
+  forget(connection: OwnedConnection): void {
+    this.open.delete(connection);
+  }
+
+  /**
+   * Gives `socket` to node:http with `bytes` (read here, not answered) put back in front of what is
+   * still to come. `refused`: the first of them is a request the plane took and handed over, which
+   * the plane must not take again (handedOver).
+   */
+  handOver(socket: Socket, bytes: Buffer | undefined, refused: boolean): void {
+    this.handedOverCount++;
+    if (refused) HANDED_OVER.add(socket);
+    // As httpolyglot and Node's docs do it: paused, the bytes put back, the listeners attached, then
+    // resumed, so that the bytes reach node's parser before anything the socket reads next.
+    socket.pause();
+    if (bytes !== undefined && bytes.length > 0) socket.unshift(bytes);
+    for (const listener of this.handOverListeners) listener.call(this.server, socket);
+    socket.resume();
+  }
+}
+
+/** Sockets whose next request node:http must give to the framework (Http1Connections.handOver). */
+const HANDED_OVER = new WeakSet<Socket>();
+
+/** Whether the request on `socket` is one the plane took on a connection of its own and handed over (true once). */
+export function handedOver(socket: Socket): boolean {
+  return HANDED_OVER.delete(socket);
+}
+
+interface Head {
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Where the body starts. */
+  bodyAt: number;
+}
+
+/**
+ * The head of the request at the start of `bytes` if it is complete and of the one form the
+ * connections read (Http1Connections); undefined for anything else, which node:http reads instead.
+ */
+export function readHead(bytes: Buffer): Head | undefined {
+  const end = bytes.indexOf(HEAD_END, 0);
+  if (end < 0 || end > MAX_HEAD_BYTES) return undefined;
+  const text = bytes.toString('latin1', 0, end);
+  let lineEnd = text.indexOf(CRLF);
+  const line = REQUEST_LINE.exec(lineEnd < 0 ? text : text.slice(0, lineEnd));
+  if (line === null) return undefined;
+  const headers: IncomingHttpHeaders = {};
+  let lines = 0;
+  let host = false;
+  while (lineEnd >= 0) {
+    const start = lineEnd + 2;
+    lineEnd = text.indexOf(CRLF, start);
+    const field = HEADER_LINE.exec(lineEnd < 0 ? text.slice(start) : text.slice(start, lineEnd));
+    if (field === null || ++lines > MAX_HEADER_LINES) return undefined;
+    const name = field[1].toLowerCase();
+    // Only spaces and tabs are whitespace here, which is what HTTP trims.
+    const value = field[2].trim();
+    // A name twice, or one that needs more of HTTP than this reads: node:http's to read.
+    if (headers[name] !== undefined || NODE_HEADERS.has(name)) return undefined;
+    if (name === 'connection' && value.toLowerCase() !== 'keep-alive') return undefined;
+    if (name === 'content-length' && !/^[0-9]{1,15}$/.test(value)) return undefined;
+    if (name === 'host') host = true;
+    headers[name] = value;
+  }
+  // HTTP/1.1 requires Host (node:http answers 400 without it); a body needs its length.
+  if (!host || headers['content-length'] === undefined) return undefined;
+  return { url: line[1], headers, bodyAt: end + 4 };
+}
+
+/** The answer's head as node:http's writeHead and end would write it on a keep-alive connection. */
+export function answerHead(status: number, headers: readonly string[], date: string, connection: string): string | undefined {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
+  for (let at = 0; at < headers.length; at += 2) {
+    const value = headers[at + 1];
+    // node:http throws for such a value (ERR_INVALID_CHAR); nothing here is sent.
+    if (INVALID_VALUE.test(value)) return undefined;
+    head += `${headers[at]}: ${value}\r\n`;
+  }
+  return `${head}${date}${connection}\r\n`;
+}
+
+/**
+ * One connection read here: requests one at a time, in order. `pending` holds the bytes read and
+ * not yet consumed, from the start of the next request (or of the one being admitted).
+ */
+class OwnedConnection {
+  private pending: Buffer | undefined;
+  /** The request being answered, from its head to its answer handed to the socket. */
+  private current: Exchange | undefined;
+  private closeAfterAnswer = false;
+  private paused = false;
+  private readonly onData = (chunk: Buffer) => this.read(chunk);
+  private readonly onEnd = () => this.clientEnded();
+  private readonly onClose = () => this.closed();
+  private readonly onTimeout = () => this.socket.destroy();
+  private readonly onError = () => undefined;
+
+  constructor(
+    private readonly owner: Http1Connections,
+    readonly socket: Socket,
+    private readonly keepAliveMs: number,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onClose);
+    socket.on('timeout', this.onTimeout);
+    // 'close' follows; the request in progress learns of it there.
+    socket.on('error', this.onError);
+    // As node:http: the connection waits for its first request for as long as an idle keep-alive.
+    if (keepAliveMs > 0) socket.setTimeout(keepAliveMs);
+  }
+
+  /** When the server closes: now if no request is in progress, else once its answer is written. */
+  closeWhenIdle(): void {
+    if (this.current === undefined) this.finish();
+    else this.closeAfterAnswer = true;
+  }
+
+  private read(chunk: Buffer): void {
+    const current = this.current;
+    if (current !== undefined && current.bodyWanted()) {
+      // The body of the request in progress; what goes past it is the next request's.
+      const rest = current.addBody(chunk);
+      if (rest !== undefined) this.keep(rest);
+      return;
+    }
+    this.keep(chunk);
+    if (current === undefined) this.next();
+  }
+
+  /** Keeps `bytes` after those read and not yet consumed; stops reading while too many wait behind a request in progress. */
+  keep(bytes: Buffer): void {
+    this.pending = this.pending === undefined ? bytes : Buffer.concat([this.pending, bytes]);
+    if (this.pending.length > MAX_PENDING_BYTES && this.current !== undefined && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  /** Reads again (the request in progress wants its body, or it is answered). */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  /** At a request boundary: the next request in `pending`, if any. */
+  private next(): void {
+    this.resume();
+    const bytes = this.pending;
+    if (bytes === undefined) {
+      if (this.owner.isClosing) this.finish();
+      else if (this.keepAliveMs > 0) this.socket.setTimeout(this.keepAliveMs);
+      return;
+    }
+    const taker = this.owner.takerNow();
+    const head = taker === undefined ? undefined : readHead(bytes);
+    if (head === undefined) return this.leave(false);
+    this.socket.setTimeout(0);
+    const exchange = new Exchange(this, head);
+    this.current = exchange;
+    this.owner.activity()?.enter();
+    if (taker!.takeExchange(exchange)) this.owner.requests++;
+    else {
+      this.done(exchange);
+      this.leave(false);
+    }
+  }
+
+  /** `exchange` holds the connection's bytes from its head on: it takes them. */
+  takeBytes(): Buffer {
+    const bytes = this.pending!;
+    this.pending = undefined;
+    return bytes;
+  }
+
+  /** The request in progress is answered (or handed over, or dropped). */
+  done(exchange: Exchange): void {
+    if (this.current !== exchange) return;
+    this.current = undefined;
+    this.owner.activity()?.leave();
+  }
+
+  /** After an answer is handed to the socket: the next request, or the close the server asked for. */
+  answered(exchange: Exchange): void {
+    this.done(exchange);
+    if (this.closeAfterAnswer && this.pending === undefined) return this.finish();
+    // Requests that came after, the server closing: node:http (Fastify answers 503 while it closes).
+    if (this.closeAfterAnswer) return this.leave(false);
+    this.next();
+  }
+
+  /** Whether the answer being written should be the connection's last. */
+  lastAnswer(): boolean {
+    return (this.closeAfterAnswer || this.owner.isClosing) && this.pending === undefined;
+  }
+
+  /** Hands the connection, with every byte not yet answered, to node:http. */
+  leave(refused: boolean, unread?: Buffer): void {
+    this.detach();
+    const pending = this.pending;
+    this.pending = undefined;
+    const bytes = unread === undefined ? pending : pending === undefined ? unread : Buffer.concat([unread, pending]);
+    this.owner.handOver(this.socket, bytes, refused);
+  }
+
+  /**
+   * The client ended its side. As node:http (which allows no half-open HTTP): a request cut short is
+   * a client error (the server's 'clientError' listener answers it, Fastify's 400); a whole one in
+   * progress is abandoned; the connection closes once what was written is flushed.
+   */
+  private clientEnded(): void {
+    const current = this.current;
+    if (current === undefined) return this.finish();
+    const cut = !current.complete(this.pending?.length ?? 0);
+    this.done(current);
+    current.gone();
+    if (!cut) return this.finish();
+    this.detach();
+    this.socket.on('error', this.onError);
+    this.owner.clientError(this.socket);
+  }
+
+  /**
+   * Closes the connection once what was written is flushed (node:http's server allows half-open
+   * connections, so ending this side alone would leave the socket open until the client ends its own).
+   */
+  private finish(): void {
+    this.detach();
+    const socket = this.socket;
+    socket.on('error', this.onError);
+    socket.end(() => socket.destroy());
+  }
+
+  private closed(): void {
+    this.detach();
+    const current = this.current;
+    if (current !== undefined) {
+      this.done(current);
+      current.gone();
+    }
+  }
+
+  private detach(): void {
+    const socket = this.socket;
+    socket.removeListener('data', this.onData);
+    socket.removeListener('end', this.onEnd);
+    socket.removeListener('close', this.onClose);
+    socket.removeListener('timeout', this.onTimeout);
+    socket.removeListener('error', this.onError);
+    socket.setTimeout(0);
+    this.owner.forget(this);
+  }
+
+  answerHead(status: number, headers: readonly string[]): string | undefined {
+    const connection = this.lastAnswer() ? 'Connection: close\r\n' : `Connection: keep-alive\r\n${this.owner.keepAliveLine}`;
+    return answerHead(status, headers, this.owner.dateHeader(), connection);
+  }
+}
+
+/** A request on an OwnedConnection, as the data plane sees it. */
+class Exchange implements PlaneExchange {
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The connection's bytes from this request's head on, until the body is read. */
+  private bytes: Buffer | undefined;
+  private joiner: BodyJoiner | undefined;
+  private waiting: { resolve: (body: RequestBody) => void; reject: (error: Error) => void } | undefined;
+  private isGone = false;
+  private bodyRead = false;
+
+  constructor(
+    private readonly connection: OwnedConnection,
+    private readonly head: Head,
+  ) {
+    this.url = head.url;
+    this.headers = head.headers;
+  }
+
+  /** Whether the socket's next bytes are this request's body. */
+  bodyWanted(): boolean {
+    return this.joiner !== undefined && this.joiner.missing > 0;
+  }
+
+  /** Whether the whole request is in hand, `pending` bytes being read and not yet taken. */
+  complete(pending: number): boolean {
+    if (this.bodyRead) return !this.bodyWanted();
+    return pending >= this.head.bodyAt + Number(this.headers['content-length']);
+  }
+
+  readBody(length: number, blocks: ScratchBlocks): Promise<RequestBody> {
+    if (this.isGone) return Promise.reject(new Error('the client closed the connection'));
+    this.bodyRead = true;
+    const bytes = this.connection.takeBytes();
+    const end = this.head.bodyAt + length;
+    if (bytes.length >= end) {
+      // The whole body is in hand (the usual case): a view of it, the rest is the next request's.
+      if (bytes.length > end) this.connection.keep(bytes.subarray(end));
+      return Promise.resolve({ bytes: bytes.subarray(this.head.bodyAt, end), pooled: false });
+    }
+    this.joiner = new BodyJoiner(length, blocks);
+    if (bytes.length > this.head.bodyAt) this.joiner.add(bytes.subarray(this.head.bodyAt));
+    this.connection.resume();
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  /** Adds the socket's `chunk` to the body; returns what goes past it. */
+  addBody(chunk: Buffer): Buffer | undefined {
+    const joiner = this.joiner!;
+    const missing = joiner.missing;
+    const part = chunk.length > missing ? chunk.subarray(0, missing) : chunk;
+    joiner.add(part);
+    if (joiner.missing === 0) {
+      const waiting = this.waiting!;
+      this.waiting = undefined;
+      waiting.resolve(joiner.body());
+    }
+    return chunk.length > missing ? chunk.subarray(missing) : undefined;
+  }
+
+  handOver(): void {
+    if (this.isGone) return;
+    this.connection.done(this);
+    // The body is unread: the bytes from the head on are node:http's.
+    this.connection.leave(true, this.connection.takeBytes());
+  }
+
+  send(status: number, headers: string[], payload: string | Buffer, written: () => void): void {
+    const socket = this.connection.socket;
+    if (this.isGone || socket.destroyed) {
+      this.connection.done(this);
+      return written();
+    }
+    const head = this.connection.answerHead(status, headers);
+    if (head === undefined) {
+      // As node:http, whose writeHead throws: no answer, the connection closes.
+      this.drop();
+      return written();
+    }
+    const last = this.connection.lastAnswer();
+    if (typeof payload === 'string') socket.write(head + payload, 'utf8', written);
+    else {
+      socket.cork();
+      socket.write(head, 'latin1');
+      socket.write(payload, written);
+      socket.uncork();
+    }
+    if (last) {
+      this.connection.done(this);
+      this.connection.closeWhenIdle();
+    } else this.connection.answered(this);
+  }
+
+  drop(): void {
+    this.connection.done(this);
+    this.connection.socket.destroy();
+  }
+
+  /** The socket closed while this request was in progress. */
+  gone(): void {
+    this.isGone = true;
+    this.joiner?.discard();
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(new Error('the client closed the connection'));
+  }
+}
