@@ -144,12 +144,13 @@ describe('the data plane reads its own HTTP/1.1 connections: the same answers as
     expect(node.modelgate.dataPlane, 'the plane itself still runs').toBeDefined();
   });
 
-  const CONVERSATIONS: Array<{ name: string; conversation: Conversation; taken: number }> = [
+  /** `taken`: requests the plane took on its own connections; `refused`: of those, how many it handed over (each counted once). */
+  const CONVERSATIONS: Array<{ name: string; conversation: Conversation; taken: number; refused?: number }> = [
     { name: 'one prediction', conversation: { writes: [predict()], answers: 1 }, taken: 1 },
     { name: 'three predictions in one write (pipelined), v2 JSON, TF Serving and binary', conversation: { writes: [Buffer.concat([predict(), raw('POST /v1/models/mlp:predict HTTP/1.1', [AUTH], TF_BODY), predict(BINARY.body, ['Inference-Header-Content-Length: ' + BINARY.headerLength])])], answers: 3 }, taken: 3 },
     { name: 'predictions one after another, then a GET on the same connection', conversation: { writes: [predict(), predict(TF_BODY.replace('instances', 'inputs')), raw('GET /health/live HTTP/1.1', [])], answers: 3 }, taken: 2 },
     { name: 'a GET, then a prediction: the whole connection is node:http`s', conversation: { writes: [Buffer.concat([raw('GET /health/live HTTP/1.1', []), predict()])], answers: 2 }, taken: 0 },
-    { name: 'a refused key, then a good one', conversation: { writes: [Buffer.concat([raw('POST /v2/models/mlp/infer HTTP/1.1', ['Authorization: Bearer mg_wrong'], V2_BODY), predict()])], answers: 2 }, taken: 1 },
+    { name: 'a refused key, then a good one', conversation: { writes: [Buffer.concat([raw('POST /v2/models/mlp/infer HTTP/1.1', ['Authorization: Bearer mg_wrong'], V2_BODY), predict()])], answers: 2 }, taken: 1, refused: 1 },
     { name: 'a head in two pieces', conversation: { writes: [predict().subarray(0, 40), predict().subarray(40)], answers: 1 }, taken: 0 },
     { name: 'a body in three pieces', conversation: { writes: [predict().subarray(0, predict().length - 60), predict().subarray(-60, -20), predict().subarray(-20)], answers: 1 }, taken: 1 },
     { name: 'a body in pieces, with the next request behind its last piece', conversation: { writes: [predict().subarray(0, -10), Buffer.concat([predict().subarray(-10), predict()])], answers: 2 }, taken: 2 },
@@ -171,14 +172,16 @@ describe('the data plane reads its own HTTP/1.1 connections: the same answers as
     { name: 'a prediction on a model that does not exist', conversation: { writes: [raw('POST /v2/models/nope/infer HTTP/1.1', ['Content-Type: application/json', AUTH], V2_BODY)], answers: 1 }, taken: 1 },
   ];
 
-  it.each(CONVERSATIONS)('$name', async ({ conversation, taken }) => {
+  it.each(CONVERSATIONS)('$name', async ({ conversation, taken, refused = 0 }) => {
     const before = own.modelgate.http1!.stats();
+    const planeBefore = own.modelgate.dataPlane!.stats();
     const [viaOwn, viaNode] = [await converse(own, conversation), await converse(node, conversation)];
     const [answersOwn, answersNode] = [answersIn(viaOwn.bytes), answersIn(viaNode.bytes)];
     if (!conversation.end) expect(answersOwn.length).toBeGreaterThan(0);
     expect(answersOwn).toEqual(answersNode);
     expect(viaOwn.closedByServer, 'who closed the connection').toBe(viaNode.closedByServer);
     expect(own.modelgate.http1!.stats().requests - before.requests, 'requests the plane took on its own connections').toBe(taken);
+    expect(own.modelgate.dataPlane!.stats().handedOver - planeBefore.handedOver, 'requests the plane handed to the framework').toBe(refused);
   });
 
   it('forgets every connection once closed, whoever closed it', async () => {

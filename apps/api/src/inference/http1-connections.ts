@@ -54,7 +54,7 @@ const NODE_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 't
  * would answer them (the same status line, headers and keep-alive). Everything else, from the
  * first request that is not of that form (a GET, a request the plane does not take, a head split
  * across reads, anything unusual in a head), goes to node:http: the connection is handed over with
- * the bytes read so far, and stays there (data-plane.e2e.ts checks both paths give the same bytes).
+ * the bytes read so far, and stays there (http1-connections.e2e.ts checks both paths give the same bytes).
  *
  * A request the plane takes and then hands over (its key refused, say) goes to node:http the same
  * way, marked so that the plane does not check it a second time (handedOver).
@@ -233,11 +233,13 @@ export function answerHead(status: number, headers: readonly string[], date: str
 }
 
 /**
- * One connection read here: requests one at a time, in order. `pending` holds the bytes read and
- * not yet consumed, from the start of the next request (or of the one being admitted).
+ * One connection read here: requests one at a time, in order. `pending` holds the chunks read and
+ * not yet consumed, from the start of the next request (or of the one being admitted), as they came:
+ * a body that arrives while its request is admitted is joined once, as node:http's would be.
  */
 class OwnedConnection {
-  private pending: Buffer | undefined;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   /** The request being answered, from its head to its answer handed to the socket. */
   private current: Exchange | undefined;
   private closeAfterAnswer = false;
@@ -283,8 +285,9 @@ class OwnedConnection {
 
   /** Keeps `bytes` after those read and not yet consumed; stops reading while too many wait behind a request in progress. */
   keep(bytes: Buffer): void {
-    this.pending = this.pending === undefined ? bytes : Buffer.concat([this.pending, bytes]);
-    if (this.pending.length > MAX_PENDING_BYTES && this.current !== undefined && !this.paused) {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > MAX_PENDING_BYTES && this.current !== undefined && !this.paused) {
       this.paused = true;
       this.socket.pause();
     }
@@ -300,14 +303,15 @@ class OwnedConnection {
   /** At a request boundary: the next request in `pending`, if any. */
   private next(): void {
     this.resume();
-    const bytes = this.pending;
-    if (bytes === undefined) {
+    if (this.pending.length === 0) {
       if (this.owner.isClosing) this.finish();
       else if (this.keepAliveMs > 0) this.socket.setTimeout(this.keepAliveMs);
       return;
     }
+    // The bytes of pipelined requests, or of a request whose head came in pieces, as one buffer.
+    if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending)];
     const taker = this.owner.takerNow();
-    const head = taker === undefined ? undefined : readHead(bytes);
+    const head = taker === undefined ? undefined : readHead(this.pending[0]);
     if (head === undefined) return this.leave(false);
     this.socket.setTimeout(0);
     const exchange = new Exchange(this, head);
@@ -320,11 +324,17 @@ class OwnedConnection {
     }
   }
 
-  /** `exchange` holds the connection's bytes from its head on: it takes them. */
-  takeBytes(): Buffer {
-    const bytes = this.pending!;
-    this.pending = undefined;
-    return bytes;
+  /** The request in progress takes the chunks from its head on (the first holds the head). */
+  takeChunks(): Buffer[] {
+    const chunks = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return chunks;
+  }
+
+  /** Bytes read and not yet taken. */
+  get pendingLength(): number {
+    return this.pendingBytes;
   }
 
   /** The request in progress is answered (or handed over, or dropped). */
@@ -337,7 +347,7 @@ class OwnedConnection {
   /** After an answer is handed to the socket: the next request, or the close the server asked for. */
   answered(exchange: Exchange): void {
     this.done(exchange);
-    if (this.closeAfterAnswer && this.pending === undefined) return this.finish();
+    if (this.closeAfterAnswer && this.pending.length === 0) return this.finish();
     // Requests that came after, the server closing: node:http (Fastify answers 503 while it closes).
     if (this.closeAfterAnswer) return this.leave(false);
     this.next();
@@ -345,16 +355,14 @@ class OwnedConnection {
 
   /** Whether the answer being written should be the connection's last. */
   lastAnswer(): boolean {
-    return (this.closeAfterAnswer || this.owner.isClosing) && this.pending === undefined;
+    return (this.closeAfterAnswer || this.owner.isClosing) && this.pending.length === 0;
   }
 
   /** Hands the connection, with every byte not yet answered, to node:http. */
-  leave(refused: boolean, unread?: Buffer): void {
+  leave(refused: boolean): void {
     this.detach();
-    const pending = this.pending;
-    this.pending = undefined;
-    const bytes = unread === undefined ? pending : pending === undefined ? unread : Buffer.concat([unread, pending]);
-    this.owner.handOver(this.socket, bytes, refused);
+    const chunks = this.takeChunks();
+    this.owner.handOver(this.socket, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), refused);
   }
 
   /**
@@ -365,7 +373,7 @@ class OwnedConnection {
   private clientEnded(): void {
     const current = this.current;
     if (current === undefined) return this.finish();
-    const cut = !current.complete(this.pending?.length ?? 0);
+    const cut = !current.complete(this.pendingBytes);
     this.done(current);
     current.gone();
     if (!cut) return this.finish();
@@ -444,15 +452,27 @@ class Exchange implements PlaneExchange {
   readBody(length: number, blocks: ScratchBlocks): Promise<RequestBody> {
     if (this.isGone) return Promise.reject(new Error('the client closed the connection'));
     this.bodyRead = true;
-    const bytes = this.connection.takeBytes();
+    const chunks = this.connection.takeChunks();
+    const first = chunks[0];
     const end = this.head.bodyAt + length;
-    if (bytes.length >= end) {
-      // The whole body is in hand (the usual case): a view of it, the rest is the next request's.
-      if (bytes.length > end) this.connection.keep(bytes.subarray(end));
-      return Promise.resolve({ bytes: bytes.subarray(this.head.bodyAt, end), pooled: false });
+    if (chunks.length === 1 && first.length >= end) {
+      // The whole body came with its head (the usual case): a view of it; the rest is the next request's.
+      if (first.length > end) this.connection.keep(first.subarray(end));
+      return Promise.resolve({ bytes: first.subarray(this.head.bodyAt, end), pooled: false });
     }
+    // In pieces: joined as node:http's chunks would be (the first after the head kept as it is).
     this.joiner = new BodyJoiner(length, blocks);
-    if (bytes.length > this.head.bodyAt) this.joiner.add(bytes.subarray(this.head.bodyAt));
+    const rest: Buffer[] = [];
+    for (const [index, chunk] of chunks.entries()) {
+      const part = index === 0 ? chunk.subarray(this.head.bodyAt) : chunk;
+      if (this.joiner.missing === 0) rest.push(part);
+      else if (part.length > 0) {
+        const past = this.addBody(part);
+        if (past !== undefined) rest.push(past);
+      }
+    }
+    for (const part of rest) this.connection.keep(part);
+    if (this.joiner.missing === 0) return Promise.resolve(this.joiner.body());
     this.connection.resume();
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
@@ -461,10 +481,9 @@ class Exchange implements PlaneExchange {
   addBody(chunk: Buffer): Buffer | undefined {
     const joiner = this.joiner!;
     const missing = joiner.missing;
-    const part = chunk.length > missing ? chunk.subarray(0, missing) : chunk;
-    joiner.add(part);
-    if (joiner.missing === 0) {
-      const waiting = this.waiting!;
+    joiner.add(chunk.length > missing ? chunk.subarray(0, missing) : chunk);
+    const waiting = this.waiting;
+    if (joiner.missing === 0 && waiting !== undefined) {
       this.waiting = undefined;
       waiting.resolve(joiner.body());
     }
@@ -475,7 +494,7 @@ class Exchange implements PlaneExchange {
     if (this.isGone) return;
     this.connection.done(this);
     // The body is unread: the bytes from the head on are node:http's.
-    this.connection.leave(true, this.connection.takeBytes());
+    this.connection.leave(true);
   }
 
   send(status: number, headers: string[], payload: string | Buffer, written: () => void): void {
