@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelServer } from '../apps/api/src/inference/model-server.service';
 import { onnxMlp } from './fixtures/models';
 import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type TestServer } from './support/server';
+import { selfSignedCertificate } from './support/tls';
 
 /**
  * The data plane reads plain HTTP/1.1 connections with a parser of its own and answers predictions
@@ -14,7 +16,16 @@ import { ADMIN_KEY, enableRuntimeTestHooks, runtimeOf, startServer, uploadVersio
  * answers, byte for byte but for what changes by the moment: pipelined requests, a connection that
  * changes hands mid-way, heads and bodies in pieces, what node:http alone should answer. They also
  * check how many requests the plane's connections took, so that a parser that took nothing cannot pass.
+ * All of it runs twice: over plain HTTP, and over TLS (TLS_CERT, TLS_KEY), where the plane reads the
+ * TLS sockets once their handshake is done.
  */
+
+/** A connection to `server`'s port: TCP, or TLS to a server with a self-signed certificate. */
+function connectTo(server: TestServer, onConnect?: () => void): Socket {
+  const { hostname, port } = new URL(server.url);
+  if (server.url.startsWith('https:')) return connectTls({ host: hostname, port: Number(port), rejectUnauthorized: false }, onConnect);
+  return connectTcp(Number(port), hostname, onConnect);
+}
 
 const ROW = [5.1, 3.5, 1.4, 0.2];
 const V2_BODY = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: ROW }] });
@@ -77,11 +88,10 @@ interface Conversation {
 
 /** Sends `conversation` on one new connection; resolves with everything the server wrote, once it closed or gave `answers` answers. */
 function converse(server: TestServer, conversation: Conversation): Promise<{ bytes: Buffer; closedByServer: boolean }> {
-  const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let settled = false;
-    const socket: Socket = connect(Number(port), hostname);
+    const socket = connectTo(server);
     const finish = (closedByServer: boolean) => {
       if (settled) return;
       settled = true;
@@ -103,7 +113,7 @@ function converse(server: TestServer, conversation: Conversation): Promise<{ byt
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
     socket.on('error', reject);
-    socket.on('connect', async () => {
+    socket.on(server.url.startsWith('https:') ? 'secureConnect' : 'connect', async () => {
       for (const [index, bytes] of conversation.writes.entries()) {
         if (index > 0) await new Promise((next) => setTimeout(next, 60));
         socket.write(bytes);
@@ -113,16 +123,24 @@ function converse(server: TestServer, conversation: Conversation): Promise<{ byt
   });
 }
 
-describe('the data plane reads its own HTTP/1.1 connections: the same answers as node:http', () => {
+describe.each([{ transport: 'HTTP' }, { transport: 'HTTPS' }])('the data plane reads its own HTTP/1.1 connections: the same answers as node:http, over $transport', ({ transport }) => {
   let fixtures: string;
   let own: TestServer;
   let node: TestServer;
+  let tlsEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     fixtures = await mkdtemp(join(tmpdir(), 'modelgate-http1-'));
+    if (transport === 'HTTPS') {
+      const files = selfSignedCertificate(fixtures, 'server');
+      if (!files) throw new Error('openssl is needed for the TLS half of this test');
+      tlsEnv = { TLS_CERT: files.cert, TLS_KEY: files.key };
+      // This test's own fetch calls (setting up models) trust the self-signed certificate; this file runs in a process of its own.
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    }
     const restoreHooks = enableRuntimeTestHooks();
     try {
-      [own, node] = await Promise.all([startServer(), startServer({ env: { MODELGATE_DATA_PLANE_HTTP: 'node' } })]);
+      [own, node] = await Promise.all([startServer({ env: tlsEnv }), startServer({ env: { ...tlsEnv, MODELGATE_DATA_PLANE_HTTP: 'node' } })]);
     } finally {
       restoreHooks();
     }
@@ -136,6 +154,7 @@ describe('the data plane reads its own HTTP/1.1 connections: the same answers as
   afterAll(async () => {
     await Promise.all([own?.close(), node?.close()]);
     await rm(fixtures, { recursive: true, force: true });
+    delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   });
 
   it('reads its own connections by default, and MODELGATE_DATA_PLANE_HTTP=node leaves them all to node:http', () => {
@@ -190,15 +209,14 @@ describe('the data plane reads its own HTTP/1.1 connections: the same answers as
 
   it('closes idle connections when the server closes, and ends the answer in progress with Connection: close', async () => {
     const restoreHooks = enableRuntimeTestHooks();
-    const closing = await startServer().finally(restoreHooks);
+    const closing = await startServer({ env: tlsEnv }).finally(restoreHooks);
     try {
       expect((await closing.json('/api/models', { method: 'POST', body: JSON.stringify({ name: 'mlp' }) })).status).toBe(201);
       expect((await uploadVersion(closing, 'mlp', (await onnxMlp(fixtures)).path)).status).toBe(201);
-      const { hostname, port } = new URL(closing.url);
       const open = (): Promise<{ socket: Socket; received: () => Buffer; closed: Promise<void> }> =>
         new Promise((resolve, reject) => {
           const chunks: Buffer[] = [];
-          const socket = connect(Number(port), hostname, () => resolve({ socket, received: () => Buffer.concat(chunks), closed }));
+          const socket = connectTo(closing, () => resolve({ socket, received: () => Buffer.concat(chunks), closed }));
           const closed = new Promise<void>((done) => socket.on('close', () => done()));
           socket.on('data', (chunk) => chunks.push(chunk));
           socket.on('error', reject);

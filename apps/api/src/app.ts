@@ -42,7 +42,7 @@ export interface Modelgate {
   databaseUrl: string;
   /** The inference data plane, when it runs (MODELGATE_DATA_PLANE, no CORS_ORIGINS). */
   dataPlane: InferenceDataPlane | undefined;
-  /** The plane's own HTTP/1.1 connections, where it reads them (MODELGATE_DATA_PLANE_HTTP, plain HTTP). */
+  /** The plane's own HTTP/1.1 connections, where it reads them (MODELGATE_DATA_PLANE_HTTP). */
   http1: Http1Connections | undefined;
   /** Starts the HTTP server, then the gRPC server (MODELGATE_GRPC_PORT; GrpcServer.address); resolves with the HTTP URL. */
   listen(): Promise<string>;

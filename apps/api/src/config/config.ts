@@ -70,7 +70,7 @@ export interface AppConfig {
    */
   dataPlane: boolean;
   /**
-   * MODELGATE_DATA_PLANE_HTTP: who reads the plane's plain HTTP/1.1 connections: `modelgate` (the
+   * MODELGATE_DATA_PLANE_HTTP: who reads the plane's HTTP/1.1 connections (plain or TLS): `modelgate` (the
    * default), the plane's own parser for prediction requests (inference/http1-connections.ts), or
    * `node`, node:http's for every request.
    */

@@ -373,7 +373,7 @@ export class DataPlaneSwitch {
   private activity: ActivityGauge | undefined;
   private connections: Http1Connections | undefined;
 
-  /** `ownConnections`: read plain HTTP/1.1 connections with the plane's own parser (http1-connections.ts; MODELGATE_DATA_PLANE_HTTP). */
+  /** `ownConnections`: read HTTP/1.1 connections (plain or TLS) with the plane's own parser (http1-connections.ts; MODELGATE_DATA_PLANE_HTTP). */
   constructor(private readonly ownConnections = true) {}
 
   install(plane: InferenceDataPlane): void {
@@ -415,7 +415,7 @@ export class DataPlaneSwitch {
     if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
     server.setTimeout(options.connectionTimeout ?? 0);
     if (options.maxRequestsPerSocket !== undefined && options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
-    if (this.ownConnections && !options.https && Http1Connections.suit(server)) {
+    if (this.ownConnections && Http1Connections.suit(server)) {
       this.connections = new Http1Connections(server, () => this.activity);
       if (this.plane !== undefined) this.connections.serve(this.plane);
     }

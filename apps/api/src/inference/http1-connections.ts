@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
 import type { ActivityGauge } from '@modelgate/runtime';
 import type { ScratchBlocks } from './scratch-blocks';
 import { BodyJoiner, type PlaneExchange, type RequestBody } from './plane-exchange';
@@ -59,8 +60,9 @@ const NODE_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 't
  * A request the plane takes and then hands over (its key refused, say) goes to node:http the same
  * way, marked so that the plane does not check it a second time (handedOver).
  *
- * Off with MODELGATE_DATA_PLANE_HTTP=node, over TLS, and where the server has a timeout this does
- * not keep (requestTimeout, a socket timeout, maxRequestsPerSocket); Fastify's defaults have none.
+ * Over TLS it reads the TLS sockets once their handshake is done, as node:http does. Off with
+ * MODELGATE_DATA_PLANE_HTTP=node, and where the server has a timeout this does not keep
+ * (requestTimeout, a socket timeout, maxRequestsPerSocket); Fastify's defaults have none.
  */
 export class Http1Connections {
   private taker: ExchangeTaker | undefined;
@@ -78,23 +80,25 @@ export class Http1Connections {
   requests = 0;
 
   /**
-   * Takes over `server`'s 'connection' event: node:http's listener (and any other already there)
-   * runs only for the connections handed to it.
+   * Takes over the event by which `server` gives node:http its connections ('connection', or
+   * 'secureConnection' over TLS, once the handshake is done): node:http's listener (and any other
+   * already there) runs only for the connections handed to it.
    */
   constructor(
     private readonly server: Server,
     readonly activity: () => ActivityGauge | undefined,
   ) {
-    this.handOverListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
-    server.removeAllListeners('connection');
-    server.on('connection', (socket: Socket) => this.accept(socket));
+    const event = connectionEvent(server);
+    this.handOverListeners = server.listeners(event) as Array<(socket: Socket) => void>;
+    server.removeAllListeners(event);
+    server.on(event, (socket: Socket) => this.accept(socket));
     this.keepAliveMs = server.keepAliveTimeout;
     this.keepAliveLine = this.keepAliveMs > 0 ? `Keep-Alive: timeout=${Math.floor(this.keepAliveMs / 1000)}\r\n` : '';
   }
 
   /** Whether `server`'s settings are ones these connections keep (see the class). */
   static suit(server: Server): boolean {
-    return server.requestTimeout === 0 && server.timeout === 0 && !((server.maxRequestsPerSocket ?? 0) > 0) && server.listenerCount('connection') === 1;
+    return server.requestTimeout === 0 && server.timeout === 0 && !((server.maxRequestsPerSocket ?? 0) > 0) && server.listenerCount(connectionEvent(server)) === 1;
   }
 
   /** Starts (or stops, undefined) answering predictions: without a taker every connection goes to node:http. */
@@ -169,6 +173,11 @@ export class Http1Connections {
     for (const listener of this.handOverListeners) listener.call(this.server, socket);
     socket.resume();
   }
+}
+
+/** The event that gives node:http a connection: an HTTPS server's is the TLS socket, once its handshake is done. */
+function connectionEvent(server: Server): 'connection' | 'secureConnection' {
+  return server instanceof TlsServer ? 'secureConnection' : 'connection';
 }
 
 /** Sockets whose next request node:http must give to the framework (Http1Connections.handOver). */
