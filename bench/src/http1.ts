@@ -8,10 +8,12 @@
  *
  *   npm run bench:http1
  *   npm run bench:http1 -- --model=cnn --concurrency=64 --rounds=5 --duration=3
+ *   npm run bench:http1 -- --tls     # both over HTTPS (a self-signed certificate, made with openssl); no bare server
  *
  * Each cell is measured once per round, the three servers taking turns in an order that reverses
  * every round; the table gives the medians, and the ratios are medians of the rounds' ratios.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,7 @@ interface Options {
   rounds: number;
   durationSeconds: number;
   protocols: Protocol[];
+  tls: boolean;
 }
 
 type ServerKey = 'own' | 'node' | 'bare';
@@ -50,8 +53,12 @@ interface Sample extends LoadResult {
 }
 
 function parse(argv: readonly string[]): Options {
-  const options: Options = { model: 'mlp', concurrency: [1, 64], rounds: 3, durationSeconds: 2, protocols: [...PROTOCOLS] };
+  const options: Options = { model: 'mlp', concurrency: [1, 64], rounds: 3, durationSeconds: 2, protocols: [...PROTOCOLS], tls: false };
   for (const argument of argv) {
+    if (argument === '--tls') {
+      options.tls = true;
+      continue;
+    }
     const match = /^--([a-z]+)=(.+)$/.exec(argument);
     const value = match?.[2] ?? '';
     const positive = (text: string) => {
@@ -64,7 +71,7 @@ function parse(argv: readonly string[]): Options {
     else if (match?.[1] === 'rounds') options.rounds = Math.round(positive(value));
     else if (match?.[1] === 'duration') options.durationSeconds = positive(value);
     else if (match?.[1] === 'protocols' && value.split(',').every((name) => (PROTOCOLS as readonly string[]).includes(name))) options.protocols = value.split(',') as Protocol[];
-    else throw new Error(`unknown argument "${argument}": use --model=mlp|cnn --concurrency=1,64 --rounds=N --duration=SECONDS --protocols=${PROTOCOLS.join(',')}`);
+    else throw new Error(`unknown argument "${argument}": use --model=mlp|cnn --concurrency=1,64 --rounds=N --duration=SECONDS --protocols=${PROTOCOLS.join(',')} --tls`);
   }
   return options;
 }
@@ -78,6 +85,14 @@ async function startBare(answers: Record<string, string>): Promise<{ url: string
   const child = startNode(LABELS.bare, { args: [join(__dirname, 'servers', 'bare-http.js')], env: { BENCH_SERVER_SPEC: specFile, BENCH_PORT: '0' } });
   const line = await child.waitForLine(/^listening \d+/, 30_000);
   return { url: `http://127.0.0.1:${line.split(' ')[1]}`, child };
+}
+
+/** A self-signed certificate for 127.0.0.1 in `dir`, made with openssl, as TLS_CERT and TLS_KEY. */
+function selfSigned(dir: string): Record<string, string> {
+  const cert = join(dir, 'bench.crt');
+  const key = join(dir, 'bench.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { TLS_CERT: cert, TLS_KEY: key };
 }
 
 async function measure(url: string, pid: number, prepared: PreparedRequest, headers: Record<string, string>, connections: number, seconds: number): Promise<Sample> {
@@ -106,8 +121,16 @@ async function main(): Promise<void> {
   let node: ModelgateServer | undefined;
   let bare: { url: string; child: Child } | undefined;
   try {
-    own = await startModelgate(ROOT);
-    node = await startModelgate(ROOT, { MODELGATE_DATA_PLANE_HTTP: 'node' });
+    let tls: Record<string, string> = {};
+    if (options.tls) {
+      const dir = mkdtempSync(join(tmpdir(), 'modelgate-bench-tls-'));
+      removeAtExit(dir);
+      tls = selfSigned(dir);
+      // This process's own calls (start-up checks, uploads) trust the self-signed certificate; autocannon trusts any.
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    }
+    own = await startModelgate(ROOT, tls);
+    node = await startModelgate(ROOT, { ...tls, MODELGATE_DATA_PLANE_HTTP: 'node' });
     for (const server of [own, node]) await server.upload(model);
     // The bare server answers each JSON path with Modelgate's own answer; binary requests go to the v2 JSON path.
     const answers: Record<string, string> = {};
@@ -118,17 +141,18 @@ async function main(): Promise<void> {
       if (answer.status !== 200) throw new Error(`${prepared.path} answered ${answer.status}: ${await answer.text()}`);
       answers[prepared.path] = await answer.text();
     }
-    bare = await startBare(answers);
-    const servers: Record<ServerKey, { url: string; pid: number; headers: Record<string, string> }> = {
+    // The bare server speaks plain HTTP: over TLS there is none to hold the two against.
+    if (!options.tls) bare = await startBare(answers);
+    const servers: Partial<Record<ServerKey, { url: string; pid: number; headers: Record<string, string> }>> = {
       own: { url: own.url, pid: own.child.pid, headers: own.authorization },
       node: { url: node.url, pid: node.child.pid, headers: node.authorization },
-      bare: { url: bare.url, pid: bare.child.pid, headers: {} },
+      ...(bare ? { bare: { url: bare.url, pid: bare.child.pid, headers: {} } } : {}),
     };
     process.stdout.write(
-      `${model.name}: ${options.rounds} rounds of 0.5 s warm-up + ${options.durationSeconds} s per cell, the servers taking turns (order reversed every round)\n`,
+      `${model.name}${options.tls ? ' over HTTPS' : ''}: ${options.rounds} rounds of 0.5 s warm-up + ${options.durationSeconds} s per cell, the servers taking turns (order reversed every round)\n`,
     );
     const samples = new Map<string, Sample[]>();
-    const order: ServerKey[] = ['own', 'node', 'bare'];
+    const order = (['own', 'node', 'bare'] as const).filter((key) => servers[key] !== undefined);
     for (let round = 0; round < options.rounds; round++) {
       for (const concurrency of options.concurrency) {
         for (const protocol of options.protocols) {
@@ -137,7 +161,7 @@ async function main(): Promise<void> {
             // The bare server reads JSON: binary rows are held against its v2 JSON cell.
             const asked = key === 'bare' && protocol === 'v2-binary' ? 'v2-json' : protocol;
             if (key === 'bare' && !requests.has(asked)) continue;
-            const server = servers[key];
+            const server = servers[key]!;
             const sample = await measure(server.url, server.pid, requests.get(asked)!, server.headers, concurrency, options.durationSeconds);
             const cell = `${key} ${protocol} ${concurrency}`;
             samples.set(cell, [...(samples.get(cell) ?? []), sample]);
@@ -170,7 +194,7 @@ async function main(): Promise<void> {
             median(cell.map((sample) => sample.mainThreadCores)).toFixed(2),
             usPerRequest.toFixed(1),
             key === 'own' ? `${roundRatio('own', 'node').toFixed(2)}x` : '-',
-            key === 'bare' ? '-' : `${(roundRatio(key, 'bare') * 100).toFixed(0)}%`,
+            key === 'bare' || servers.bare === undefined ? '-' : `${(roundRatio(key, 'bare') * 100).toFixed(0)}%`,
           ]);
         }
       }

@@ -116,7 +116,8 @@ export async function startModelgate(checkout: string, settings: Record<string, 
   const dataDir = await mkdtemp(join(tmpdir(), 'modelgate-bench-'));
   removeAtExit(dataDir);
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // TLS_CERT among the settings: the server speaks HTTPS (the caller trusts its certificate).
+  const url = `${settings.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
   const child = startNode('Modelgate', {
     args: [main],
     cwd: checkout,
