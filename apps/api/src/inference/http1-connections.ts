@@ -341,11 +341,6 @@ class OwnedConnection {
     return chunks;
   }
 
-  /** Bytes read and not yet taken. */
-  get pendingLength(): number {
-    return this.pendingBytes;
-  }
-
   /** The request in progress is answered (or handed over, or dropped). */
   done(exchange: Exchange): void {
     if (this.current !== exchange) return;
