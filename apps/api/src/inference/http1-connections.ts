@@ -504,15 +504,13 @@ class Exchange implements PlaneExchange {
   send(status: number, headers: string[], payload: string | Buffer, written: () => void): void {
     const socket = this.connection.socket;
     if (this.isGone || socket.destroyed) {
+      // No one to answer: not written, so not recorded (as node:http, whose 'finish' never comes then).
       this.connection.done(this);
-      return written();
+      return;
     }
     const head = this.connection.answerHead(status, headers);
-    if (head === undefined) {
-      // As node:http, whose writeHead throws: no answer, the connection closes.
-      this.drop();
-      return written();
-    }
+    // As node:http's writeHead: the plane logs it and drops the connection (InferenceDataPlane.takeExchange).
+    if (head === undefined) throw new TypeError('Invalid character in a header value of the answer');
     const last = this.connection.lastAnswer();
     if (typeof payload === 'string') socket.write(head + payload, 'utf8', written);
     else {

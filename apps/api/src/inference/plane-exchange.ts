@@ -22,7 +22,9 @@ export interface PlaneExchange {
   handOver(): void;
   /**
    * Writes the answer: the status, `headers` (name, value, name, value..., Content-Length among
-   * them) and `payload`. `written` runs once, when the answer is handed to the socket or its write failed.
+   * them) and `payload`. `written` runs once, when the answer is handed to the socket or its write
+   * failed; not at all when nothing is written (the client already gone). Throws, as node:http's
+   * writeHead does, for a header value that would break the head.
    */
   send(status: number, headers: string[], payload: string | Buffer, written: () => void): void;
   /** No one is left to answer (the client went away): the connection is closed. */
