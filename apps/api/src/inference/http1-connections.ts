@@ -66,18 +66,17 @@ const NODE_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 't
  */
 export class Http1Connections {
   private taker: ExchangeTaker | undefined;
-  private closing = false;
   private readonly open = new Set<OwnedConnection>();
   private readonly handOverListeners: Array<(socket: Socket) => void>;
-  private readonly keepAliveMs: number;
+  /** The server's keep-alive timeout: how long a connection waits idle for its next request. */
+  readonly keepAliveMs: number;
   /** `Keep-Alive: timeout=N` as node:http writes it for this server. */
   readonly keepAliveLine: string;
   private dateSecond = -1;
   private dateLine = '';
   private accepted = 0;
   private handedOverCount = 0;
-  /** Counted by the connections (OwnedConnection.next). */
-  requests = 0;
+  private requests = 0;
 
   /**
    * Takes over the event by which `server` gives node:http its connections ('connection', or
@@ -104,8 +103,7 @@ export class Http1Connections {
   /** Starts (or stops, undefined) answering predictions: without a taker every connection goes to node:http. */
   serve(taker: ExchangeTaker | undefined): void {
     this.taker = taker;
-    this.closing = taker === undefined;
-    if (!this.closing) return;
+    if (taker !== undefined) return;
     // As node:http's close: idle connections close now, the others after the answer they owe.
     for (const connection of this.open) connection.closeWhenIdle();
   }
@@ -125,18 +123,25 @@ export class Http1Connections {
     return this.dateLine;
   }
 
+  /** Whether predictions are answered no more (the server closes): connections end, or go to node:http. */
   get isClosing(): boolean {
-    return this.closing;
+    return this.taker === undefined;
   }
 
-  takerNow(): ExchangeTaker | undefined {
-    return this.taker;
+  /**
+   * Offers `exchange` to the plane; true when it took it. Undefined while the server closes: the
+   * connection goes to node:http.
+   */
+  offer(exchange: PlaneExchange): boolean {
+    const taken = this.taker?.takeExchange(exchange) ?? false;
+    if (taken) this.requests++;
+    return taken;
   }
 
   private accept(socket: Socket): void {
     if (this.taker === undefined) return this.handOver(socket, undefined, false);
     this.accepted++;
-    this.open.add(new OwnedConnection(this, socket, this.keepAliveMs));
+    this.open.add(new OwnedConnection(this, socket));
   }
 
   /**
@@ -262,7 +267,6 @@ class OwnedConnection {
   constructor(
     private readonly owner: Http1Connections,
     readonly socket: Socket,
-    private readonly keepAliveMs: number,
   ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -271,7 +275,7 @@ class OwnedConnection {
     // 'close' follows; the request in progress learns of it there.
     socket.on('error', this.onError);
     // As node:http: the connection waits for its first request for as long as an idle keep-alive.
-    if (keepAliveMs > 0) socket.setTimeout(keepAliveMs);
+    if (owner.keepAliveMs > 0) socket.setTimeout(owner.keepAliveMs);
   }
 
   /** When the server closes: now if no request is in progress, else once its answer is written. */
@@ -314,20 +318,18 @@ class OwnedConnection {
     this.resume();
     if (this.pending.length === 0) {
       if (this.owner.isClosing) this.finish();
-      else if (this.keepAliveMs > 0) this.socket.setTimeout(this.keepAliveMs);
+      else if (this.owner.keepAliveMs > 0) this.socket.setTimeout(this.owner.keepAliveMs);
       return;
     }
     // The bytes of pipelined requests, or of a request whose head came in pieces, as one buffer.
     if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending)];
-    const taker = this.owner.takerNow();
-    const head = taker === undefined ? undefined : readHead(this.pending[0]);
+    const head = this.owner.isClosing ? undefined : readHead(this.pending[0]);
     if (head === undefined) return this.leave(false);
     this.socket.setTimeout(0);
     const exchange = new Exchange(this, head);
     this.current = exchange;
     this.owner.activity()?.enter();
-    if (taker!.takeExchange(exchange)) this.owner.requests++;
-    else {
+    if (!this.owner.offer(exchange)) {
       this.done(exchange);
       this.leave(false);
     }
