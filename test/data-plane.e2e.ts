@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,12 @@ import { enableRuntimeTestHooks, runtimeOf, startServer, uploadVersion, type Tes
  * and to one without it (MODELGATE_DATA_PLANE=false), and require the same answers: status, body
  * and headers, bytes for binary bodies, and the same prediction metrics afterwards. They also
  * check which requests the plane answered itself, so that a plane that took nothing cannot pass.
+ * The plane takes requests on two paths, and the cases take both: a connection its own HTTP/1.1
+ * reader reads, and one that node:http reads (send's `connection`).
  */
+
+/** Which connection a request takes on the server with the plane (see send). */
+type Connection = 'own' | 'node';
 
 type KeyName = 'predict' | 'read' | 'restricted' | 'limited' | 'metered' | 'none' | 'bad';
 
@@ -179,25 +184,55 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
     await rm(fixtures, { recursive: true, force: true });
   });
 
-  async function send(server: TestServer, testCase: Case, index: number, keyName: KeyName = testCase.key ?? 'predict'): Promise<Normalized> {
+  /**
+   * Sends `testCase` on a connection of its own and returns the answer. On the server with the plane,
+   * `connection` picks the path: 'own' is a new connection, which the plane's HTTP/1.1 reader
+   * (http1-connections.ts) reads while its requests are of the form it takes; 'node' is a new
+   * connection that a GET has first handed to node:http, where the plane takes its requests from
+   * node:http's request objects.
+   */
+  async function send(server: TestServer, testCase: Case, index: number, keyName: KeyName = testCase.key ?? 'predict', connection: Connection = 'own'): Promise<Normalized> {
     const serverKeys = keys.get(server)!;
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': `case-${index}`, ...testCase.headers };
-    for (const [name, value] of Object.entries(headers)) if (value === '<predict>') headers[name] = serverKeys.predict!;
+    const key = serverKeys[keyName];
     const get = testCase.name === 'a GET';
-    const response = await server.fetch(testCase.path, {
-      method: get ? 'GET' : 'POST',
-      headers,
-      body: get ? undefined : testCase.body,
-      key: serverKeys[keyName],
-    });
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const normalized: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      normalized[name] = VOLATILE.has(name) ? '(present)' : value;
-    });
-    const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
-    return { status: response.status, headers: normalized, body: json ? JSON.parse(bytes.toString('utf8')) : bytes.toString('base64') };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-request-id': `case-${index}`,
+      ...testCase.headers,
+      ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+      ...(get ? {} : { 'content-length': String(Buffer.byteLength(testCase.body)) }),
+    };
+    for (const [name, value] of Object.entries(headers)) if (value === '<predict>') headers[name] = serverKeys.predict!;
+    // One socket, kept alive between the two requests of 'node' and closed after.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      if (connection === 'node') expect((await exchange(server, agent, 'GET', '/health/live', {})).status).toBe(200);
+      const answer = await exchange(server, agent, get ? 'GET' : 'POST', testCase.path, headers, get ? undefined : testCase.body);
+      const normalized: Record<string, string> = {};
+      for (const [name, value] of Object.entries(answer.headers)) normalized[name] = VOLATILE.has(name) ? '(present)' : [value].flat().join(', ');
+      const json = (answer.headers['content-type'] ?? '').startsWith('application/json');
+      return { status: answer.status, headers: normalized, body: json ? JSON.parse(answer.body.toString('utf8')) : answer.body.toString('base64') };
+    } finally {
+      agent.destroy();
+    }
   }
+
+  /** One request on `agent`'s socket: the answer once its body has been read. */
+  const exchange = (server: TestServer, agent: Agent, method: string, path: string, headers: Record<string, string>, body?: string | Buffer) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      let answered = false;
+      const sent = request(`${server.url}${path}`, { method, headers, agent }, (response) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      // A server that answers a body over its limit before reading it may close the socket while
+      // the rest is still being written: the answer, once it has come, is what counts.
+      sent.on('error', (error) => (answered ? undefined : reject(error)));
+      sent.end(body);
+    });
 
   /**
    * Sends the head of a v2 JSON request for `body` and the first `bodyBytes` of it on a raw socket,
@@ -223,24 +258,39 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
       socket.on('error', reject);
     });
 
-  it('answers every case as the framework does, and answers itself the cases it should', async () => {
+  it('answers every case as the framework does, on its own connections and on node:http\'s, and answers itself the cases it should', async () => {
     const plane = on.modelgate.dataPlane!;
+    const reader = on.modelgate.http1!;
     expect(plane, 'the plane runs by default').toBeDefined();
+    expect(reader, 'and reads its own connections').toBeDefined();
     expect(off.modelgate.dataPlane, 'MODELGATE_DATA_PLANE=false turns it off').toBeUndefined();
     const statuses = new Set<number>();
     for (const [index, testCase] of CASES.entries()) {
-      const before = plane.stats();
-      const viaPlane = await send(on, testCase, index);
-      const viaFramework = await send(off, testCase, index);
-      expect(viaPlane, testCase.name).toEqual(viaFramework);
-      statuses.add(viaFramework.status);
-      const after = plane.stats();
-      const answered = after.answered - before.answered;
-      const handedOver = after.handedOver - before.handedOver;
-      expect({ answered, handedOver }, `who answered "${testCase.name}" (${viaPlane.status})`).toEqual({
-        answered: testCase.by === 'plane' ? 1 : 0,
-        handedOver: testCase.by === 'handed-over' ? 1 : 0,
-      });
+      for (const connection of ['own', 'node'] as const) {
+        // Sent as often to both servers, whose metrics are compared afterwards.
+        const viaFramework = await send(off, testCase, index, undefined, connection);
+        statuses.add(viaFramework.status);
+        const [before, readerBefore] = [plane.stats(), reader.stats()];
+        const viaPlane = await send(on, testCase, index, undefined, connection);
+        expect(viaPlane, `${testCase.name} (${connection} connection)`).toEqual(viaFramework);
+        const [after, readerAfter] = [plane.stats(), reader.stats()];
+        expect(
+          {
+            answered: after.answered - before.answered,
+            handedOver: after.handedOver - before.handedOver,
+            readByReader: readerAfter.requests - readerBefore.requests,
+            connectionToNode: readerAfter.handedOver - readerBefore.handedOver,
+          },
+          `who answered "${testCase.name}" (${viaPlane.status}) on a ${connection} connection`,
+        ).toEqual({
+          answered: testCase.by === 'plane' ? 1 : 0,
+          handedOver: testCase.by === 'handed-over' ? 1 : 0,
+          // The reader offers the plane each request of its form; the plane answers it, or hands it
+          // over with its connection. On a connection already handed over, node:http reads them all.
+          readByReader: connection === 'own' && testCase.by !== 'framework' ? 1 : 0,
+          connectionToNode: connection === 'node' || testCase.by !== 'plane' ? 1 : 0,
+        });
+      }
     }
     // The cases cover success and each kind of refusal.
     expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400, 401, 403, 404, 413]));
@@ -385,11 +435,12 @@ describe('inference data plane: the same answers as through Fastify and Nest', (
       // Twice, all at once behind a stalled worker: the second round finds the first round's blocks free.
       for (let round = 0; round < 2; round++) {
         stall();
-        const viaPlane = await Promise.all(cases.map((testCase, index) => send(on, testCase, 4000 + index)));
+        const connection: Connection = round === 0 ? 'own' : 'node';
+        const viaPlane = await Promise.all(cases.map((testCase, index) => send(on, testCase, 4000 + index, undefined, connection)));
         const viaFramework = await Promise.all(cases.map((testCase, index) => send(off, testCase, 4000 + index)));
         for (const [index, answer] of viaPlane.entries()) {
           expect(answer.status, cases[index].name).toBe(200);
-          expect(answer, cases[index].name).toEqual(viaFramework[index]);
+          expect(answer, `${cases[index].name} (${connection} connection)`).toEqual(viaFramework[index]);
         }
       }
       const after = plane.stats().scratch;
