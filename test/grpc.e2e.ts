@@ -44,6 +44,18 @@ interface InferResponse {
   id: string;
   outputs: Array<{ name: string; datatype: string; shape: string[] }>;
   raw_output_contents: Buffer[];
+  parameters: Record<string, { parameter_choice: string; string_param?: string; double_param?: number; int64_param?: string }>;
+}
+
+/**
+ * How a prediction was served, as its answer's parameters say it: the same facts as the HTTP
+ * headers (X-Route, Server-Timing's queue and compute, X-Batch-Size), and nothing else.
+ */
+function servedAs(response: InferResponse): { route: string; queueMs: number; computeMs: number; batchSize: number } {
+  const { route, queue_ms, compute_ms, batch_size, ...rest } = response.parameters;
+  expect(rest).toEqual({});
+  expect([route.parameter_choice, queue_ms.parameter_choice, compute_ms.parameter_choice, batch_size.parameter_choice]).toEqual(['string_param', 'double_param', 'double_param', 'int64_param']);
+  return { route: route.string_param!, queueMs: queue_ms.double_param!, computeMs: compute_ms.double_param!, batchSize: Number(batch_size.int64_param) };
 }
 
 /** A unary method of a client grpc-js generated from the proto. */
@@ -238,6 +250,12 @@ describe('Open Inference Protocol over gRPC', () => {
     expect(floats(grpc.response.raw_output_contents[0])).toEqual(http.body.outputs[0].data);
     expect(grpc.metadata).toMatchObject({ 'x-model-version': '2', 'x-route': 'latest', 'x-batch-size': expect.any(String) });
     expect(grpc.metadata['x-request-id']).toBeTruthy();
+    // The response's parameters say what the metadata says, for clients that read only the message.
+    const served = servedAs(grpc.response);
+    expect(served).toMatchObject({ route: 'latest', batchSize: Number(grpc.metadata['x-batch-size']) });
+    expect(served.batchSize).toBeGreaterThanOrEqual(1);
+    expect(`queue;dur=${served.queueMs.toFixed(3)}, compute;dur=${served.computeMs.toFixed(3)}`).toBe(grpc.metadata['server-timing']);
+    expect(served.computeMs).toBeGreaterThan(0);
     // And the fixture's own reference numbers, computed apart from any runtime.
     const expected = mlp.predict(rows).flat();
     floats(grpc.response.raw_output_contents[0]).forEach((value, index) => expect(Math.abs(value - expected[index])).toBeLessThan(1e-5));
@@ -460,6 +478,15 @@ describe('Open Inference Protocol over gRPC', () => {
     expect(floats(byId.get('typed-3')!.infer_response.raw_output_contents[0])).toEqual((await httpInfer('/v2/models/mlp/infer', rows)).body.outputs[0].data);
     expect(byId.get('typed-3')!.infer_response.outputs[0].shape).toEqual(['3', '3']);
     expect(byId.get('pinned-1')!.infer_response).toMatchObject({ model_name: 'mlp', model_version: '1' });
+    // Each answer says how it was served, in its parameters: a stream's answers have no metadata.
+    expect(servedAs(byId.get('pinned-1')!.infer_response).route).toBe('pinned');
+    for (const id of ['raw-1', 'typed-3']) expect(servedAs(byId.get(id)!.infer_response).route).toBe('latest');
+    for (const response of responses) {
+      const served = servedAs(response.infer_response);
+      expect(served.batchSize).toBeGreaterThanOrEqual(1);
+      expect(served.queueMs).toBeGreaterThanOrEqual(0);
+      expect(served.computeMs).toBeGreaterThan(0);
+    }
   });
 
   it('answers a failed request on the stream with the HTTP message and goes on; without a key the stream ends UNAUTHENTICATED', async () => {
@@ -476,6 +503,9 @@ describe('Open Inference Protocol over gRPC', () => {
     });
     expect(byId.get('no-model')!.error_message).toBe('model "nosuchmodel" not found; GET /api/models lists the models');
     expect(byId.get('good')).toMatchObject({ error_message: '', infer_response: { model_name: 'mlp', model_version: '2' } });
+    // Only an answer that was served says how.
+    expect(servedAs(byId.get('good')!.infer_response).route).toBe('latest');
+    for (const id of ['bad-shape', 'no-model']) expect(byId.get(id)!.infer_response.parameters, id).toEqual({});
 
     const reader = openStream(client, readKey);
     reader.stream.write(rawRequest(rows, { id: 'no-scope' }));

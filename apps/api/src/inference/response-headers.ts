@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { notePrediction } from '../telemetry/prediction-context';
+import type { InferParameterMessage } from './grpc/grpc-tensors';
 import type { Answer } from './inference.service';
 
 /** The Content-Type of every JSON answer, named in lower case as Fastify writes it. */
@@ -34,6 +35,25 @@ export function pushPredictionHeaders(pairs: string[], answer: Answer<unknown>):
     String(batchSize),
   );
   if (answer.fallbackReason !== undefined) pairs.push('x-fallback', answer.fallbackReason);
+}
+
+/**
+ * The same facts as response parameters, for the gRPC service's ModelInferResponse (grpc-tensors'
+ * InferParameterMessage): `route`, `queue_ms` and `compute_ms` (as Server-Timing's durations),
+ * `batch_size`, and `fallback` where the fallback answered. The version is the message's own
+ * `model_version`. A ModelStreamInfer answer has no metadata of its own, and Triton's clients read
+ * a response's parameters (InferResult.get_response()) but not its metadata.
+ */
+export function predictionParameters(answer: Answer<unknown>): Record<string, InferParameterMessage> {
+  const { queueMs, computeMs, batchSize } = answer.timing;
+  const parameters: Record<string, InferParameterMessage> = {
+    route: { string_param: answer.route },
+    queue_ms: { double_param: Math.round(queueMs * 1000) / 1000 },
+    compute_ms: { double_param: Math.round(computeMs * 1000) / 1000 },
+    batch_size: { int64_param: batchSize },
+  };
+  if (answer.fallbackReason !== undefined) parameters.fallback = { string_param: answer.fallbackReason };
+  return parameters;
 }
 
 /** The controllers' side: the headers on the reply, and the answer noted for the response hook (metrics, series, log line). */

@@ -21,7 +21,7 @@ import { PREDICT_ACCESS } from '../data-plane';
 import { InferenceService } from '../inference.service';
 import { ModelServer } from '../model-server.service';
 import { predictionCall, type PredictionParams } from '../request-options';
-import { pushPredictionHeaders } from '../response-headers';
+import { predictionParameters, pushPredictionHeaders } from '../response-headers';
 import { SERVER_VERSION } from '../v2.controller';
 import { toGrpcFailure } from './grpc-errors';
 import type { ModelInferRequestMessage, ModelInferResponseMessage } from './grpc-tensors';
@@ -143,7 +143,9 @@ export class GrpcInference {
    * stream's metadata, its rate limit, scope and model list), and is answered when it is done, in
    * completion order, with its id. A request that fails answers its error_message (the HTTP
    * route's message) and the stream goes on; a key that is missing or not valid ends the stream
-   * with UNAUTHENTICATED, since no request on it could be answered. The stream's own deadline
+   * with UNAUTHENTICATED, since no request on it could be answered. An answer says how it was
+   * served in its parameters (route, queue and compute time, batch size), as a ModelInfer answer
+   * does besides its metadata, since a stream's answers have none of their own. The stream's own deadline
    * bounds the stream, not each request: a request's deadline is its `timeout` parameter or the
    * x-request-timeout-ms metadata.
    */
@@ -173,6 +175,7 @@ export class GrpcInference {
       };
       answer().then(
         (answered) => {
+          answered.body.parameters = predictionParameters(answered);
           this.send(stream, { error_message: '', infer_response: answered.body });
           this.record(id, path, request, 200, started, answered);
         },
@@ -214,6 +217,7 @@ export class GrpcInference {
     const remainingMs = remainingMsOf(call.getDeadline());
     if (remainingMs !== undefined) prediction.options = { ...prediction.options, deadlineMs: Math.min(prediction.options.deadlineMs ?? Infinity, remainingMs) };
     const answer = await this.inference.grpcInfer(prediction, request);
+    answer.body.parameters = predictionParameters(answer);
     const pairs: string[] = [];
     pushPredictionHeaders(pairs, answer);
     const metadata: Record<string, string> = { ...admitted.rateHeaders };

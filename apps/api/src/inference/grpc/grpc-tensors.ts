@@ -87,6 +87,8 @@ export interface ModelInferResponseMessage {
   model_name: string;
   model_version: string;
   id: string;
+  /** How the request was served (response-headers' predictionParameters), set by the service. */
+  parameters?: Record<string, InferParameterMessage>;
   outputs: InferOutputTensorMessage[];
   raw_output_contents: Buffer[];
 }
