@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { answerHead, readHead } from './http1-connections';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerHead, Http1Connections, readHead } from './http1-connections';
+import { ScratchBlocks } from './scratch-blocks';
 
 const HEAD = ['POST /v2/models/mlp/infer HTTP/1.1', 'Host: localhost:8080', 'Content-Type: application/json', 'Authorization: Bearer mg_key', 'Content-Length: 12'];
 const request = (lines: string[], body = '{"inputs":[]}') => Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'latin1');
@@ -65,5 +68,75 @@ describe('answerHead: an answer as node:http writes it on a keep-alive connectio
   it('writes nothing for a value node:http refuses (a line break would split the header)', () => {
     expect(answerHead(200, ['x-fallback', 'a\r\nset-cookie: x=1'], '', '')).toBeUndefined();
     expect(answerHead(200, ['x-fallback', 'tab\tand latin-1 \xe9 are fine'], '', '')).toContain('x-fallback: tab\tand latin-1 \xe9 are fine\r\n');
+  });
+});
+
+describe('Http1Connections: a new connection that sends no request', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  /**
+   * A server with a short headersTimeout, checked often, and a shorter keep-alive timeout, read by
+   * node:http alone or by the plane's connections first (whose plane answers 204 to every request).
+   */
+  async function serve(own: boolean, onClientError?: (error: NodeJS.ErrnoException) => void): Promise<{ port: number; connections?: Http1Connections }> {
+    const server = createServer({ connectionsCheckingInterval: 25, requestTimeout: 0, headersTimeout: 300 }, (_request, response) => response.end());
+    server.keepAliveTimeout = 150;
+    servers.push(server);
+    if (onClientError !== undefined) server.on('clientError', (error: NodeJS.ErrnoException, socket) => (onClientError(error), socket.destroy()));
+    let connections: Http1Connections | undefined;
+    if (own) {
+      connections = new Http1Connections(server, () => undefined);
+      const blocks = new ScratchBlocks();
+      connections.serve({
+        takeExchange: (exchange) => {
+          void exchange.readBody(0, blocks).then(() => exchange.send(204, [], '', () => undefined));
+          return true;
+        },
+      });
+    }
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { port: (server.address() as AddressInfo).port, connections };
+  }
+
+  /** Connects, sends `bytes` (or nothing), and returns what came back before the server closed the connection, and when. */
+  const silent = (port: number, bytes = '') =>
+    new Promise<{ answer: string; afterMs: number }>((resolve, reject) => {
+      const started = performance.now();
+      const chunks: Buffer[] = [];
+      const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve({ answer: Buffer.concat(chunks).toString('latin1'), afterMs: performance.now() - started }));
+    });
+
+  it("is answered 408 after the server's headersTimeout, as node:http answers it", async () => {
+    const [node, own] = await Promise.all([serve(false), serve(true)]);
+    const [byNode, byOwn] = await Promise.all([silent(node.port), silent(own.port)]);
+    expect(byNode.answer).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    expect(byOwn.answer).toBe(byNode.answer);
+    // At the headersTimeout, not before (at the keep-alive timeout, 150 ms here).
+    expect(byOwn.afterMs).toBeGreaterThanOrEqual(290);
+    expect(byOwn.afterMs).toBeLessThan(2_000);
+    expect(own.connections!.stats()).toMatchObject({ accepted: 1, handedOver: 0 });
+  });
+
+  it("reports it to the server's clientError listeners, as node:http does (Fastify answers them)", async () => {
+    const codes: Array<string | undefined> = [];
+    const [node, own] = await Promise.all([serve(false, (error) => codes.push(error.code)), serve(true, (error) => codes.push(error.code))]);
+    const [byNode, byOwn] = await Promise.all([silent(node.port), silent(own.port)]);
+    expect(codes).toEqual(['ERR_HTTP_REQUEST_TIMEOUT', 'ERR_HTTP_REQUEST_TIMEOUT']);
+    expect([byNode.answer, byOwn.answer]).toEqual(['', '']);
+  });
+
+  it('closes quietly once idle after a request, at the keep-alive timeout', async () => {
+    const own = await serve(true);
+    const { answer, afterMs } = await silent(own.port, 'POST /v2/models/m/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 204 No Content\r\nDate: .*\r\nConnection: keep-alive\r\nKeep-Alive: timeout=0\r\n\r\n$/);
+    expect(afterMs).toBeGreaterThanOrEqual(140);
+    expect(afterMs).toBeLessThan(2_000);
+    expect(own.connections!.stats()).toMatchObject({ requests: 1, handedOver: 0 });
   });
 });

@@ -145,16 +145,35 @@ export class Http1Connections {
   }
 
   /**
+   * How long a new connection waits for its first request: the server's headersTimeout, within
+   * which node:http wants a request's head from the moment it accepts the connection (0: no limit).
+   */
+  get firstRequestMs(): number {
+    return this.server.headersTimeout;
+  }
+
+  /**
    * A request cut short by its client, as node:http's parser reports it at the end of input: to the
    * server's 'clientError' listeners (Fastify answers 400 and destroys the socket), else node's own answer.
    */
   clientError(socket: Socket): void {
-    const error = Object.assign(new Error('Parse Error: Invalid EOF state'), { code: 'HPE_INVALID_EOF_STATE', bytesParsed: 0 });
+    this.reportClientError(socket, Object.assign(new Error('Parse Error: Invalid EOF state'), { code: 'HPE_INVALID_EOF_STATE', bytesParsed: 0 }), 400);
+  }
+
+  /**
+   * A new connection that sent no request within firstRequestMs, as node:http reports it
+   * (ERR_HTTP_REQUEST_TIMEOUT): to the 'clientError' listeners (Fastify answers 408), else node's own 408.
+   */
+  requestTimeout(socket: Socket): void {
+    this.reportClientError(socket, Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), 408);
+  }
+
+  private reportClientError(socket: Socket, error: Error, status: 400 | 408): void {
     if (this.server.listenerCount('clientError') > 0) {
       this.server.emit('clientError', error, socket);
       return;
     }
-    if (socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
     socket.destroy(error);
   }
 
@@ -261,7 +280,9 @@ class OwnedConnection {
   private readonly onData = (chunk: Buffer) => this.read(chunk);
   private readonly onEnd = () => this.clientEnded();
   private readonly onClose = () => this.closed();
-  private readonly onTimeout = () => this.socket.destroy();
+  /** Whether a request has begun here: till then the connection waits for its first (firstRequestMs), then between requests (keep-alive). */
+  private begun = false;
+  private readonly onTimeout = () => (this.begun ? this.socket.destroy() : this.owner.requestTimeout(this.socket));
   private readonly onError = () => undefined;
 
   constructor(
@@ -274,8 +295,9 @@ class OwnedConnection {
     socket.on('timeout', this.onTimeout);
     // 'close' follows; the request in progress learns of it there.
     socket.on('error', this.onError);
-    // As node:http: the connection waits for its first request for as long as an idle keep-alive.
-    if (owner.keepAliveMs > 0) socket.setTimeout(owner.keepAliveMs);
+    // As node:http: a new connection has headersTimeout to send its first request's head, and is
+    // answered 408 past it; between requests it waits as an idle keep-alive, and closes quietly.
+    if (owner.firstRequestMs > 0) socket.setTimeout(owner.firstRequestMs);
   }
 
   /** When the server closes: now if no request is in progress, else once its answer is written. */
@@ -325,6 +347,7 @@ class OwnedConnection {
     if (this.pending.length > 1) this.pending = [Buffer.concat(this.pending)];
     const head = this.owner.isClosing ? undefined : readHead(this.pending[0]);
     if (head === undefined) return this.leave(false);
+    this.begun = true;
     this.socket.setTimeout(0);
     const exchange = new Exchange(this, head);
     this.current = exchange;
