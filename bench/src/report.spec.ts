@@ -40,6 +40,19 @@ describe('the CNN targets against the naive server', () => {
     expect(binary).toMatchObject({ verdict: 'FAIL', measured: "1.81x (passing takes 96% of the raw runtime's best, no HTTP; this row reached 87%)" });
   });
 
+  it('gives the share the row reached on the footing of its verdict, the median of the rounds\' ratios', () => {
+    // The servers' medians (400 and 830 req/s) are 2.08x apart, but the rounds' ratios have 1.98x as their median.
+    const inRounds = (target: HttpTarget, protocol: Protocol, rounds: number[]): Cell => ({
+      ...cnnCell(target, protocol, [...rounds].sort((a, b) => a - b)[1]),
+      rounds: rounds.map((requestsPerSecond) => ({ requestsPerSecond, p50Ms: 80, p99Ms: 150, errors: 0 })),
+    });
+    const binary = checkTargets([inRounds('naive', 'v2-json', [400, 380, 420]), inRounds('modelgate', 'v2-binary', [760, 850, 830])], ['cnn'], RAW).find(
+      (check) => check.description === 'CNN c=64 v2 binary: throughput vs naive',
+    );
+    expect(binary?.verdict).toBe('FAIL');
+    expect(binary?.measured).toMatch(/^1\.98x \(rounds 1\.90x, 2\.24x, 1\.98x\) \(passing takes 80% of the raw runtime's best, no HTTP; this row reached 79%\)/);
+  });
+
   it('leaves the JSON rows as they were: judged against the naive server that read the same body', () => {
     const json = verdictOf('CNN c=64 v2 JSON: throughput vs naive');
     expect(json).toMatchObject({ verdict: 'PASS', measured: '1.33x' });
