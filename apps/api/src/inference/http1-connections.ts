@@ -442,8 +442,9 @@ class OwnedConnection {
     this.owner.forget(this);
   }
 
-  answerHead(status: number, headers: readonly string[]): string | undefined {
-    const connection = this.lastAnswer() ? 'Connection: close\r\n' : `Connection: keep-alive\r\n${this.owner.keepAliveLine}`;
+  /** The answer's head; `last`: the connection closes after it (lastAnswer). */
+  answerHead(status: number, headers: readonly string[], last: boolean): string | undefined {
+    const connection = last ? 'Connection: close\r\n' : `Connection: keep-alive\r\n${this.owner.keepAliveLine}`;
     return answerHead(status, headers, this.owner.dateHeader(), connection);
   }
 }
@@ -533,10 +534,12 @@ class Exchange implements PlaneExchange {
       this.connection.done(this);
       return;
     }
-    const head = this.connection.answerHead(status, headers);
+    const last = this.connection.lastAnswer();
+    const head = this.connection.answerHead(status, headers, last);
     // As node:http's writeHead: the plane logs it and drops the connection (InferenceDataPlane.takeExchange).
     if (head === undefined) throw new TypeError('Invalid character in a header value of the answer');
-    const last = this.connection.lastAnswer();
+    // One write with a JSON body. node:http writes a head in latin1: the same bytes, since the plane's
+    // header values are ASCII (versions, routes, request ids of ACCEPTABLE_ID, numbers, fixed strings).
     if (typeof payload === 'string') socket.write(head + payload, 'utf8', written);
     else {
       socket.cork();
