@@ -163,12 +163,26 @@ describe.each([{ transport: 'HTTP' }, { transport: 'HTTPS' }])('the data plane r
     expect(node.modelgate.dataPlane, 'the plane itself still runs').toBeDefined();
   });
 
-  /** `taken`: requests the plane took on its own connections; `refused`: of those, how many it handed over (each counted once). */
-  const CONVERSATIONS: Array<{ name: string; conversation: Conversation; taken: number; refused?: number }> = [
+  /**
+   * `taken`: requests the plane took on its own connections; `refused`: of those, how many it handed
+   * over (each counted once); `framework`: GETs and HEADs given to the framework with the connection
+   * staying the plane's.
+   */
+  const CONVERSATIONS: Array<{ name: string; conversation: Conversation; taken: number; refused?: number; framework?: number }> = [
     { name: 'one prediction', conversation: { writes: [predict()], answers: 1 }, taken: 1 },
     { name: 'three predictions in one write (pipelined), v2 JSON, TF Serving and binary', conversation: { writes: [Buffer.concat([predict(), raw('POST /v1/models/mlp:predict HTTP/1.1', [AUTH], TF_BODY), predict(BINARY.body, ['Inference-Header-Content-Length: ' + BINARY.headerLength])])], answers: 3 }, taken: 3 },
-    { name: 'predictions one after another, then a GET on the same connection', conversation: { writes: [predict(), predict(TF_BODY.replace('instances', 'inputs')), raw('GET /health/live HTTP/1.1', [])], answers: 3 }, taken: 2 },
-    { name: 'a GET, then a prediction: the whole connection is node:http`s', conversation: { writes: [Buffer.concat([raw('GET /health/live HTTP/1.1', []), predict()])], answers: 2 }, taken: 0 },
+    { name: 'predictions one after another, then a GET on the same connection', conversation: { writes: [predict(), predict(TF_BODY.replace('instances', 'inputs')), raw('GET /health/live HTTP/1.1', [])], answers: 3 }, taken: 2, framework: 1 },
+    { name: 'a GET, then a prediction, in one write: both on the plane`s connection', conversation: { writes: [Buffer.concat([raw('GET /health/live HTTP/1.1', []), predict()])], answers: 2 }, taken: 1, framework: 1 },
+    {
+      name: 'a Triton client`s start: health, readiness and metadata, then predictions, one connection',
+      conversation: { writes: [raw('GET /v2/health/ready HTTP/1.1', []), raw('GET /v2/models/mlp/ready HTTP/1.1', [AUTH]), raw('GET /v2/models/mlp HTTP/1.1', [AUTH, 'Accept-Encoding: identity']), Buffer.concat([predict(), predict()])], answers: 5 },
+      taken: 2,
+      framework: 3,
+    },
+    { name: 'a GET without a key (401), a prediction, a GET of a model that does not exist (404)', conversation: { writes: [raw('GET /v2/models/mlp HTTP/1.1', []), predict(), raw('GET /v2/models/nope HTTP/1.1', [AUTH])], answers: 3 }, taken: 1, framework: 2 },
+    // A HEAD's answer has a length and no body: last, so that no answer follows it.
+    { name: 'a prediction, then a HEAD', conversation: { writes: [predict(), raw('HEAD /v2/health/live HTTP/1.1', [])], answers: 2 }, taken: 1, framework: 1 },
+    { name: 'a GET with a body: the whole connection is node:http`s', conversation: { writes: [raw('GET /health/live HTTP/1.1', ['Content-Type: text/plain'], 'hello'), predict()], answers: 2 }, taken: 0 },
     { name: 'a refused key, then a good one', conversation: { writes: [Buffer.concat([raw('POST /v2/models/mlp/infer HTTP/1.1', ['Authorization: Bearer mg_wrong'], V2_BODY), predict()])], answers: 2 }, taken: 1, refused: 1 },
     { name: 'a head in two pieces', conversation: { writes: [predict().subarray(0, 40), predict().subarray(40)], answers: 1 }, taken: 0 },
     { name: 'a body in three pieces', conversation: { writes: [predict().subarray(0, predict().length - 60), predict().subarray(-60, -20), predict().subarray(-20)], answers: 1 }, taken: 1 },
@@ -191,7 +205,7 @@ describe.each([{ transport: 'HTTP' }, { transport: 'HTTPS' }])('the data plane r
     { name: 'a prediction on a model that does not exist', conversation: { writes: [raw('POST /v2/models/nope/infer HTTP/1.1', ['Content-Type: application/json', AUTH], V2_BODY)], answers: 1 }, taken: 1 },
   ];
 
-  it.each(CONVERSATIONS)('$name', async ({ conversation, taken, refused = 0 }) => {
+  it.each(CONVERSATIONS)('$name', async ({ conversation, taken, refused = 0, framework = 0 }) => {
     const before = own.modelgate.http1!.stats();
     const planeBefore = own.modelgate.dataPlane!.stats();
     const [viaOwn, viaNode] = [await converse(own, conversation), await converse(node, conversation)];
@@ -200,11 +214,14 @@ describe.each([{ transport: 'HTTP' }, { transport: 'HTTPS' }])('the data plane r
     expect(answersOwn).toEqual(answersNode);
     expect(viaOwn.closedByServer, 'who closed the connection').toBe(viaNode.closedByServer);
     expect(own.modelgate.http1!.stats().requests - before.requests, 'requests the plane took on its own connections').toBe(taken);
+    expect(own.modelgate.http1!.stats().framework - before.framework, 'GETs and HEADs given to the framework on them').toBe(framework);
     expect(own.modelgate.dataPlane!.stats().handedOver - planeBefore.handedOver, 'requests the plane handed to the framework').toBe(refused);
   });
 
-  it('forgets every connection once closed, whoever closed it', async () => {
+  it('forgets every connection once closed, whoever closed it, and counts no request in progress after them', async () => {
     await expect.poll(() => own.modelgate.http1!.stats().open).toBe(0);
+    // What idle spin and the batcher read (ModelServer.activity): each request counted once, by the reader or by the server's listener.
+    await expect.poll(() => own.modelgate.app.get(ModelServer).activity.requests).toBe(0);
   });
 
   it('closes idle connections when the server closes, and ends the answer in progress with Connection: close', async () => {

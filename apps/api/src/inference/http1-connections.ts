@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, type Server, STATUS_CODES } from 'node:http';
+import { IncomingMessage, type IncomingHttpHeaders, type Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { ActivityGauge } from '@modelgate/runtime';
@@ -12,6 +12,8 @@ export interface Http1ConnectionStats {
   accepted: number;
   /** Requests the plane took on them (answered, or handed over by the plane). */
   requests: number;
+  /** GET and HEAD requests on them given to the framework, the connection staying here (FrameworkRequest). */
+  framework: number;
   /** Connections handed to node:http, at their start or later. */
   handedOver: number;
 }
@@ -30,8 +32,11 @@ const MAX_PENDING_BYTES = 256 * 1024;
 
 const CRLF = '\r\n';
 const HEAD_END = Buffer.from('\r\n\r\n');
-/** The request line the connections read: a POST in HTTP/1.1 to an origin-form target of visible ASCII. */
-const REQUEST_LINE = /^POST (\/[\x21-\x7e]*) HTTP\/1\.1$/;
+/**
+ * The request line the connections read: a POST (a prediction, for the plane), a GET or a HEAD (for
+ * the framework, the connection staying here) in HTTP/1.1 to an origin-form target of visible ASCII.
+ */
+const REQUEST_LINE = /^(POST|GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
 /** A header field (RFC 9110 5.1, 5.5): a token, a colon, a value of visible ASCII, spaces and tabs (trimmed after). */
 const HEADER_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\t\x20-\x7e]*)$/;
 /** A header value the answer may carry as it is (what node:http's checkInvalidHeaderChar lets through). */
@@ -52,10 +57,14 @@ const NODE_HEADERS = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 't
  * calls back into JavaScript for each step of its parser, and checks every header it writes; the
  * data plane uses none of that. So the server's connections start here: each one is read by a
  * parser of that one form and its predictions are answered on the socket directly, as node:http
- * would answer them (the same status line, headers and keep-alive). Everything else, from the
- * first request that is not of that form (a GET, a request the plane does not take, a head split
- * across reads, anything unusual in a head), goes to node:http: the connection is handed over with
- * the bytes read so far, and stays there (http1-connections.e2e.ts checks both paths give the same bytes).
+ * would answer them (the same status line, headers and keep-alive). A GET or HEAD of the same plain
+ * form (no body), which clients send between predictions (Triton's clients ask whether a model is
+ * ready, or for its metadata, on the connection they then predict on), goes to the framework as
+ * node:http gives it a request, in node's own IncomingMessage and ServerResponse on this socket; once
+ * answered, the connection is read here again (FrameworkRequest). Everything else, from the first
+ * request that is neither (a POST the plane does not take, a head split across reads, anything
+ * unusual in a head), goes to node:http: the connection is handed over with the bytes read so far,
+ * and stays there (http1-connections.e2e.ts checks both paths give the same bytes).
  *
  * A request the plane takes and then hands over (its key refused, say) goes to node:http the same
  * way, marked so that the plane does not check it a second time (handedOver).
@@ -77,6 +86,12 @@ export class Http1Connections {
   private accepted = 0;
   private handedOverCount = 0;
   private requests = 0;
+  private frameworkRequests = 0;
+  /** What node:http builds a request and its answer with on this server (createServer's IncomingMessage and ServerResponse options). */
+  readonly requestClass: typeof IncomingMessage;
+  readonly responseClass: typeof ServerResponse;
+  /** node:http's key for the server's uniqueHeaders option, which each of its answers copies. */
+  private readonly uniqueHeadersKey: symbol | undefined;
 
   /**
    * Takes over the event by which `server` gives node:http its connections ('connection', or
@@ -93,6 +108,13 @@ export class Http1Connections {
     server.on(event, (socket: Socket) => this.accept(socket));
     this.keepAliveMs = server.keepAliveTimeout;
     this.keepAliveLine = this.keepAliveMs > 0 ? `Keep-Alive: timeout=${Math.floor(this.keepAliveMs / 1000)}\r\n` : '';
+    // node:http keeps these under symbols of its own (_http_server.js); found by their names, with node's defaults.
+    const symbols = Object.getOwnPropertySymbols(server);
+    const own = (name: string) => symbols.find((symbol) => symbol.description === name);
+    const fields = server as unknown as Record<symbol, unknown>;
+    this.requestClass = (fields[own('IncomingMessage') ?? Symbol()] as typeof IncomingMessage | undefined) ?? IncomingMessage;
+    this.responseClass = (fields[own('ServerResponse') ?? Symbol()] as typeof ServerResponse | undefined) ?? ServerResponse;
+    this.uniqueHeadersKey = own('kUniqueHeaders');
   }
 
   /** Whether `server`'s settings are ones these connections keep (see the class). */
@@ -109,7 +131,7 @@ export class Http1Connections {
   }
 
   stats(): Http1ConnectionStats {
-    return { open: this.open.size, accepted: this.accepted, requests: this.requests, handedOver: this.handedOverCount };
+    return { open: this.open.size, accepted: this.accepted, requests: this.requests, framework: this.frameworkRequests, handedOver: this.handedOverCount };
   }
 
   /** Node's `Date: ...\r\n`, made once a second. */
@@ -136,6 +158,24 @@ export class Http1Connections {
     const taken = this.taker?.takeExchange(exchange) ?? false;
     if (taken) this.requests++;
     return taken;
+  }
+
+  /**
+   * Gives the framework `request` and `response`, built on a connection read here, as node:http's
+   * parserOnIncoming does: with the server's keep-alive timeout and unique headers, through the
+   * server's 'request' event.
+   */
+  emitRequest(request: IncomingMessage, response: ServerResponse): void {
+    this.frameworkRequests++;
+    const fields = response as unknown as Record<symbol, unknown>;
+    (response as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = this.server.keepAliveTimeout;
+    if (this.uniqueHeadersKey !== undefined) fields[this.uniqueHeadersKey] = (this.server as unknown as Record<symbol, unknown>)[this.uniqueHeadersKey];
+    this.server.emit('request', request, response);
+  }
+
+  /** What node:http's ServerResponse takes from the server (its rejectNonStandardBodyWrites option). */
+  get rejectNonStandardBodyWrites(): boolean {
+    return (this.server as unknown as { rejectNonStandardBodyWrites?: boolean }).rejectNonStandardBodyWrites ?? false;
   }
 
   private accept(socket: Socket): void {
@@ -213,10 +253,13 @@ export function handedOver(socket: Socket): boolean {
 }
 
 interface Head {
+  method: 'POST' | 'GET' | 'HEAD';
   url: string;
   headers: IncomingHttpHeaders;
   /** Where the body starts. */
   bodyAt: number;
+  /** For a GET or HEAD: the header lines as node:http's IncomingMessage.rawHeaders (names as sent, values trimmed). */
+  rawHeaders: string[] | undefined;
 }
 
 /**
@@ -230,7 +273,10 @@ export function readHead(bytes: Buffer): Head | undefined {
   let lineEnd = text.indexOf(CRLF);
   const line = REQUEST_LINE.exec(lineEnd < 0 ? text : text.slice(0, lineEnd));
   if (line === null) return undefined;
+  const method = line[1] as Head['method'];
   const headers: IncomingHttpHeaders = {};
+  // Only a request for the framework needs them (FrameworkRequest); a prediction's head is read into `headers` alone.
+  const rawHeaders: string[] | undefined = method === 'POST' ? undefined : [];
   let lines = 0;
   let host = false;
   while (lineEnd >= 0) {
@@ -247,10 +293,14 @@ export function readHead(bytes: Buffer): Head | undefined {
     if (name === 'content-length' && !/^[0-9]{1,15}$/.test(value)) return undefined;
     if (name === 'host') host = true;
     headers[name] = value;
+    rawHeaders?.push(field[1], value);
   }
-  // HTTP/1.1 requires Host (node:http answers 400 without it); a body needs its length.
-  if (!host || headers['content-length'] === undefined) return undefined;
-  return { url: line[1], headers, bodyAt: end + 4 };
+  // HTTP/1.1 requires Host (node:http answers 400 without it). A prediction's body needs its length;
+  // a GET or HEAD read here has no body.
+  if (!host) return undefined;
+  const length = headers['content-length'];
+  if (method === 'POST' ? length === undefined : length !== undefined && length !== '0') return undefined;
+  return { method, url: line[2], headers, bodyAt: end + 4, rawHeaders };
 }
 
 /** The answer's head as node:http's writeHead and end would write it on a keep-alive connection. */
@@ -274,7 +324,7 @@ class OwnedConnection {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** The request being answered, from its head to its answer handed to the socket. */
-  private current: Exchange | undefined;
+  private current: Exchange | FrameworkRequest | undefined;
   private closeAfterAnswer = false;
   private paused = false;
   private readonly onData = (chunk: Buffer) => this.read(chunk);
@@ -308,7 +358,7 @@ class OwnedConnection {
 
   private read(chunk: Buffer): void {
     const current = this.current;
-    if (current !== undefined && current.bodyWanted()) {
+    if (current instanceof Exchange && current.bodyWanted()) {
       // The body of the request in progress; what goes past it is the next request's.
       const rest = current.addBody(chunk);
       if (rest !== undefined) this.keep(rest);
@@ -349,6 +399,7 @@ class OwnedConnection {
     if (head === undefined) return this.leave(false);
     this.begun = true;
     this.socket.setTimeout(0);
+    if (head.method !== 'POST') return this.toFramework(head);
     const exchange = new Exchange(this, head);
     this.current = exchange;
     this.owner.activity()?.enter();
@@ -356,6 +407,15 @@ class OwnedConnection {
       this.done(exchange);
       this.leave(false);
     }
+  }
+
+  /** A GET or HEAD, answered by the framework; the bytes after its head are the next request's. */
+  private toFramework(head: Head): void {
+    const [bytes] = this.takeChunks();
+    if (bytes.length > head.bodyAt) this.keep(bytes.subarray(head.bodyAt));
+    const request = new FrameworkRequest(this, this.owner, head);
+    this.current = request;
+    request.emit();
   }
 
   /** The request in progress takes the chunks from its head on (the first holds the head). */
@@ -367,14 +427,15 @@ class OwnedConnection {
   }
 
   /** The request in progress is answered (or handed over, or dropped). */
-  done(exchange: Exchange): void {
+  done(exchange: Exchange | FrameworkRequest): void {
     if (this.current !== exchange) return;
     this.current = undefined;
-    this.owner.activity()?.leave();
+    // A request for the framework is counted by the server's request listener (DataPlaneSwitch), as node:http's are.
+    if (exchange instanceof Exchange) this.owner.activity()?.leave();
   }
 
   /** After an answer is handed to the socket: the next request, or the close the server asked for. */
-  answered(exchange: Exchange): void {
+  answered(exchange: Exchange | FrameworkRequest): void {
     this.done(exchange);
     if (this.closeAfterAnswer && this.pending.length === 0) return this.finish();
     // Requests that came after, the server closing: node:http (Fastify answers 503 while it closes).
@@ -447,6 +508,84 @@ class OwnedConnection {
     const connection = last ? 'Connection: close\r\n' : `Connection: keep-alive\r\n${this.owner.keepAliveLine}`;
     return answerHead(status, headers, this.owner.dateHeader(), connection);
   }
+}
+
+/**
+ * A GET or HEAD on an OwnedConnection, given to the framework as node:http gives it a request
+ * (_http_server.js: parserOnIncoming, resOnFinish): node's IncomingMessage, complete and bodiless,
+ * and ServerResponse, assigned the socket, through the server's 'request' event. node:http writes
+ * the answer; when it is written, the response leaves the socket and the connection reads its next
+ * request, or closes where the answer was the last (Connection: close).
+ */
+class FrameworkRequest {
+  private readonly request: IncomingMessage;
+  private readonly response: ServerResponse;
+
+  constructor(
+    private readonly connection: OwnedConnection,
+    private readonly owner: Http1Connections,
+    head: Head,
+  ) {
+    const socket = connection.socket;
+    const request = new owner.requestClass(socket);
+    request.httpVersionMajor = 1;
+    request.httpVersionMinor = 1;
+    request.httpVersion = '1.1';
+    request.method = head.method;
+    request.url = head.url;
+    // As node's parser gives them (parserOnHeadersComplete); `headers` is built from them when first read.
+    (request as unknown as { _addHeaderLines(lines: string[], count: number): void })._addHeaderLines(head.rawHeaders!, head.rawHeaders!.length);
+    // The options node:http gives its answers (its types name only the request).
+    const Response = owner.responseClass as unknown as new (request: IncomingMessage, options: object) => ServerResponse;
+    const response = new Response(request, { highWaterMark: socket.writableHighWaterMark, rejectNonStandardBodyWrites: owner.rejectNonStandardBodyWrites });
+    response.shouldKeepAlive = true;
+    response.assignSocket(socket);
+    response.on('finish', () => this.finished());
+    this.request = request;
+    this.response = response;
+  }
+
+  emit(): void {
+    this.owner.emitRequest(this.request, this.response);
+    // As node's parser, once the listener has the request: it has no body.
+    this.request.complete = true;
+    this.request.push(null);
+  }
+
+  bodyWanted(): boolean {
+    return false;
+  }
+
+  complete(): boolean {
+    return true;
+  }
+
+  private finished(): void {
+    const { request, response, connection } = this;
+    const internals = request as unknown as { _consuming: boolean; _readableState: { resumeScheduled: boolean }; _dump(): void };
+    // Unread, the request would never end (node's resOnFinish dumps it the same way).
+    if (!internals._consuming && !internals._readableState.resumeScheduled) internals._dump();
+    response.detachSocket(connection.socket);
+    process.nextTick(emitClose, response);
+    if ((response as unknown as { _last: boolean })._last) {
+      connection.done(this);
+      connection.closeWhenIdle();
+    } else connection.answered(this);
+  }
+
+  /** The socket closed, or the client ended it, before the answer was written: as node:http's abortIncoming. */
+  gone(): void {
+    this.request.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  }
+}
+
+/** node:http's emitCloseNT: a response's 'close', once it is written and has left its socket. */
+function emitClose(response: ServerResponse): void {
+  const state = response as unknown as { _closed: boolean; destroyed: boolean };
+  if (state._closed) return;
+  state.destroyed = true;
+  state._closed = true;
+  response.emit('close');
 }
 
 /** A request on an OwnedConnection, as the data plane sees it. */
