@@ -7,6 +7,8 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: Buffer | string;
+    /** The requests each connection sends in turn, each over the defaults above (the rest of them, left out, taken as they are). */
+    requests?: Array<{ method?: string; path?: string; headers?: Record<string, string>; body?: Buffer | string }>;
     connections?: number;
     pipelining?: number;
     /** Seconds. */

@@ -9,6 +9,8 @@
  *   npm run bench:http1
  *   npm run bench:http1 -- --model=cnn --concurrency=64 --rounds=5 --duration=3
  *   npm run bench:http1 -- --tls     # both over HTTPS (a self-signed certificate, made with openssl); no bare server
+ *   npm run bench:http1 -- --get-every=10   # a GET of the model's readiness before every 10 predictions on each connection
+ *   npm run bench:http1 -- --compare=/tmp/modelgate-OLD   # and another build's own reader (bench/dist/snapshot.js), in the same rounds
  *
  * Each cell is measured once per round, the three servers taking turns in an order that reverses
  * every round; the table gives the medians, and the ratios are medians of the rounds' ratios.
@@ -38,11 +40,16 @@ interface Options {
   durationSeconds: number;
   protocols: Protocol[];
   tls: boolean;
+  /** A GET of the model's readiness before every N predictions on each connection (load.ts, interleave). */
+  getEvery: number | undefined;
+  /** Another build of Modelgate (a snapshot's folder), measured with its own reader beside this one. */
+  compare: string | undefined;
 }
 
-type ServerKey = 'own' | 'node' | 'bare';
+type ServerKey = 'own' | 'base' | 'node' | 'bare';
 const LABELS: Record<ServerKey, string> = {
   own: 'Modelgate, its own HTTP/1.1 reader (default)',
+  base: 'Modelgate of --compare, its own reader',
   node: 'Modelgate, node:http (MODELGATE_DATA_PLANE_HTTP=node)',
   bare: 'bare node:http, a constant answer',
 };
@@ -53,7 +60,7 @@ interface Sample extends LoadResult {
 }
 
 function parse(argv: readonly string[]): Options {
-  const options: Options = { model: 'mlp', concurrency: [1, 64], rounds: 3, durationSeconds: 2, protocols: [...PROTOCOLS], tls: false };
+  const options: Options = { model: 'mlp', concurrency: [1, 64], rounds: 3, durationSeconds: 2, protocols: [...PROTOCOLS], tls: false, getEvery: undefined, compare: undefined };
   for (const argument of argv) {
     if (argument === '--tls') {
       options.tls = true;
@@ -71,7 +78,9 @@ function parse(argv: readonly string[]): Options {
     else if (match?.[1] === 'rounds') options.rounds = Math.round(positive(value));
     else if (match?.[1] === 'duration') options.durationSeconds = positive(value);
     else if (match?.[1] === 'protocols' && value.split(',').every((name) => (PROTOCOLS as readonly string[]).includes(name))) options.protocols = value.split(',') as Protocol[];
-    else throw new Error(`unknown argument "${argument}": use --model=mlp|cnn --concurrency=1,64 --rounds=N --duration=SECONDS --protocols=${PROTOCOLS.join(',')} --tls`);
+    else if (argument.startsWith('--get-every=')) options.getEvery = Math.round(positive(argument.slice('--get-every='.length)));
+    else if (match?.[1] === 'compare') options.compare = resolve(value);
+    else throw new Error(`unknown argument "${argument}": use --model=mlp|cnn --concurrency=1,64 --rounds=N --duration=SECONDS --protocols=${PROTOCOLS.join(',')} --get-every=N --compare=DIR --tls`);
   }
   return options;
 }
@@ -95,7 +104,15 @@ function selfSigned(dir: string): Record<string, string> {
   return { TLS_CERT: cert, TLS_KEY: key };
 }
 
-async function measure(url: string, pid: number, prepared: PreparedRequest, headers: Record<string, string>, connections: number, seconds: number): Promise<Sample> {
+async function measure(
+  url: string,
+  pid: number,
+  prepared: PreparedRequest,
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number,
+  interleave: { path: string; every: number } | undefined,
+): Promise<Sample> {
   const meter = new CpuMeter(pid);
   const result = await generateLoad({
     url: new URL(prepared.path, url).toString(),
@@ -105,6 +122,7 @@ async function measure(url: string, pid: number, prepared: PreparedRequest, head
     warmupSeconds: 0.5,
     durationSeconds: seconds,
     beforeTimedRun: () => meter.begin(),
+    interleave,
   });
   const cpu = await meter.end();
   if (errorCount(result) > 0) throw new Error(`${url}${prepared.path}: ${errorCount(result)} errors (${result.firstError ?? JSON.stringify(result.non2xx)})`);
@@ -118,6 +136,7 @@ async function main(): Promise<void> {
   const instance = sampleInstance(model);
   const requests = new Map(options.protocols.map((protocol) => [protocol, buildRequest(protocol, model, instance)]));
   let own: ModelgateServer | undefined;
+  let base: ModelgateServer | undefined;
   let node: ModelgateServer | undefined;
   let bare: { url: string; child: Child } | undefined;
   try {
@@ -131,7 +150,8 @@ async function main(): Promise<void> {
     }
     own = await startModelgate(ROOT, tls);
     node = await startModelgate(ROOT, { ...tls, MODELGATE_DATA_PLANE_HTTP: 'node' });
-    for (const server of [own, node]) await server.upload(model);
+    if (options.compare !== undefined) base = await startModelgate(options.compare, tls);
+    for (const server of [own, node, base]) await server?.upload(model);
     // The bare server answers each JSON path with Modelgate's own answer; binary requests go to the v2 JSON path.
     const answers: Record<string, string> = {};
     for (const protocol of options.protocols) {
@@ -141,18 +161,24 @@ async function main(): Promise<void> {
       if (answer.status !== 200) throw new Error(`${prepared.path} answered ${answer.status}: ${await answer.text()}`);
       answers[prepared.path] = await answer.text();
     }
-    // The bare server speaks plain HTTP: over TLS there is none to hold the two against.
-    if (!options.tls) bare = await startBare(answers);
+    // The bare server speaks plain HTTP: over TLS there is none to hold the two against. It has no
+    // readiness to ask for: where predictions are interleaved with GETs, it is left out.
+    if (!options.tls && options.getEvery === undefined) bare = await startBare(answers);
+    const interleave = options.getEvery === undefined ? undefined : { path: `/v2/models/${model.name}/ready`, every: options.getEvery };
     const servers: Partial<Record<ServerKey, { url: string; pid: number; headers: Record<string, string> }>> = {
       own: { url: own.url, pid: own.child.pid, headers: own.authorization },
+      ...(base ? { base: { url: base.url, pid: base.child.pid, headers: base.authorization } } : {}),
       node: { url: node.url, pid: node.child.pid, headers: node.authorization },
       ...(bare ? { bare: { url: bare.url, pid: bare.child.pid, headers: {} } } : {}),
     };
     process.stdout.write(
-      `${model.name}${options.tls ? ' over HTTPS' : ''}: ${options.rounds} rounds of 0.5 s warm-up + ${options.durationSeconds} s per cell, the servers taking turns (order reversed every round)\n`,
+      `${model.name}${options.tls ? ' over HTTPS' : ''}: ${options.rounds} rounds of 0.5 s warm-up + ${options.durationSeconds} s per cell, the servers taking turns (order reversed every round)` +
+        (interleave ? `; each connection sends GET ${interleave.path} before every ${interleave.every} predictions (req/s and latencies count both)` : '') +
+        (options.compare ? `; --compare: ${options.compare}` : '') +
+        '\n',
     );
     const samples = new Map<string, Sample[]>();
-    const order = (['own', 'node', 'bare'] as const).filter((key) => servers[key] !== undefined);
+    const order = (['own', 'base', 'node', 'bare'] as const).filter((key) => servers[key] !== undefined);
     for (let round = 0; round < options.rounds; round++) {
       for (const concurrency of options.concurrency) {
         for (const protocol of options.protocols) {
@@ -162,7 +188,7 @@ async function main(): Promise<void> {
             const asked = key === 'bare' && protocol === 'v2-binary' ? 'v2-json' : protocol;
             if (key === 'bare' && !requests.has(asked)) continue;
             const server = servers[key]!;
-            const sample = await measure(server.url, server.pid, requests.get(asked)!, server.headers, concurrency, options.durationSeconds);
+            const sample = await measure(server.url, server.pid, requests.get(asked)!, server.headers, concurrency, options.durationSeconds, interleave);
             const cell = `${key} ${protocol} ${concurrency}`;
             samples.set(cell, [...(samples.get(cell) ?? []), sample]);
             process.stdout.write(`  round ${round + 1}: ${LABELS[key]}, ${PROTOCOL_LABELS[protocol]}, c=${concurrency}: ${sample.requestsPerSecond.toFixed(0)} req/s, p50 ${sample.p50Ms.toFixed(2)} ms, main thread ${sample.mainThreadCores.toFixed(2)} cores\n`);
@@ -193,16 +219,18 @@ async function main(): Promise<void> {
             median(cell.map((sample) => sample.p99Ms)).toFixed(2),
             median(cell.map((sample) => sample.mainThreadCores)).toFixed(2),
             usPerRequest.toFixed(1),
-            key === 'own' ? `${roundRatio('own', 'node').toFixed(2)}x` : '-',
+            key === 'own' || key === 'base' ? `${roundRatio(key, 'node').toFixed(2)}x` : '-',
+            key === 'own' && servers.base !== undefined ? `${roundRatio('own', 'base').toFixed(2)}x` : '-',
             key === 'bare' || servers.bare === undefined ? '-' : `${(roundRatio(key, 'bare') * 100).toFixed(0)}%`,
           ]);
         }
       }
     }
-    const header = ['server', 'protocol', 'c', 'req/s', 'p50 ms', 'p99 ms', 'main thr', 'main us/req', 'own / node', 'of bare'];
+    const header = ['server', 'protocol', 'c', 'req/s', 'p50 ms', 'p99 ms', 'main thr', 'main us/req', 'reader / node', 'own / base', 'of bare'];
     process.stdout.write(`${table(header, rows).join('\n')}\n`);
   } finally {
     await own?.stop();
+    await base?.stop();
     await node?.stop();
     await bare?.child.stop();
   }

@@ -16,6 +16,11 @@ export interface LoadSpec {
   durationSeconds: number;
   /** Called between the warm-up and the timed run (CPU accounting starts there). */
   beforeTimedRun?: () => Promise<void>;
+  /**
+   * A bodiless GET of `path` (with the same headers) before every `every` requests on each
+   * connection, as a client that asks whether its model is ready now and then; counted with them.
+   */
+  interleave?: { path: string; every: number };
 }
 
 export interface LoadResult {
@@ -59,6 +64,9 @@ function timedRun(spec: LoadSpec, seconds: number): Promise<LoadResult> {
         headers: spec.headers,
         body: spec.body,
         connections: spec.connections,
+        ...(spec.interleave === undefined
+          ? {}
+          : { requests: [{ method: 'GET', path: spec.interleave.path, body: Buffer.alloc(0) }, ...Array.from({ length: spec.interleave.every }, () => ({}))] }),
         pipelining: 1,
         duration: seconds,
         timeout: TIMEOUT_SECONDS,
