@@ -287,6 +287,28 @@ describe('Http1Connections: a GET or HEAD between predictions goes to the framew
     expect(events.node).toEqual(expect.arrayContaining(['request close', 'response finish', 'response close']));
   });
 
+  it("writes a framework's answer larger than the socket takes at once, waiting for its drains, then reads the next request", async () => {
+    const chunk = Buffer.alloc(256 * 1024, 0x61);
+    const chunks = 64;
+    const { port, connections } = await serve((_request, response) => {
+      response.setHeader('content-length', chunk.length * chunks);
+      let written = 0;
+      // As a piped file stream writes: stop at write() false, go on at 'drain'.
+      const more = () => {
+        while (written < chunks) {
+          written++;
+          if (!response.write(chunk)) return void response.once('drain', more);
+        }
+        response.end();
+      };
+      more();
+    });
+    const { text } = await talk(port, GET + POST, 2);
+    expect(text.length).toBeGreaterThan(chunk.length * chunks);
+    expect(text).toMatch(/aHTTP\/1\.1 204 No Content\r\nx-by: plane/);
+    expect(connections.stats()).toMatchObject({ requests: 1, framework: 1 });
+  });
+
   it('closes the connection after an answer of the framework that says Connection: close', async () => {
     const { port, connections } = await serve((_request, response) => {
       response.setHeader('connection', 'close');

@@ -88,8 +88,8 @@ export class Http1Connections {
   private requests = 0;
   private frameworkRequests = 0;
   /** What node:http builds a request and its answer with on this server (createServer's IncomingMessage and ServerResponse options). */
-  readonly requestClass: typeof IncomingMessage;
-  readonly responseClass: typeof ServerResponse;
+  private readonly requestClass: typeof IncomingMessage;
+  private readonly responseClass: typeof ServerResponse;
   /** node:http's key for the server's uniqueHeaders option, which each of its answers copies. */
   private readonly uniqueHeadersKey: symbol | undefined;
 
@@ -161,21 +161,35 @@ export class Http1Connections {
   }
 
   /**
-   * Gives the framework `request` and `response`, built on a connection read here, as node:http's
-   * parserOnIncoming does: with the server's keep-alive timeout and unique headers, through the
-   * server's 'request' event.
+   * The request and its answer that node:http would build for the bodiless `head` read on `socket`
+   * (_http_server.js: parserOnHeadersComplete, parserOnIncoming), with the server's classes and
+   * settings; the answer is assigned the socket and keeps the connection alive.
    */
-  emitRequest(request: IncomingMessage, response: ServerResponse): void {
-    this.frameworkRequests++;
-    const fields = response as unknown as Record<symbol, unknown>;
-    (response as unknown as { _keepAliveTimeout: number })._keepAliveTimeout = this.server.keepAliveTimeout;
-    if (this.uniqueHeadersKey !== undefined) fields[this.uniqueHeadersKey] = (this.server as unknown as Record<symbol, unknown>)[this.uniqueHeadersKey];
-    this.server.emit('request', request, response);
+  frameworkPair(socket: Socket, head: Head): { request: IncomingMessage; response: ServerResponse } {
+    const request = new this.requestClass(socket);
+    request.httpVersionMajor = 1;
+    request.httpVersionMinor = 1;
+    request.httpVersion = '1.1';
+    request.method = head.method;
+    request.url = head.url;
+    // As node's parser gives them; `headers` is built from them when first read.
+    (request as unknown as { _addHeaderLines(lines: string[], count: number): void })._addHeaderLines(head.rawHeaders!, head.rawHeaders!.length);
+    const server = this.server as unknown as { rejectNonStandardBodyWrites?: boolean } & Record<symbol, unknown>;
+    // The options node:http gives its answers (its types name only the request).
+    const Response = this.responseClass as unknown as new (request: IncomingMessage, options: object) => ServerResponse;
+    const response = new Response(request, { highWaterMark: socket.writableHighWaterMark, rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites ?? false });
+    const fields = response as unknown as { _keepAliveTimeout: number } & Record<symbol, unknown>;
+    fields._keepAliveTimeout = this.server.keepAliveTimeout;
+    if (this.uniqueHeadersKey !== undefined) fields[this.uniqueHeadersKey] = server[this.uniqueHeadersKey];
+    response.shouldKeepAlive = true;
+    response.assignSocket(socket);
+    return { request, response };
   }
 
-  /** What node:http's ServerResponse takes from the server (its rejectNonStandardBodyWrites option). */
-  get rejectNonStandardBodyWrites(): boolean {
-    return (this.server as unknown as { rejectNonStandardBodyWrites?: boolean }).rejectNonStandardBodyWrites ?? false;
+  /** Gives the framework a request read here, as node:http does: through the server's 'request' event. */
+  emitRequest(request: IncomingMessage, response: ServerResponse): void {
+    this.frameworkRequests++;
+    this.server.emit('request', request, response);
   }
 
   private accept(socket: Socket): void {
@@ -521,28 +535,22 @@ class FrameworkRequest {
   private readonly request: IncomingMessage;
   private readonly response: ServerResponse;
 
+  /** node:http's socketOnDrain: an answer that wrote more than the socket took (write() false) waits for its 'drain'. */
+  private readonly onDrain = () => {
+    const response = this.response;
+    if (!response.writableNeedDrain) return;
+    (response as unknown as Record<symbol, boolean>)[needDrainKey(response)] = false;
+    response.emit('drain');
+  };
+
   constructor(
     private readonly connection: OwnedConnection,
     private readonly owner: Http1Connections,
     head: Head,
   ) {
-    const socket = connection.socket;
-    const request = new owner.requestClass(socket);
-    request.httpVersionMajor = 1;
-    request.httpVersionMinor = 1;
-    request.httpVersion = '1.1';
-    request.method = head.method;
-    request.url = head.url;
-    // As node's parser gives them (parserOnHeadersComplete); `headers` is built from them when first read.
-    (request as unknown as { _addHeaderLines(lines: string[], count: number): void })._addHeaderLines(head.rawHeaders!, head.rawHeaders!.length);
-    // The options node:http gives its answers (its types name only the request).
-    const Response = owner.responseClass as unknown as new (request: IncomingMessage, options: object) => ServerResponse;
-    const response = new Response(request, { highWaterMark: socket.writableHighWaterMark, rejectNonStandardBodyWrites: owner.rejectNonStandardBodyWrites });
-    response.shouldKeepAlive = true;
-    response.assignSocket(socket);
-    response.on('finish', () => this.finished());
-    this.request = request;
-    this.response = response;
+    ({ request: this.request, response: this.response } = owner.frameworkPair(connection.socket, head));
+    this.response.on('finish', () => this.finished());
+    connection.socket.on('drain', this.onDrain);
   }
 
   emit(): void {
@@ -552,10 +560,7 @@ class FrameworkRequest {
     this.request.push(null);
   }
 
-  bodyWanted(): boolean {
-    return false;
-  }
-
+  /** Whether the whole request is in hand: a bodiless one always is. */
   complete(): boolean {
     return true;
   }
@@ -565,6 +570,7 @@ class FrameworkRequest {
     const internals = request as unknown as { _consuming: boolean; _readableState: { resumeScheduled: boolean }; _dump(): void };
     // Unread, the request would never end (node's resOnFinish dumps it the same way).
     if (!internals._consuming && !internals._readableState.resumeScheduled) internals._dump();
+    connection.socket.removeListener('drain', this.onDrain);
     response.detachSocket(connection.socket);
     process.nextTick(emitClose, response);
     if ((response as unknown as { _last: boolean })._last) {
@@ -575,8 +581,18 @@ class FrameworkRequest {
 
   /** The socket closed, or the client ended it, before the answer was written: as node:http's abortIncoming. */
   gone(): void {
+    this.connection.socket.removeListener('drain', this.onDrain);
     this.request.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
   }
+}
+
+let NEED_DRAIN: symbol | undefined;
+
+/** node:http's key for "write() returned false" on an answer (kNeedDrain), found by its name; the same for every answer. */
+function needDrainKey(response: ServerResponse): symbol {
+  NEED_DRAIN ??= Object.getOwnPropertySymbols(response).find((symbol) => symbol.description === 'kNeedDrain');
+  if (NEED_DRAIN === undefined) throw new Error("this Node.js keeps no kNeedDrain on an HTTP answer: MODELGATE_DATA_PLANE_HTTP=node leaves connections to node:http");
+  return NEED_DRAIN;
 }
 
 /** node:http's emitCloseNT: a response's 'close', once it is written and has left its socket. */
