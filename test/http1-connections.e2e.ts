@@ -180,6 +180,7 @@ describe.each([{ transport: 'HTTP' }, { transport: 'HTTPS' }])('the data plane r
       framework: 3,
     },
     { name: 'a GET without a key (401), a prediction, a GET of a model that does not exist (404)', conversation: { writes: [raw('GET /v2/models/mlp HTTP/1.1', []), predict(), raw('GET /v2/models/nope HTTP/1.1', [AUTH])], answers: 3 }, taken: 1, framework: 2 },
+    { name: 'the OpenAPI document (a large answer), then a prediction', conversation: { writes: [raw('GET /docs-json HTTP/1.1', []), predict()], answers: 2 }, taken: 1, framework: 1 },
     // A HEAD's answer has a length and no body: last, so that no answer follows it.
     { name: 'a prediction, then a HEAD', conversation: { writes: [predict(), raw('HEAD /v2/health/live HTTP/1.1', [])], answers: 2 }, taken: 1, framework: 1 },
     { name: 'a GET with a body: the whole connection is node:http`s', conversation: { writes: [raw('GET /health/live HTTP/1.1', ['Content-Type: text/plain'], 'hello'), predict()], answers: 2 }, taken: 0 },
