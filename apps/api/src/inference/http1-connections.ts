@@ -108,13 +108,11 @@ export class Http1Connections {
     server.on(event, (socket: Socket) => this.accept(socket));
     this.keepAliveMs = server.keepAliveTimeout;
     this.keepAliveLine = this.keepAliveMs > 0 ? `Keep-Alive: timeout=${Math.floor(this.keepAliveMs / 1000)}\r\n` : '';
-    // node:http keeps these under symbols of its own (_http_server.js); found by their names, with node's defaults.
-    const symbols = Object.getOwnPropertySymbols(server);
-    const own = (name: string) => symbols.find((symbol) => symbol.description === name);
+    // node:http keeps these under symbols of its own (_http_server.js), with node's defaults.
     const fields = server as unknown as Record<symbol, unknown>;
-    this.requestClass = (fields[own('IncomingMessage') ?? Symbol()] as typeof IncomingMessage | undefined) ?? IncomingMessage;
-    this.responseClass = (fields[own('ServerResponse') ?? Symbol()] as typeof ServerResponse | undefined) ?? ServerResponse;
-    this.uniqueHeadersKey = own('kUniqueHeaders');
+    this.requestClass = (fields[nodeSymbol(server, 'IncomingMessage') ?? Symbol()] as typeof IncomingMessage | undefined) ?? IncomingMessage;
+    this.responseClass = (fields[nodeSymbol(server, 'ServerResponse') ?? Symbol()] as typeof ServerResponse | undefined) ?? ServerResponse;
+    this.uniqueHeadersKey = nodeSymbol(server, 'kUniqueHeaders');
   }
 
   /** Whether `server`'s settings are ones these connections keep (see the class). */
@@ -429,7 +427,7 @@ class OwnedConnection {
     if (bytes.length > head.bodyAt) this.keep(bytes.subarray(head.bodyAt));
     const request = new FrameworkRequest(this, this.owner, head);
     this.current = request;
-    request.emit();
+    request.begin();
   }
 
   /** The request in progress takes the chunks from its head on (the first holds the head). */
@@ -539,7 +537,7 @@ class FrameworkRequest {
   private readonly onDrain = () => {
     const response = this.response;
     if (!response.writableNeedDrain) return;
-    (response as unknown as Record<symbol, boolean>)[needDrainKey(response)] = false;
+    if (NEED_DRAIN !== undefined) (response as unknown as Record<symbol, boolean>)[NEED_DRAIN] = false;
     response.emit('drain');
   };
 
@@ -553,7 +551,8 @@ class FrameworkRequest {
     connection.socket.on('drain', this.onDrain);
   }
 
-  emit(): void {
+  /** Hands the request to the framework. */
+  begin(): void {
     this.owner.emitRequest(this.request, this.response);
     // As node's parser, once the listener has the request: it has no body.
     this.request.complete = true;
@@ -586,14 +585,16 @@ class FrameworkRequest {
   }
 }
 
-let NEED_DRAIN: symbol | undefined;
-
-/** node:http's key for "write() returned false" on an answer (kNeedDrain), found by its name; the same for every answer. */
-function needDrainKey(response: ServerResponse): symbol {
-  NEED_DRAIN ??= Object.getOwnPropertySymbols(response).find((symbol) => symbol.description === 'kNeedDrain');
-  if (NEED_DRAIN === undefined) throw new Error("this Node.js keeps no kNeedDrain on an HTTP answer: MODELGATE_DATA_PLANE_HTTP=node leaves connections to node:http");
-  return NEED_DRAIN;
+/** A symbol node:http keeps on `target` under `name` (its internals have no other handle), if there is one. */
+function nodeSymbol(target: object, name: string): symbol | undefined {
+  return Object.getOwnPropertySymbols(target).find((symbol) => symbol.description === name);
 }
+
+/**
+ * node:http's key for "write() returned false" on an answer (kNeedDrain), the same for every answer;
+ * socketOnDrain clears it before the answer's 'drain'. (Were it gone, the 'drain' still comes.)
+ */
+const NEED_DRAIN = nodeSymbol(new ServerResponse(new IncomingMessage(null as unknown as Socket)), 'kNeedDrain');
 
 /** node:http's emitCloseNT: a response's 'close', once it is written and has left its socket. */
 function emitClose(response: ServerResponse): void {
