@@ -66,7 +66,7 @@ function parse(argv: readonly string[]): Options {
       options.tls = true;
       continue;
     }
-    const match = /^--([a-z]+)=(.+)$/.exec(argument);
+    const match = /^--([a-z-]+)=(.+)$/.exec(argument);
     const value = match?.[2] ?? '';
     const positive = (text: string) => {
       const parsed = Number(text);
@@ -78,7 +78,7 @@ function parse(argv: readonly string[]): Options {
     else if (match?.[1] === 'rounds') options.rounds = Math.round(positive(value));
     else if (match?.[1] === 'duration') options.durationSeconds = positive(value);
     else if (match?.[1] === 'protocols' && value.split(',').every((name) => (PROTOCOLS as readonly string[]).includes(name))) options.protocols = value.split(',') as Protocol[];
-    else if (argument.startsWith('--get-every=')) options.getEvery = Math.round(positive(argument.slice('--get-every='.length)));
+    else if (match?.[1] === 'get-every') options.getEvery = Math.round(positive(value));
     else if (match?.[1] === 'compare') options.compare = resolve(value);
     else throw new Error(`unknown argument "${argument}": use --model=mlp|cnn --concurrency=1,64 --rounds=N --duration=SECONDS --protocols=${PROTOCOLS.join(',')} --get-every=N --compare=DIR --tls`);
   }

@@ -446,9 +446,13 @@ class OwnedConnection {
     if (exchange instanceof Exchange) this.owner.activity()?.leave();
   }
 
-  /** After an answer is handed to the socket: the next request, or the close the server asked for. */
-  answered(exchange: Exchange | FrameworkRequest): void {
+  /**
+   * After an answer is handed to the socket: the next request, or the close the server asked for;
+   * `last`: the answer said the connection closes (Connection: close), once it is flushed.
+   */
+  answered(exchange: Exchange | FrameworkRequest, last: boolean): void {
     this.done(exchange);
+    if (last) return this.closeWhenIdle();
     if (this.closeAfterAnswer && this.pending.length === 0) return this.finish();
     // Requests that came after, the server closing: node:http (Fastify answers 503 while it closes).
     if (this.closeAfterAnswer) return this.leave(false);
@@ -572,10 +576,7 @@ class FrameworkRequest {
     connection.socket.removeListener('drain', this.onDrain);
     response.detachSocket(connection.socket);
     process.nextTick(emitClose, response);
-    if ((response as unknown as { _last: boolean })._last) {
-      connection.done(this);
-      connection.closeWhenIdle();
-    } else connection.answered(this);
+    connection.answered(this, (response as unknown as { _last: boolean })._last);
   }
 
   /** The socket closed, or the client ended it, before the answer was written: as node:http's abortIncoming. */
@@ -703,10 +704,7 @@ class Exchange implements PlaneExchange {
       socket.write(payload, written);
       socket.uncork();
     }
-    if (last) {
-      this.connection.done(this);
-      this.connection.closeWhenIdle();
-    } else this.connection.answered(this);
+    this.connection.answered(this, last);
   }
 
   drop(): void {
