@@ -333,6 +333,39 @@ describe('Http1Connections: a GET or HEAD between predictions goes to the framew
     await vi.waitFor(() => expect(connections.stats().open).toBe(0));
   });
 
+  it("hands node:http an upgrade after the plane's requests; the bytes after it reach whoever node:http gives the socket to", async () => {
+    const { port, connections } = await serve((_request, response) => response.end());
+    // node:http gives an upgraded connection's socket, and its reads, back to JavaScript.
+    servers.at(-1)!.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+      socket.on('data', (chunk: Buffer) => socket.write(`echo:${chunk.toString('latin1')};`));
+      socket.on('end', () => socket.end());
+    });
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (text += chunk));
+    const until = async (pattern: RegExp) => {
+      for (let waited = 0; !pattern.test(text); waited += 10) {
+        if (waited > 2000) throw new Error(`no ${pattern} in ${JSON.stringify(text)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      socket.write(POST + POST);
+      await until(/(HTTP\/1\.1 204[^]*){2}/);
+      socket.write('GET /echo HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
+      await until(/101 Switching Protocols\r\n[^]*\r\n\r\n/);
+      for (const message of ['one', 'two']) {
+        socket.write(message);
+        await until(new RegExp(`echo:${message};`));
+      }
+    } finally {
+      socket.destroy();
+    }
+    expect(connections.stats()).toMatchObject({ requests: 2, handedOver: 1 });
+  });
+
   it("hands a GET with a body to node:http, as any request outside the reader's form", async () => {
     const { port, connections } = await serve((_request, response) => response.end('node'));
     await talk(port, 'GET /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}' + POST, 2);

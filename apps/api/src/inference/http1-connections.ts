@@ -4,6 +4,7 @@ import { Server as TlsServer } from 'node:tls';
 import type { ActivityGauge } from '@modelgate/runtime';
 import type { ScratchBlocks } from './scratch-blocks';
 import { BodyJoiner, type PlaneExchange, type RequestBody } from './plane-exchange';
+import { readThroughSharedBuffer, readThroughStream } from './shared-buffer-reads';
 
 export interface Http1ConnectionStats {
   /** Connections read here now. */
@@ -346,12 +347,16 @@ class OwnedConnection {
   private begun = false;
   private readonly onTimeout = () => (this.begun ? this.socket.destroy() : this.owner.requestTimeout(this.socket));
   private readonly onError = () => undefined;
+  /** Whether the socket is read through the shared buffer (readThroughSharedBuffer), else by a 'data' listener. */
+  private readonly sharedReads: boolean;
 
   constructor(
     private readonly owner: Http1Connections,
     readonly socket: Socket,
   ) {
-    socket.on('data', this.onData);
+    // Through the buffer all plain TCP connections share, without node allocating a buffer for every read (shared-buffer-reads.ts).
+    this.sharedReads = readThroughSharedBuffer(socket, this.onData);
+    if (!this.sharedReads) socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
     socket.on('timeout', this.onTimeout);
@@ -510,7 +515,9 @@ class OwnedConnection {
 
   private detach(): void {
     const socket = this.socket;
-    socket.removeListener('data', this.onData);
+    // Whoever reads the socket next reads it through its stream, as node's own reads reach it.
+    if (this.sharedReads) readThroughStream(socket);
+    else socket.removeListener('data', this.onData);
     socket.removeListener('end', this.onEnd);
     socket.removeListener('close', this.onClose);
     socket.removeListener('timeout', this.onTimeout);
