@@ -4,6 +4,7 @@ import { Server as TlsServer } from 'node:tls';
 import type { ActivityGauge } from '@modelgate/runtime';
 import type { ScratchBlocks } from './scratch-blocks';
 import { BodyJoiner, type PlaneExchange, type RequestBody } from './plane-exchange';
+import { nodeSymbol } from './node-internals';
 import { readThroughSharedBuffer, readThroughStream } from './shared-buffer-reads';
 
 export interface Http1ConnectionStats {
@@ -591,11 +592,6 @@ class FrameworkRequest {
     this.connection.socket.removeListener('drain', this.onDrain);
     this.request.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
   }
-}
-
-/** A symbol node:http keeps on `target` under `name` (its internals have no other handle), if there is one. */
-function nodeSymbol(target: object, name: string): symbol | undefined {
-  return Object.getOwnPropertySymbols(target).find((symbol) => symbol.description === name);
 }
 
 /**

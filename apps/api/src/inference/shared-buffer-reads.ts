@@ -16,6 +16,7 @@
  */
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
+import { nodeSymbol } from './node-internals';
 
 /** The largest read: what node allocates for each read of a stream (64 KiB, libuv's suggested size). */
 const READ_BYTES = 64 * 1024;
@@ -25,12 +26,8 @@ type ReadCallback = (length: number, buffer: Buffer) => boolean | void;
 
 /** net.Socket's keys for its onread option (lib/net.js: kBuffer, kBufferCb), from a socket made with one. */
 const probe = new Socket({ onread: { buffer: Buffer.alloc(1), callback: () => undefined } } as ConstructorParameters<typeof Socket>[0]);
-const K_BUFFER = ownSymbol(probe, 'kBuffer');
-const K_BUFFER_CB = ownSymbol(probe, 'kBufferCb');
-
-function ownSymbol(target: object, name: string): symbol | undefined {
-  return Object.getOwnPropertySymbols(target).find((symbol) => symbol.description === name);
-}
+const K_BUFFER = nodeSymbol(probe, 'kBuffer');
+const K_BUFFER_CB = nodeSymbol(probe, 'kBufferCb');
 
 interface StreamHandle {
   useUserBuffer?: (buffer: Uint8Array) => void;
