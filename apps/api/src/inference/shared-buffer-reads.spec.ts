@@ -77,6 +77,21 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
     expect(Buffer.concat(chunks).toString()).toBe('hello');
   });
 
+  it("gives first what node read into the socket's stream before, then the reads after", async () => {
+    const { client, accepted } = await opened();
+    client.write('before');
+    // Read by node into the stream, which nobody reads yet.
+    for (let waited = 0; accepted.readableLength < 6; waited += 10) {
+      if (waited > 1000) throw new Error('nothing was read');
+      await pause(10);
+    }
+    const chunks: Buffer[] = [];
+    readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes));
+    client.write('after');
+    await received(chunks, 11);
+    expect(Buffer.concat(chunks).toString()).toBe('beforeafter');
+  });
+
   it('reads nothing while the socket is paused, and what came meanwhile once it is resumed', async () => {
     const { client, accepted } = await opened();
     const chunks: Buffer[] = [];

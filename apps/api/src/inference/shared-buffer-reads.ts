@@ -42,7 +42,8 @@ function copyOut(buffer: Buffer, length: number): Buffer {
 
 /**
  * Reads `socket` through the shared buffer from now on, each read's bytes given to `onBytes` as a
- * buffer of their own, and starts reading (as a 'data' listener would). False, with nothing changed,
+ * buffer of their own (after any the socket's stream holds already), and starts reading (as a
+ * 'data' listener would). False, with nothing changed,
  * for a socket this cannot read so: a TLS socket (its reads are its decrypted stream's), one without
  * a handle (closed), or a Node.js without these internals; read it with a 'data' listener instead.
  *
@@ -59,6 +60,8 @@ export function readThroughSharedBuffer(socket: Socket, onBytes: (bytes: Buffer)
   handle.useUserBuffer(SHARED);
   fields[K_BUFFER] = SHARED;
   fields[K_BUFFER_CB] = callback;
+  // What node read before (a socket switched after its first reads) comes first, as it came.
+  for (let buffered: Buffer | null = socket.read(); buffered !== null; buffered = socket.read()) onBytes(buffered);
   socket.resume();
   return true;
 }
