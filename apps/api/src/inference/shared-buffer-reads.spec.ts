@@ -23,6 +23,13 @@ async function received(chunks: Buffer[], bytes: number): Promise<void> {
   }
 }
 
+/** Reads `socket` through the shared buffer (which it must take) into the chunks returned. */
+function readInto(socket: Socket): Buffer[] {
+  const chunks: Buffer[] = [];
+  expect(readThroughSharedBuffer(socket, (bytes) => chunks.push(bytes))).toBe(true);
+  return chunks;
+}
+
 describe('readThroughSharedBuffer: a plain TCP socket read through one shared buffer', () => {
   const open: Array<{ server: Server; client: Socket; accepted: Socket }> = [];
   afterEach(async () => {
@@ -41,8 +48,7 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
 
   it('gives each read its own copy, in order, kept intact by the reads after it, and nothing to the socket\'s stream', async () => {
     const { client, accepted } = await opened();
-    const chunks: Buffer[] = [];
-    expect(readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes))).toBe(true);
+    const chunks = readInto(accepted);
     let streamed = 0;
     accepted.on('data', () => streamed++);
     // Reads of the same length apart from each other: without a copy, the first would show the last's bytes.
@@ -57,8 +63,7 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
 
   it("takes a read larger than node's pooled buffers, and ends with the socket's 'end'", async () => {
     const { client, accepted } = await opened();
-    const chunks: Buffer[] = [];
-    readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes));
+    const chunks = readInto(accepted);
     const ended = new Promise((resolve) => accepted.once('end', resolve));
     const body = Buffer.alloc(300 * 1024, 7);
     body.write('first', 0);
@@ -70,8 +75,7 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
 
   it('starts reading a socket that was not reading yet (accepted paused)', async () => {
     const { client, accepted } = await opened(true);
-    const chunks: Buffer[] = [];
-    readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes));
+    const chunks = readInto(accepted);
     client.write('hello');
     await received(chunks, 5);
     expect(Buffer.concat(chunks).toString()).toBe('hello');
@@ -85,8 +89,7 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
       if (waited > 1000) throw new Error('nothing was read');
       await pause(10);
     }
-    const chunks: Buffer[] = [];
-    readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes));
+    const chunks = readInto(accepted);
     client.write('after');
     await received(chunks, 11);
     expect(Buffer.concat(chunks).toString()).toBe('beforeafter');
@@ -94,8 +97,7 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
 
   it('reads nothing while the socket is paused, and what came meanwhile once it is resumed', async () => {
     const { client, accepted } = await opened();
-    const chunks: Buffer[] = [];
-    readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes));
+    const chunks = readInto(accepted);
     client.write('one');
     await received(chunks, 3);
     accepted.pause();
@@ -109,8 +111,7 @@ describe('readThroughSharedBuffer: a plain TCP socket read through one shared bu
 
   it("gives the reads after readThroughStream to the socket's 'data' listeners, as node's own reads", async () => {
     const { client, accepted } = await opened();
-    const chunks: Buffer[] = [];
-    readThroughSharedBuffer(accepted, (bytes) => chunks.push(bytes));
+    const chunks = readInto(accepted);
     client.write('mine');
     await received(chunks, 4);
     readThroughStream(accepted);
